@@ -1,0 +1,76 @@
+/// A set of action indices below `ActionSet.capacity`, stored as a 128-bit mask.
+///
+/// Legal-move generation writes into this value type, so asking for the legal actions
+/// never allocates. Iterating yields the indices in increasing order.
+public struct ActionSet: Sequence, Hashable, Sendable {
+    /// The largest action count a game may have.
+    public static let capacity = 128
+
+    public var low: UInt64
+    public var high: UInt64
+
+    @inlinable public init() { low = 0; high = 0 }
+
+    @inlinable public init(low: UInt64, high: UInt64 = 0) { self.low = low; self.high = high }
+
+    /// The number of actions in the set.
+    @inlinable public var count: Int { low.nonzeroBitCount + high.nonzeroBitCount }
+
+    @inlinable public var isEmpty: Bool { (low | high) == 0 }
+
+    @inlinable public func contains(_ action: Int) -> Bool {
+        guard action >= 0 && action < ActionSet.capacity else { return false }
+        return action < 64 ? (low >> UInt64(action)) & 1 != 0 : (high >> UInt64(action - 64)) & 1 != 0
+    }
+
+    @inlinable public mutating func insert(_ action: Int) {
+        precondition(action >= 0 && action < ActionSet.capacity, "action \(action) out of range")
+        if action < 64 { low |= 1 << UInt64(action) } else { high |= 1 << UInt64(action - 64) }
+    }
+
+    @inlinable public mutating func remove(_ action: Int) {
+        if action < 64 { low &= ~(1 << UInt64(action)) } else { high &= ~(1 << UInt64(action - 64)) }
+    }
+
+    /// The `index`-th smallest action in the set (0-based); `index` must be below `count`.
+    @inlinable public func element(at index: Int) -> Int {
+        var remaining = index
+        let lowCount = low.nonzeroBitCount
+        var word = low
+        var base = 0
+        if remaining >= lowCount { remaining -= lowCount; word = high; base = 64 }
+        for _ in 0..<remaining { word &= word &- 1 }
+        precondition(word != 0, "index \(index) out of range")
+        return base + word.trailingZeroBitCount
+    }
+
+    /// A uniformly random member; the set must not be empty.
+    @inlinable public func randomElement<R: RandomNumberGenerator>(using rng: inout R) -> Int {
+        element(at: Int.random(in: 0..<count, using: &rng))
+    }
+
+    public struct Iterator: IteratorProtocol {
+        @usableFromInline var low: UInt64
+        @usableFromInline var high: UInt64
+
+        @inlinable init(low: UInt64, high: UInt64) { self.low = low; self.high = high }
+
+        @inlinable public mutating func next() -> Int? {
+            if low != 0 {
+                let bit = low.trailingZeroBitCount
+                low &= low &- 1
+                return bit
+            }
+            if high != 0 {
+                let bit = high.trailingZeroBitCount
+                high &= high &- 1
+                return 64 + bit
+            }
+            return nil
+        }
+    }
+
+    @inlinable public func makeIterator() -> Iterator { Iterator(low: low, high: high) }
+
+    @inlinable public var underestimatedCount: Int { count }
+}

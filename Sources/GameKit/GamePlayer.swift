@@ -1,0 +1,37 @@
+/// Something that chooses moves in a game: a random player, a search, a solver.
+///
+/// Players are reference types because most carry state between moves (a search tree,
+/// a network, a random generator). The arena calls `newGame()` before each game, then
+/// `chooseAction(in:)` on the player to move and `observe(_:)` on both after every move.
+public protocol GamePlayer<Game>: AnyObject {
+    associatedtype Game: GameState
+
+    /// A short description, e.g. `mcts:rollouts=1000`.
+    var name: String { get }
+
+    /// Called before a game starts from the start position.
+    func newGame()
+
+    /// The action to play in `state`, which is not terminal and is the player's turn.
+    func chooseAction(in state: Game) -> Int
+
+    /// Called after any move (the player's own or the opponent's) with the action and the new state.
+    func observe(_ action: Int, resultingIn state: Game)
+}
+
+extension GamePlayer {
+    public func newGame() {}
+    public func observe(_ action: Int, resultingIn state: Game) {}
+}
+
+/// The uniform random player: the Elo anchor (rating 0) of every run.
+public final class RandomPlayer<Game: GameState>: GamePlayer {
+    private var rng: Xoshiro256
+    public let name = "random"
+
+    public init(seed: UInt64) { rng = Xoshiro256(seed: seed) }
+
+    public func chooseAction(in state: Game) -> Int {
+        state.legalActions.randomElement(using: &rng)
+    }
+}

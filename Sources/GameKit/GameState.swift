@@ -1,0 +1,133 @@
+/// A position of a two-player, zero-sum, perfect-information board game.
+///
+/// A conforming type is a small value type: copying a state is the way to branch.
+/// Action indices are fixed per game (`actionCount` is the policy vector length), and
+/// all hot-path requirements work without heap allocation.
+public protocol GameState: Hashable, Sendable, CustomStringConvertible {
+    /// The short name used on the command line, e.g. `"connect4"`.
+    static var name: String { get }
+    /// The number of distinct action indices (the length of a policy vector).
+    static var actionCount: Int { get }
+    /// The shape of `encode(into:)`'s output: planes × height × width.
+    static var encodingShape: EncodingShape { get }
+    /// The board symmetries under which the rules are invariant (the identity first).
+    static var symmetries: [BoardSymmetry] { get }
+    /// An upper bound on the number of moves in a game.
+    static var maxGameLength: Int { get }
+
+    /// The start position.
+    init()
+
+    /// The side to move.
+    var currentPlayer: Player { get }
+    /// The number of actions applied since the start position.
+    var moveCount: Int { get }
+    /// Whether the game is over.
+    var isTerminal: Bool { get }
+    /// The result, or `nil` while the game goes on.
+    var outcome: Outcome? { get }
+    /// The legal actions of the side to move (empty once the game is over).
+    var legalActions: ActionSet { get }
+    /// A 64-bit key of the position (pieces and side to move), for caches and diversity counts.
+    var positionKey: UInt64 { get }
+
+    /// Plays `action`, which must be legal.
+    mutating func apply(_ action: Int)
+
+    /// Writes the position, from the side to move's view, into `buffer`
+    /// (`encodingShape.count` floats, plane-major).
+    func encode(into buffer: UnsafeMutableBufferPointer<Float>)
+
+    /// The position mapped by `symmetry`.
+    func transformed(by symmetry: BoardSymmetry) -> Self
+
+    /// The name of `action` in the game's notation (e.g. `"4"` or `"f5"`).
+    static func actionName(_ action: Int) -> String
+
+    /// Splits a move-sequence notation into actions with the character offset where each starts.
+    /// Throws for characters or tokens that name no action; legality is checked by `init(notation:)`.
+    static func parseActions(_ notation: String) throws(NotationError) -> [(action: Int, offset: Int)]
+}
+
+/// The size of a game's network input.
+public struct EncodingShape: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var planes: Int
+    public var height: Int
+    public var width: Int
+
+    public init(planes: Int, height: Int, width: Int) {
+        self.planes = planes; self.height = height; self.width = width
+    }
+
+    /// The number of cells per plane.
+    public var cells: Int { height * width }
+    /// The number of floats in one encoded position.
+    public var count: Int { planes * height * width }
+
+    public var description: String { "\(planes)x\(height)x\(width)" }
+}
+
+/// An error in a game's text notation, naming where in the string it went wrong.
+public struct NotationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The 0-based character offset in the notation string.
+    public var offset: Int
+    public var message: String
+
+    public init(offset: Int, _ message: String) {
+        self.offset = offset
+        self.message = message
+    }
+
+    public var description: String { "at character \(offset + 1): \(message)" }
+}
+
+extension GameState {
+    /// The position reached by playing the moves in `notation` from the start position.
+    ///
+    /// Throws a `NotationError` naming the character where the notation stops making sense:
+    /// an unknown character or token, an illegal move, or a move after the game ended.
+    public init(notation: String) throws(NotationError) {
+        self.init()
+        for (action, offset) in try Self.parseActions(notation) {
+            if isTerminal {
+                throw NotationError(offset: offset, "move \(Self.actionName(action)) after the game ended (\(outcome!))")
+            }
+            guard legalActions.contains(action) else {
+                throw NotationError(offset: offset, "move \(Self.actionName(action)) is illegal here")
+            }
+            apply(action)
+        }
+    }
+
+    /// The notation of a sequence of actions, as `init(notation:)` reads it.
+    public static func notation<S: Sequence>(of actions: S) -> String where S.Element == Int {
+        actions.map(actionName).joined()
+    }
+
+    /// The action named `name`, or `nil` when `name` is not exactly one action.
+    public static func action(named name: String) -> Int? {
+        guard let parsed = try? parseActions(name), parsed.count == 1 else { return nil }
+        return parsed[0].action
+    }
+
+    /// The position's value from `player`'s view if the game is over: +1, 0 or -1.
+    @inlinable public func terminalValue(for player: Player) -> Float? {
+        outcome?.value(for: player)
+    }
+}
+
+/// Counts the legal move sequences of exactly `depth` moves from `state`
+/// (a game that ends earlier is not extended), the usual `perft` of move generators.
+public func perft<G: GameState>(_ state: G, depth: Int) -> Int {
+    if depth == 0 { return 1 }
+    if state.isTerminal { return 0 }
+    let actions = state.legalActions
+    if depth == 1 { return actions.count }
+    var total = 0
+    for action in actions {
+        var child = state
+        child.apply(action)
+        total += perft(child, depth: depth - 1)
+    }
+    return total
+}

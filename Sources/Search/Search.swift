@@ -1,0 +1,2 @@
+/// Search: MCTS over any `GameState`.
+import GameKit

@@ -1,0 +1,2 @@
+/// Solvers: exact game values (tic-tac-toe minimax, Connect Four negamax).
+import GameKit

@@ -1,0 +1,2 @@
+/// Training: the self-play loop.
+import GameKit

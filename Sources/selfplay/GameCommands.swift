@@ -1,0 +1,102 @@
+import ArgumentParser
+import Environments
+import Foundation
+import GameKit
+
+/// The `--game NAME` option shared by commands that act on one game.
+struct GameOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The game: \(GameCatalog.names.joined(separator: ", ")).", valueName: "name"))
+    var game: String = "tictactoe"
+
+    func resolve() throws -> any GameState.Type {
+        guard let type = GameCatalog.game(named: game) else {
+            throw ValidationError("unknown game '\(game)'; choose one of: \(GameCatalog.names.joined(separator: ", "))")
+        }
+        return type
+    }
+}
+
+struct GamesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "games", abstract: "List the games SelfPlay can play.")
+
+    func run() {
+        for game in GameCatalog.all {
+            let shape = game.encodingShape
+            print("\(game.name.padding(toLength: 10, withPad: " ", startingAt: 0))  actions: \(game.actionCount)  input: \(shape)  symmetries: \(game.symmetries.count)")
+        }
+    }
+}
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Render a position given as a move sequence.",
+        discussion: """
+        Notation: tic-tac-toe cells 1-9 (e.g. 5137), Connect Four columns 1-7 (e.g. 4453),
+        Othello moves like f5d6c3 with 'pass' where a side cannot move.
+        """
+    )
+
+    @OptionGroup var game: GameOption
+    @Option(name: .long, help: "The moves played from the start position.")
+    var moves: String = ""
+
+    func run() throws {
+        try show(try game.resolve())
+    }
+
+    private func show<G: GameState>(_ type: G.Type) throws {
+        let state: G
+        do {
+            state = try G(notation: moves)
+        } catch {
+            throw ValidationError("bad \(G.name) notation '\(moves)' \(error)")
+        }
+        print(state)
+        if let outcome = state.outcome {
+            print("Game over after \(state.moveCount) moves: \(outcome).")
+        } else {
+            print("To move: \(state.currentPlayer) player (move \(state.moveCount + 1)).")
+            print("Legal moves: \(state.legalActions.map(G.actionName).joined(separator: " "))")
+        }
+    }
+}
+
+struct PerftCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "perft",
+        abstract: "Count move sequences of an exact length (checks and times move generation).",
+        discussion: "A game that ends before the depth is not extended, as in OpenSpiel's perft."
+    )
+
+    @OptionGroup var game: GameOption
+    @Option(name: .long, help: "The number of moves in each counted sequence.")
+    var depth: Int = 5
+    @Option(name: .long, help: "The position to count from, as a move sequence.")
+    var moves: String = ""
+
+    func validate() throws {
+        guard (0...64).contains(depth) else { throw ValidationError("--depth must be between 0 and 64") }
+    }
+
+    func run() throws {
+        try count(try game.resolve())
+    }
+
+    private func count<G: GameState>(_ type: G.Type) throws {
+        let root: G
+        do { root = try G(notation: moves) } catch { throw ValidationError("bad \(G.name) notation '\(moves)' \(error)") }
+        for d in 1...max(1, depth) {
+            let start = ContinuousClock.now
+            let nodes = perft(root, depth: d)
+            let seconds = (ContinuousClock.now - start).seconds
+            let rate = seconds > 0 ? Double(nodes) / seconds : 0
+            print("depth \(d): \(nodes)  \(String(format: "%.3f", seconds)) s  \(String(format: "%.2e", rate)) leaves/s")
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

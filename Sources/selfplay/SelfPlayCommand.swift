@@ -1,0 +1,13 @@
+import ArgumentParser
+import Environments
+import Foundation
+import GameKit
+
+@main
+struct SelfPlayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "selfplay",
+        abstract: "An AlphaZero-style self-play lab: train board-game agents, measure them honestly.",
+        subcommands: [GamesCommand.self, ShowCommand.self, PerftCommand.self]
+    )
+}
