@@ -1,0 +1,82 @@
+import GameKit
+import Testing
+
+@Suite struct ActionSetTests {
+    @Test func insertContainsIterateAcrossBothWords() {
+        var rng = Xoshiro256(seed: 0xA11CE)
+        for _ in 0..<200 {
+            var reference = Set<Int>()
+            var set = ActionSet()
+            for _ in 0..<Int.random(in: 0..<40, using: &rng) {
+                let action = Int.random(in: 0..<ActionSet.capacity, using: &rng)
+                reference.insert(action)
+                set.insert(action)
+            }
+            #expect(set.count == reference.count)
+            #expect(Array(set) == reference.sorted())
+            for (index, action) in reference.sorted().enumerated() {
+                #expect(set.element(at: index) == action)
+                #expect(set.contains(action))
+            }
+            if let removed = reference.first {
+                set.remove(removed)
+                #expect(!set.contains(removed))
+            }
+        }
+    }
+
+    @Test func randomElementIsUniform() {
+        var rng = Xoshiro256(seed: 7)
+        var set = ActionSet()
+        for action in [3, 17, 64, 100] { set.insert(action) }
+        var counts = [Int: Int]()
+        let draws = 40_000
+        for _ in 0..<draws { counts[set.randomElement(using: &rng), default: 0] += 1 }
+        #expect(Set(counts.keys) == [3, 17, 64, 100])
+        for count in counts.values { #expect(abs(count - draws / 4) < 600) }  // ~6 standard deviations
+    }
+}
+
+@Suite struct RandomTests {
+    @Test func sameSeedSameStreamAndStateRoundTrip() throws {
+        var a = Xoshiro256(seed: 42)
+        var b = Xoshiro256(seed: 42)
+        for _ in 0..<100 { #expect(a.next() == b.next()) }
+        var restored = Xoshiro256(words: a.words)
+        #expect(restored.next() == a.next())
+        var c = Xoshiro256(seed: 43)
+        #expect(c.next() != a.next())
+    }
+
+    @Test func unitFloatsAndGammaHaveTheRightMoments() {
+        var rng = Xoshiro256(seed: 99)
+        let n = 50_000
+        var sum = 0.0
+        for _ in 0..<n {
+            let u = rng.nextUnitFloat()
+            #expect(u >= 0 && u < 1)
+            sum += Double(u)
+        }
+        #expect(abs(sum / Double(n) - 0.5) < 0.01)
+        for shape in [0.3, 1.0, 2.5] {
+            var total = 0.0
+            for _ in 0..<n { total += rng.nextGamma(shape: shape) }
+            #expect(abs(total / Double(n) - shape) < 0.05 * max(1, shape), "Gamma(\(shape)) mean")
+        }
+    }
+}
+
+@Suite struct SymmetryTests {
+    @Test func dihedralGroupHasEightDistinctInvertibleMembers() {
+        let symmetries = BoardSymmetry.dihedral(size: 4, extraActions: 1)
+        #expect(symmetries.count == 8)
+        #expect(Set(symmetries.map(\.cellMap)).count == 8)
+        #expect(symmetries[0].cellMap == Array(0..<16))
+        for symmetry in symmetries {
+            #expect(Set(symmetry.cellMap) == Set(0..<16))
+            #expect(symmetry.actionMap[16] == 16)
+            let inverse = symmetry.inverse
+            for cell in 0..<16 { #expect(inverse.cellMap[symmetry.cellMap[cell]] == cell) }
+        }
+    }
+}
