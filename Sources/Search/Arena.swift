@@ -1,0 +1,89 @@
+import Foundation
+import GameKit
+
+/// Wins, draws and losses of one player against another, split by colour.
+public struct MatchResult: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// Results of player A when moving first, and when moving second.
+    public var asFirst = Tally()
+    public var asSecond = Tally()
+
+    public struct Tally: Codable, Sendable, Hashable {
+        public var wins = 0, draws = 0, losses = 0
+        public var games: Int { wins + draws + losses }
+        public init(wins: Int = 0, draws: Int = 0, losses: Int = 0) { self.wins = wins; self.draws = draws; self.losses = losses }
+    }
+
+    public init(asFirst: Tally = Tally(), asSecond: Tally = Tally()) { self.asFirst = asFirst; self.asSecond = asSecond }
+
+    public var total: Tally {
+        Tally(wins: asFirst.wins + asSecond.wins, draws: asFirst.draws + asSecond.draws, losses: asFirst.losses + asSecond.losses)
+    }
+
+    /// Player A's score: (wins + draws / 2) / games.
+    public var score: Double {
+        let t = total
+        return t.games > 0 ? (Double(t.wins) + 0.5 * Double(t.draws)) / Double(t.games) : 0.5
+    }
+
+    /// The Elo difference (A − B) implied by the score, with a 95% interval from the
+    /// per-game score variance (delta method). Scores of 0 or 1 are clamped by half a game.
+    public var eloDifference: (estimate: Double, low: Double, high: Double) {
+        let t = total
+        let n = Double(max(t.games, 1))
+        let s = min(max(score, 0.5 / n), 1 - 0.5 / n)
+        let mean2 = (Double(t.wins) + 0.25 * Double(t.draws)) / n
+        let variance = max(mean2 - score * score, 1e-9)
+        let standardError = (variance / n).squareRoot()
+        func elo(_ p: Double) -> Double { -400 * log10(1 / min(max(p, 1e-6), 1 - 1e-6) - 1) }
+        return (elo(s), elo(s - 1.96 * standardError), elo(s + 1.96 * standardError))
+    }
+
+    public var description: String {
+        let t = total
+        let (elo, low, high) = eloDifference
+        return String(format: "+%d =%d -%d  score %.3f  Elo %+.0f [%+.0f, %+.0f]", t.wins, t.draws, t.losses, score, elo, low, high)
+    }
+}
+
+/// Plays matches between two players, alternating colours.
+public enum Arena {
+    /// Plays one game from `start`; returns the outcome and the moves. Players that keep a tree
+    /// notice a start other than the usual one and search it afresh.
+    public static func playGame<Game: GameState>(first: any GamePlayer<Game>, second: any GamePlayer<Game>, from start: Game = Game()) -> (outcome: Outcome, actions: [Int]) {
+        var state = start
+        first.newGame()
+        second.newGame()
+        var actions: [Int] = []
+        while !state.isTerminal {
+            let mover = state.currentPlayer == .first ? first : second
+            let action = mover.chooseAction(in: state)
+            precondition(state.legalActions.contains(action), "\(mover.name) chose illegal action \(action)")
+            state.apply(action)
+            actions.append(action)
+            first.observe(action, resultingIn: state)
+            second.observe(action, resultingIn: state)
+        }
+        return (state.outcome!, actions)
+    }
+
+    /// Plays `games` games between `a` and `b`, A moving first in the even-numbered ones.
+    /// `openings` (if given) supplies a start position per game pair, so both colours play it.
+    public static func match<Game: GameState>(_ a: any GamePlayer<Game>, _ b: any GamePlayer<Game>, games: Int,
+                                             openings: ((Int) -> Game)? = nil,
+                                             progress: ((Int, MatchResult) -> Void)? = nil) -> MatchResult {
+        var result = MatchResult()
+        for game in 0..<games {
+            let aFirst = game % 2 == 0
+            let start = openings?(game / 2) ?? Game()
+            let (outcome, _) = aFirst ? playGame(first: a, second: b, from: start) : playGame(first: b, second: a, from: start)
+            let value = outcome.value(for: aFirst ? .first : .second)
+            if aFirst {
+                if value > 0 { result.asFirst.wins += 1 } else if value < 0 { result.asFirst.losses += 1 } else { result.asFirst.draws += 1 }
+            } else {
+                if value > 0 { result.asSecond.wins += 1 } else if value < 0 { result.asSecond.losses += 1 } else { result.asSecond.draws += 1 }
+            }
+            progress?(game + 1, result)
+        }
+        return result
+    }
+}

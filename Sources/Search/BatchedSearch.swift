@@ -1,0 +1,157 @@
+import GameKit
+
+/// Runs MCTS on many trees at once and evaluates their leaves together: each round collects
+/// up to `leavesPerTree` leaves from every active tree (kept apart by virtual loss), sends them
+/// to the evaluator as one batch, then expands and backs them up. Terminal and proven leaves
+/// are scored exactly and never reach the evaluator.
+public final class BatchedSearch<Game: GameState> {
+    public let trees: [SearchTree<Game>]
+    public let evaluator: any Evaluator
+    public var configuration: SearchConfiguration {
+        didSet { for tree in trees { tree.configuration = configuration } }
+    }
+
+    /// Statistics since creation (or the last `resetStatistics()`).
+    public private(set) var statistics = Statistics()
+
+    public struct Statistics: Sendable {
+        /// Evaluator calls and the positions they carried.
+        public var batches = 0
+        public var evaluatedPositions = 0
+        /// Leaves scored exactly (terminal or proven) and descents that hit a pending leaf.
+        public var exactLeaves = 0
+        public var collisions = 0
+        /// Largest batch sent.
+        public var largestBatch = 0
+        /// Mean positions per evaluator call.
+        public var meanBatchSize: Double { batches > 0 ? Double(evaluatedPositions) / Double(batches) : 0 }
+    }
+
+    private let inputSize = Game.encodingShape.count
+    private let batchCapacity: Int
+    private let inputs: UnsafeMutableBufferPointer<Float>
+    private let masks: UnsafeMutableBufferPointer<Float>
+    private let priors: UnsafeMutableBufferPointer<Float>
+    private let values: UnsafeMutableBufferPointer<Float>
+    private var pendingTree: ContiguousArray<Int32>
+    private var pendingNode: ContiguousArray<Int32>
+    private var pendingState: ContiguousArray<Game>
+    private var targets: [Int]
+    private var forcedChild: [Int32]
+
+    /// - Parameters:
+    ///   - treeCount: the number of games searched together.
+    ///   - evaluator: the network (or a stand-in) that scores leaves.
+    public init(treeCount: Int, configuration: SearchConfiguration, evaluator: any Evaluator) {
+        precondition(treeCount >= 1)
+        self.configuration = configuration
+        self.evaluator = evaluator
+        trees = (0..<treeCount).map { _ in SearchTree<Game>(configuration: configuration) }
+        batchCapacity = treeCount * configuration.leavesPerTree
+        inputs = .allocate(capacity: batchCapacity * Game.encodingShape.count)
+        masks = .allocate(capacity: batchCapacity * Game.actionCount)
+        priors = .allocate(capacity: batchCapacity * Game.actionCount)
+        values = .allocate(capacity: batchCapacity)
+        pendingTree = ContiguousArray(repeating: 0, count: batchCapacity)
+        pendingNode = ContiguousArray(repeating: 0, count: batchCapacity)
+        pendingState = ContiguousArray(repeating: Game(), count: batchCapacity)
+        targets = Array(repeating: 0, count: treeCount)
+        forcedChild = Array(repeating: -1, count: treeCount)
+    }
+
+    deinit {
+        inputs.deallocate()
+        masks.deallocate()
+        priors.deallocate()
+        values.deallocate()
+    }
+
+    public func resetStatistics() { statistics = Statistics() }
+
+    /// Searches the listed trees until each root has `simulations` more visits (or is proven).
+    /// Roots are expanded first; then, if `rootNoise` is set, Dirichlet noise is mixed into
+    /// their priors.
+    public func search<R: RandomNumberGenerator>(trees active: [Int], simulations: Int, rootNoise: Bool, using rng: inout R) {
+        // Expand unexpanded roots in one batch, so noise can be mixed in before the search proper.
+        let unexpanded = active.filter { !trees[$0].isRootExpanded && !trees[$0].rootState.isTerminal }
+        if !unexpanded.isEmpty {
+            for tree in unexpanded { targets[tree] = Int(trees[tree][0].visits) + 1 }
+            run(unexpanded, rng: &rng)
+        }
+        if rootNoise && configuration.dirichletFraction > 0 {
+            for tree in active {
+                trees[tree].addRootNoise(alpha: configuration.dirichletAlpha, fraction: configuration.dirichletFraction, using: &rng)
+            }
+        }
+        for tree in active { targets[tree] = Int(trees[tree][0].visits) + simulations }
+        run(active, rng: &rng)
+    }
+
+    /// Searches one tree with every simulation's first step fixed to root child `child`,
+    /// `simulations` times (Gumbel sequential halving drives this).
+    func search<R: RandomNumberGenerator>(forcing children: [(tree: Int, child: Int32, simulations: Int)], using rng: inout R) {
+        for entry in children {
+            forcedChild[entry.tree] = entry.child
+            targets[entry.tree] = Int(trees[entry.tree][entry.child].visits) + entry.simulations
+        }
+        run(children.map(\.tree), rng: &rng, forced: true)
+        for entry in children { forcedChild[entry.tree] = -1 }
+    }
+
+    private func isDone(_ tree: Int, forced: Bool) -> Bool {
+        let searchTree = trees[tree]
+        if searchTree.rootState.isTerminal || searchTree[0].proof != .unknown { return true }
+        let node = forced ? searchTree[forcedChild[tree]] : searchTree[0]
+        return Int(node.visits) >= targets[tree] || (forced && node.proof != .unknown)
+    }
+
+    private func run<R: RandomNumberGenerator>(_ active: [Int], rng: inout R, forced: Bool = false) {
+        var remaining = active.filter { !isDone($0, forced: forced) }
+        let leavesPerTree = configuration.leavesPerTree
+        while !remaining.isEmpty {
+            var count = 0
+            for tree in remaining {
+                let searchTree = trees[tree]
+                let node = forced ? searchTree[forcedChild[tree]] : searchTree[0]
+                let wanted = min(leavesPerTree, targets[tree] - Int(node.visits))
+                var collected = 0
+                var attempts = 0
+                while collected < wanted && attempts < 2 * wanted && !isDone(tree, forced: forced) {
+                    attempts += 1
+                    switch searchTree.descend(using: &rng, forcedRootChild: forced ? forcedChild[tree] : -1) {
+                    case .exact:
+                        statistics.exactLeaves += 1
+                    case .collision:
+                        statistics.collisions += 1
+                    case .needsEvaluation(let leaf, let state):
+                        pendingTree[count] = Int32(tree)
+                        pendingNode[count] = leaf
+                        pendingState[count] = state
+                        let input = UnsafeMutableBufferPointer(rebasing: inputs[(count * inputSize)..<((count + 1) * inputSize)])
+                        state.encode(into: input)
+                        let maskBase = count * Game.actionCount
+                        for action in 0..<Game.actionCount { masks[maskBase + action] = 0 }
+                        for action in state.legalActions { masks[maskBase + action] = 1 }
+                        count += 1
+                        collected += 1
+                    }
+                }
+            }
+            if count > 0 {
+                evaluator.evaluate(inputs: UnsafeBufferPointer(rebasing: inputs[0..<(count * inputSize)]),
+                                   legalMask: UnsafeBufferPointer(rebasing: masks[0..<(count * Game.actionCount)]),
+                                   count: count,
+                                   priors: UnsafeMutableBufferPointer(rebasing: priors[0..<(count * Game.actionCount)]),
+                                   values: UnsafeMutableBufferPointer(rebasing: values[0..<count]))
+                statistics.batches += 1
+                statistics.evaluatedPositions += count
+                statistics.largestBatch = max(statistics.largestBatch, count)
+                for k in 0..<count {
+                    let policy = UnsafeBufferPointer(rebasing: priors[(k * Game.actionCount)..<((k + 1) * Game.actionCount)])
+                    trees[Int(pendingTree[k])].expand(pendingNode[k], state: pendingState[k], priors: policy, value: values[k])
+                }
+            }
+            remaining.removeAll { isDone($0, forced: forced) }
+        }
+    }
+}

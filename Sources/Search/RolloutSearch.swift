@@ -1,0 +1,44 @@
+import GameKit
+
+/// Plays random moves from `state` to the end and returns the result for `state`'s side to move.
+@inlinable public func randomPlayout<Game: GameState, R: RandomNumberGenerator>(from state: Game, using rng: inout R) -> Float {
+    var position = state
+    while !position.isTerminal {
+        position.apply(position.legalActions.randomElement(using: &rng))
+    }
+    return position.outcome!.value(for: state.currentPlayer)
+}
+
+/// Classic pure Monte Carlo tree search: UCB1 selection, full expansion, and random rollouts
+/// to the end of the game as the leaf value. The baseline player `mcts:rollouts=N`.
+public final class RolloutSearch<Game: GameState> {
+    public let tree: SearchTree<Game>
+    /// Random playouts averaged per leaf.
+    public var rolloutsPerLeaf: Int
+    private let uniformPriors: UnsafeMutableBufferPointer<Float>
+
+    public init(explorationConstant c: Float = 1.4, solver: Bool = true, rolloutsPerLeaf: Int = 1) {
+        var configuration = SearchConfiguration()
+        configuration.solver = solver
+        configuration.virtualLossValue = 0
+        tree = SearchTree(configuration: configuration, rule: .uct(c: c))
+        self.rolloutsPerLeaf = max(1, rolloutsPerLeaf)
+        uniformPriors = .allocate(capacity: Game.actionCount)
+        uniformPriors.initialize(repeating: 0)
+    }
+
+    deinit { uniformPriors.deallocate() }
+
+    /// Runs `simulations` simulations from the tree's root (stopping early once the root is proven).
+    public func search<R: RandomNumberGenerator>(simulations: Int, using rng: inout R) {
+        guard !tree.rootState.isTerminal else { return }
+        for _ in 0..<simulations {
+            if tree[0].proof != .unknown { return }
+            if case .needsEvaluation(let leaf, let state) = tree.descend(using: &rng) {
+                var total: Float = 0
+                for _ in 0..<rolloutsPerLeaf { total += randomPlayout(from: state, using: &rng) }
+                tree.expand(leaf, state: state, priors: UnsafeBufferPointer(uniformPriors), value: total / Float(rolloutsPerLeaf))
+            }
+        }
+    }
+}

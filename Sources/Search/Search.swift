@@ -1,2 +1,0 @@
-/// Search: MCTS over any `GameState`.
-import GameKit
