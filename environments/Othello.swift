@@ -21,6 +21,8 @@ public struct Othello: GameState {
     public private(set) var currentPlayer = Player.first
     public private(set) var moveCount = 0
     public private(set) var isTerminal = false
+    /// The cells where the side to move may place a disc (kept up to date by `apply`).
+    public private(set) var placements: UInt64 = 0x0000_1020_0408_0000   // d3, c4, f5, e6
 
     public init() {}
 
@@ -31,7 +33,8 @@ public struct Othello: GameState {
         self.other = other
         self.currentPlayer = currentPlayer
         self.moveCount = moveCount
-        isTerminal = Self.placements(own: own, other: other) == 0 && Self.placements(own: other, other: own) == 0
+        placements = Self.placements(own: own, other: other)
+        isTerminal = placements == 0 && Self.placements(own: other, other: own) == 0
     }
 
     /// The discs of `player`.
@@ -97,8 +100,7 @@ public struct Othello: GameState {
 
     @inlinable public var legalActions: ActionSet {
         if isTerminal { return ActionSet() }
-        let moves = Self.placements(own: own, other: other)
-        return moves == 0 ? ActionSet(low: 0, high: 1) : ActionSet(low: moves)
+        return placements == 0 ? ActionSet(low: 0, high: 1) : ActionSet(low: placements)
     }
 
     public var positionKey: UInt64 {
@@ -108,10 +110,9 @@ public struct Othello: GameState {
     public mutating func apply(_ action: Int) {
         precondition(!isTerminal, "move after the end of the game")
         if action == Self.passAction {
-            precondition(Self.placements(own: own, other: other) == 0, "pass while a placement is legal")
+            precondition(placements == 0, "pass while a placement is legal")
         } else {
-            precondition(action >= 0 && action < 64 && Self.placements(own: own, other: other) & (1 << UInt64(action)) != 0,
-                         "illegal Othello action \(action)")
+            precondition(action >= 0 && action < 64 && placements & (1 << UInt64(action)) != 0, "illegal Othello action \(action)")
             let flipped = Self.flips(own: own, other: other, cell: action)
             own |= flipped | (1 << UInt64(action))
             other &= ~flipped
@@ -119,7 +120,8 @@ public struct Othello: GameState {
         swap(&own, &other)
         currentPlayer = currentPlayer.opponent
         moveCount += 1
-        isTerminal = Self.placements(own: own, other: other) == 0 && Self.placements(own: other, other: own) == 0
+        placements = Self.placements(own: own, other: other)
+        isTerminal = placements == 0 && Self.placements(own: other, other: own) == 0
     }
 
     public func encode(into buffer: UnsafeMutableBufferPointer<Float>) {
@@ -180,7 +182,7 @@ public struct Othello: GameState {
     public var description: String {
         let black = discs(of: .first)
         let white = discs(of: .second)
-        let legal = isTerminal ? 0 : Self.placements(own: own, other: other)
+        let legal = isTerminal ? 0 : placements
         var lines = ["  a b c d e f g h"]
         for row in 0..<8 {
             var line = "\(row + 1)"

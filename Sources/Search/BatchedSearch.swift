@@ -12,7 +12,7 @@ public final class BatchedSearch<Game: GameState> {
     }
 
     /// Statistics since creation (or the last `resetStatistics()`).
-    public private(set) var statistics = Statistics()
+    public internal(set) var statistics = Statistics()
 
     public struct Statistics: Sendable {
         /// Evaluator calls and the positions they carried.
@@ -27,17 +27,17 @@ public final class BatchedSearch<Game: GameState> {
         public var meanBatchSize: Double { batches > 0 ? Double(evaluatedPositions) / Double(batches) : 0 }
     }
 
-    private let inputSize = Game.encodingShape.count
-    private let batchCapacity: Int
-    private let inputs: UnsafeMutableBufferPointer<Float>
-    private let masks: UnsafeMutableBufferPointer<Float>
-    private let priors: UnsafeMutableBufferPointer<Float>
-    private let values: UnsafeMutableBufferPointer<Float>
-    private var pendingTree: ContiguousArray<Int32>
-    private var pendingNode: ContiguousArray<Int32>
-    private var pendingState: ContiguousArray<Game>
-    private var targets: [Int]
-    private var forcedChild: [Int32]
+    let inputSize = Game.encodingShape.count
+    let batchCapacity: Int
+    let inputs: UnsafeMutableBufferPointer<Float>
+    let masks: UnsafeMutableBufferPointer<Float>
+    let priors: UnsafeMutableBufferPointer<Float>
+    let values: UnsafeMutableBufferPointer<Float>
+    var pendingTree: ContiguousArray<Int32>
+    var pendingNode: ContiguousArray<Int32>
+    var pendingState: ContiguousArray<Game>
+    var targets: [Int]
+    var forcedChild: [Int32]
 
     /// - Parameters:
     ///   - treeCount: the number of games searched together.
@@ -98,14 +98,14 @@ public final class BatchedSearch<Game: GameState> {
         for entry in children { forcedChild[entry.tree] = -1 }
     }
 
-    private func isDone(_ tree: Int, forced: Bool) -> Bool {
+    func isDone(_ tree: Int, forced: Bool) -> Bool {
         let searchTree = trees[tree]
         if searchTree.rootState.isTerminal || searchTree[0].proof != .unknown { return true }
         let node = forced ? searchTree[forcedChild[tree]] : searchTree[0]
         return Int(node.visits) >= targets[tree] || (forced && node.proof != .unknown)
     }
 
-    private func run<R: RandomNumberGenerator>(_ active: [Int], rng: inout R, forced: Bool = false) {
+    func run<R: RandomNumberGenerator>(_ active: [Int], rng: inout R, forced: Bool = false) {
         var remaining = active.filter { !isDone($0, forced: forced) }
         let leavesPerTree = configuration.leavesPerTree
         while !remaining.isEmpty {

@@ -4,8 +4,8 @@ import GameKit
 public final class RolloutMCTSPlayer<Game: GameState>: GamePlayer {
     public let name: String
     public let simulations: Int
-    private let search: RolloutSearch<Game>
-    private var rng: Xoshiro256
+    let search: RolloutSearch<Game>
+    var rng: Xoshiro256
 
     public init(simulations: Int, explorationConstant: Float = 1.4, solver: Bool = true, seed: UInt64) {
         self.simulations = simulations
@@ -37,8 +37,8 @@ public final class RolloutMCTSPlayer<Game: GameState>: GamePlayer {
 /// first `temperatureMoves` moves of a game.
 public final class PUCTPlayer<Game: GameState>: GamePlayer {
     public let name: String
-    private let search: BatchedSearch<Game>
-    private var rng: Xoshiro256
+    let search: BatchedSearch<Game>
+    var rng: Xoshiro256
     public var temperature: Float = 0
     public var temperatureMoves = 0
 

@@ -15,7 +15,7 @@ public final class RolloutSearch<Game: GameState> {
     public let tree: SearchTree<Game>
     /// Random playouts averaged per leaf.
     public var rolloutsPerLeaf: Int
-    private let uniformPriors: UnsafeMutableBufferPointer<Float>
+    let uniformPriors: UnsafeMutableBufferPointer<Float>
 
     public init(explorationConstant c: Float = 1.4, solver: Bool = true, rolloutsPerLeaf: Int = 1) {
         var configuration = SearchConfiguration()

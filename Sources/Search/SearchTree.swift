@@ -77,15 +77,15 @@ public final class SearchTree<Game: GameState> {
         case uct(c: Float)
     }
 
-    public private(set) var rootState: Game
+    public internal(set) var rootState: Game
     public var configuration: SearchConfiguration
     public var rule: SelectionRule
 
     @usableFromInline var nodes: UnsafeMutablePointer<SearchNode>
     @usableFromInline var capacity: Int
-    public private(set) var nodeCount: Int = 0
-    private var spare: UnsafeMutablePointer<SearchNode>
-    private var spareCapacity: Int
+    public internal(set) var nodeCount: Int = 0
+    var spare: UnsafeMutablePointer<SearchNode>
+    var spareCapacity: Int
 
     /// The index of the root node.
     public static var root: Int32 { 0 }
@@ -135,7 +135,7 @@ public final class SearchTree<Game: GameState> {
     }
 
     /// Copies the subtree under `newRoot` breadth-first into the spare arena and swaps arenas.
-    private func compact(from newRoot: Int32) {
+    func compact(from newRoot: Int32) {
         if spareCapacity < capacity {
             spare.deallocate()
             spareCapacity = capacity
@@ -164,7 +164,7 @@ public final class SearchTree<Game: GameState> {
         nodeCount = written
     }
 
-    private func reserve(_ extra: Int) {
+    func reserve(_ extra: Int) {
         guard nodeCount + extra > capacity else { return }
         var newCapacity = capacity * 2
         while newCapacity < nodeCount + extra { newCapacity *= 2 }

@@ -2,16 +2,17 @@ import ArgumentParser
 import Environments
 import Foundation
 import GameKit
+import Search
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the kernels: game move generation, tree search, the network.",
-        subcommands: [BenchGamesCommand.self]
+        subcommands: [BenchGamesCommand.self, BenchMCTSCommand.self]
     )
 }
 
-struct BenchGamesCommand: ParsableCommand {
+struct BenchGamesCommand: ParsableCommand, GameVisitor {
     static let configuration = CommandConfiguration(
         commandName: "games",
         abstract: "Random playouts per second and perft leaves per second.",
@@ -30,10 +31,10 @@ struct BenchGamesCommand: ParsableCommand {
 
     func run() throws {
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
-        measure(try game.resolve())
+        try GameCatalog.visit(try game.resolve(), with: self)
     }
 
-    private func measure<G: GameState>(_ type: G.Type) {
+    func visit<G: GameState>(_ type: G.Type) {
         var rng = Xoshiro256(seed: seed)
         var games = 0
         var moves = 0
@@ -74,6 +75,83 @@ struct BenchGamesCommand: ParsableCommand {
             if depth > 0 {
                 print(String(format: "  perft(%d) = %d in %.3f s: %.3g leaves/s", depth, perftLeaves, perftSeconds, Double(perftLeaves) / perftSeconds))
             }
+        }
+    }
+}
+
+struct BenchMCTSCommand: ParsableCommand, GameVisitor {
+    static let configuration = CommandConfiguration(
+        commandName: "mcts",
+        abstract: "Simulations per second of tree search from the start position.",
+        discussion: """
+        --evaluator rollout: UCT with one random rollout per leaf (the settings of OpenSpiel's MCTSBot
+        in benchmarks/mcts/openspiel_compare.py). --evaluator uniform: batched PUCT with a stand-in
+        evaluator, which isolates the search's own cost.
+        """
+    )
+
+    enum EvaluatorKind: String, ExpressibleByArgument, CaseIterable { case rollout, uniform }
+
+    @OptionGroup var game: GameOption
+    @Option(help: "Simulations per search.")
+    var sims: Int = 10_000
+    @Option(help: "Searches to time (each from the start position, fresh tree).")
+    var repeats: Int = 5
+    @Option(help: "The leaf evaluator: \(EvaluatorKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var evaluator: EvaluatorKind = .rollout
+    @Option(help: "UCT exploration constant (rollout evaluator).")
+    var c: Float = 2
+    @Flag(inversion: .prefixedNo, help: "Use the MCTS-solver.")
+    var solver = false
+    @Option(help: "Concurrent games (uniform evaluator).")
+    var trees: Int = 1
+    @Option(help: "Seed.")
+    var seed: UInt64 = 1
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard sims >= 1, repeats >= 1, trees >= 1 else { throw ValidationError("--sims, --repeats and --trees must be positive") }
+    }
+
+    func run() throws {
+        try GameCatalog.visit(try game.resolve(), with: self)
+    }
+
+    func visit<G: GameState>(_ type: G.Type) {
+        var rng = Xoshiro256(seed: seed)
+        let clock = ContinuousClock()
+        var times: [Double] = []
+        var nodes = 0
+        var batch = 0.0
+        for _ in 0..<repeats {
+            switch evaluator {
+            case .rollout:
+                let search = RolloutSearch<G>(explorationConstant: c, solver: solver)
+                let start = clock.now
+                search.search(simulations: sims, using: &rng)
+                times.append((clock.now - start).seconds)
+                nodes = search.tree.nodeCount
+            case .uniform:
+                var configuration = SearchConfiguration()
+                configuration.solver = solver
+                let search = BatchedSearch<G>(treeCount: trees, configuration: configuration, evaluator: UniformEvaluator(actionCount: G.actionCount))
+                let start = clock.now
+                search.search(trees: Array(0..<trees), simulations: sims, rootNoise: false, using: &rng)
+                times.append((clock.now - start).seconds)
+                nodes = search.trees[0].nodeCount
+                batch = search.statistics.meanBatchSize
+            }
+        }
+        times.sort()
+        let median = times[times.count / 2]
+        let rate = Double(sims * (evaluator == .uniform ? trees : 1)) / median
+        if json {
+            print(#"{"game":"\#(G.name)","evaluator":"\#(evaluator.rawValue)","sims":\#(sims),"trees":\#(trees),"median_seconds":\#(median),"sims_per_s":\#(rate),"nodes":\#(nodes)}"#)
+        } else {
+            print("\(G.name), \(evaluator.rawValue) evaluator, \(sims) simulations x \(evaluator == .uniform ? trees : 1) tree(s), \(repeats) runs")
+            print(String(format: "  median %.4f s  (min %.4f, max %.4f)   %.0f simulations/s   %d nodes in the tree", median, times.first!, times.last!, rate, nodes))
+            if evaluator == .uniform { print(String(format: "  mean evaluator batch %.1f", batch)) }
         }
     }
 }

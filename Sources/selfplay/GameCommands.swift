@@ -27,7 +27,7 @@ struct GamesCommand: ParsableCommand {
     }
 }
 
-struct ShowCommand: ParsableCommand {
+struct ShowCommand: ParsableCommand, GameVisitor {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Render a position given as a move sequence.",
@@ -42,10 +42,10 @@ struct ShowCommand: ParsableCommand {
     var moves: String = ""
 
     func run() throws {
-        try show(try game.resolve())
+        try GameCatalog.visit(try game.resolve(), with: self)
     }
 
-    private func show<G: GameState>(_ type: G.Type) throws {
+    func visit<G: GameState>(_ type: G.Type) throws {
         let state: G
         do {
             state = try G(notation: moves)
@@ -62,7 +62,7 @@ struct ShowCommand: ParsableCommand {
     }
 }
 
-struct PerftCommand: ParsableCommand {
+struct PerftCommand: ParsableCommand, GameVisitor {
     static let configuration = CommandConfiguration(
         commandName: "perft",
         abstract: "Count move sequences of an exact length (checks and times move generation).",
@@ -80,10 +80,10 @@ struct PerftCommand: ParsableCommand {
     }
 
     func run() throws {
-        try count(try game.resolve())
+        try GameCatalog.visit(try game.resolve(), with: self)
     }
 
-    private func count<G: GameState>(_ type: G.Type) throws {
+    func visit<G: GameState>(_ type: G.Type) throws {
         let root: G
         do { root = try G(notation: moves) } catch { throw ValidationError("bad \(G.name) notation '\(moves)' \(error)") }
         for d in 1...max(1, depth) {
