@@ -2,7 +2,8 @@
 ///
 /// A conforming type is a small value type: copying a state is the way to branch.
 /// Action indices are fixed per game (`actionCount` is the policy vector length), and
-/// all hot-path requirements work without heap allocation.
+/// all hot-path requirements work without heap allocation. Every action passes the turn
+/// to the other player (a pass is an action), which search relies on to flip values.
 public protocol GameState: Hashable, Sendable, CustomStringConvertible {
     /// The short name used on the command line, e.g. `"connect4"`.
     static var name: String { get }

@@ -1,2 +1,0 @@
-/// Training: the self-play loop.
-import GameKit

@@ -1,0 +1,215 @@
+import Foundation
+import GameKit
+import Search
+
+/// Everything that defines a training run. Written, resolved, into the run directory
+/// (`config.json`); its hash goes into every generation's manifest.
+public struct TrainingConfiguration: Codable, Sendable, Hashable {
+    /// The game's command-line name.
+    public var game: String
+    /// The seed of everything random in the run.
+    public var seed: UInt64 = 1
+    public var network = NetworkSettings()
+    public var search = SearchConfiguration()
+    public var selfPlay = SelfPlaySettings()
+    public var replay = ReplaySettings()
+    public var training = OptimizationSettings()
+    public var arena = ArenaSettings()
+    public var evaluation = EvaluationSettings()
+    public var budget = BudgetSettings()
+    /// OpenBLAS threads during self-play and training (0: one per core).
+    public var blasThreads = 0
+
+    public struct NetworkSettings: Codable, Sendable, Hashable {
+        /// `mlp` or `resnet`.
+        public var body = "mlp"
+        /// Hidden layer widths of the MLP body.
+        public var hidden = [64, 64]
+        /// Residual blocks and filters of the residual body.
+        public var blocks = 2
+        public var filters = 32
+        /// Hidden units of the value head.
+        public var valueHidden = 32
+    }
+
+    public struct SelfPlaySettings: Codable, Sendable, Hashable {
+        /// Games played per generation.
+        public var games = 64
+        /// Games advanced together (their leaves share each network batch).
+        public var concurrentGames = 64
+        /// Moves sampled with temperature 1 at the start of each game; later moves take the most-visited.
+        public var temperatureMoves = 4
+        /// Playout-cap randomization (KataGo): the fraction of moves searched with the full budget and
+        /// recorded as policy targets; the rest use `fastSimulations` and are not recorded. 1 disables it.
+        public var fullSearchFraction: Double = 1
+        public var fastSimulations = 16
+    }
+
+    public struct ReplaySettings: Codable, Sendable, Hashable {
+        /// Generations of self-play samples the trainer draws from.
+        public var windowGenerations = 4
+        /// Whether training samples are mapped by a random board symmetry.
+        public var augmentSymmetries = true
+    }
+
+    public struct OptimizationSettings: Codable, Sendable, Hashable {
+        public var batchSize = 64
+        /// Optimizer steps per generation.
+        public var steps = 200
+        /// `sgd` (with momentum) or `adam`.
+        public var optimizer = "adam"
+        public var learningRate: Double = 0.003
+        public var momentum: Double = 0.9
+        public var weightDecay: Double = 0.0001
+        /// Multiply the learning rate by this factor every `decayEveryGenerations` generations.
+        public var decayFactor: Double = 1
+        public var decayEveryGenerations = 10
+    }
+
+    public struct ArenaSettings: Codable, Sendable, Hashable {
+        /// Games the candidate plays against the current best (0: promote without playing).
+        public var games = 0
+        /// The score the candidate needs to be promoted; `nil`: always promote (AlphaZero).
+        public var gatingThreshold: Double? = nil
+    }
+
+    public struct EvaluationSettings: Codable, Sendable, Hashable {
+        /// Fixed reference players each new generation plays (player specs).
+        public var references = ["random", "mcts:rollouts=100"]
+        /// Games against each reference.
+        public var games = 20
+        /// Simulations per move of a generation's player in evaluation matches.
+        public var simulations = 100
+    }
+
+    public struct BudgetSettings: Codable, Sendable, Hashable {
+        /// Stop after this many generations (0: no limit).
+        public var generations = 10
+        /// Stop once the run has trained this long, in seconds (0: no limit).
+        public var wallSeconds: Double = 0
+        /// Stop once self-play has run this many simulations (0: no limit).
+        public var simulations = 0
+    }
+
+    public init(game: String) { self.game = game }
+
+    /// Returns a message naming the first key whose value is out of range, or `nil`.
+    public func validationError() -> String? {
+        if let message = search.validationError() { return "search: \(message)" }
+        let checks: [(Bool, String)] = [
+            (["mlp", "resnet"].contains(network.body), "network.body must be mlp or resnet (got \(network.body))"),
+            (network.hidden.allSatisfy { $0 > 0 } && !network.hidden.isEmpty, "network.hidden must list positive widths"),
+            (network.blocks >= 0 && network.blocks <= 40, "network.blocks must be in 0...40"),
+            (network.filters > 0 && network.filters <= 512, "network.filters must be in 1...512"),
+            (network.valueHidden > 0, "network.valueHidden must be positive"),
+            (selfPlay.games > 0, "selfPlay.games must be positive"),
+            (selfPlay.concurrentGames > 0 && selfPlay.concurrentGames <= 4096, "selfPlay.concurrentGames must be in 1...4096"),
+            (selfPlay.temperatureMoves >= 0, "selfPlay.temperatureMoves must not be negative"),
+            ((0...1).contains(selfPlay.fullSearchFraction) && selfPlay.fullSearchFraction > 0, "selfPlay.fullSearchFraction must be in (0, 1]"),
+            (selfPlay.fastSimulations > 0, "selfPlay.fastSimulations must be positive"),
+            (replay.windowGenerations > 0, "replay.windowGenerations must be positive"),
+            (training.batchSize > 0 && training.batchSize <= 4096, "training.batchSize must be in 1...4096"),
+            (training.steps >= 0, "training.steps must not be negative"),
+            (["sgd", "adam"].contains(training.optimizer), "training.optimizer must be sgd or adam (got \(training.optimizer))"),
+            (training.learningRate > 0 && training.learningRate < 10, "training.learningRate must be in (0, 10)"),
+            ((0..<1).contains(training.momentum), "training.momentum must be in [0, 1)"),
+            (training.weightDecay >= 0, "training.weightDecay must not be negative"),
+            (training.decayFactor > 0 && training.decayFactor <= 1, "training.decayFactor must be in (0, 1]"),
+            (training.decayEveryGenerations > 0, "training.decayEveryGenerations must be positive"),
+            (arena.games >= 0, "arena.games must not be negative"),
+            (arena.gatingThreshold.map { (0...1).contains($0) } ?? true, "arena.gatingThreshold must be in [0, 1]"),
+            (evaluation.games >= 0, "evaluation.games must not be negative"),
+            (evaluation.simulations > 0, "evaluation.simulations must be positive"),
+            (budget.generations >= 0, "budget.generations must not be negative"),
+            (budget.wallSeconds >= 0, "budget.wallSeconds must not be negative"),
+            (budget.simulations >= 0, "budget.simulations must not be negative"),
+            (blasThreads >= 0 && blasThreads <= 64, "blasThreads must be in 0...64"),
+        ]
+        return checks.first { !$0.0 }?.1
+    }
+
+    /// A short stable hash of the configuration (FNV-1a of its sorted-key JSON).
+    public var hash: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(self)) ?? Data()
+        return String(format: "%016llx", FNV1a.hash(data))
+    }
+}
+
+/// The error for a configuration key that does not exist or a value that does not fit.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension TrainingConfiguration {
+    /// Applies `key=value` overrides, e.g. `selfPlay.games=128` or `evaluation.references=["random"]`.
+    /// Unknown keys and values of the wrong type are refused with a message naming the key.
+    public func applying(overrides: [String]) throws -> TrainingConfiguration {
+        guard !overrides.isEmpty else { return self }
+        let encoder = JSONEncoder()
+        var tree = try JSONSerialization.jsonObject(with: encoder.encode(self)) as! [String: Any]
+        for override in overrides {
+            guard let equals = override.firstIndex(of: "=") else {
+                throw ConfigurationError("'\(override)' is not key=value")
+            }
+            let key = String(override[..<equals])
+            let text = String(override[override.index(after: equals)...])
+            let path = key.split(separator: ".").map(String.init)
+            guard !path.isEmpty else { throw ConfigurationError("empty key in '\(override)'") }
+            let value: Any
+            if let data = text.data(using: .utf8), let parsed = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) {
+                value = parsed
+            } else {
+                value = text
+            }
+            tree = try Self.set(value, at: path[...], in: tree, fullKey: key)
+        }
+        let data = try JSONSerialization.data(withJSONObject: tree)
+        do {
+            return try JSONDecoder().decode(TrainingConfiguration.self, from: data)
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ConfigurationError("bad value for \(key): \(context.debugDescription)")
+        }
+    }
+
+    private static func set(_ value: Any, at path: ArraySlice<String>, in object: [String: Any], fullKey: String) throws -> [String: Any] {
+        var object = object
+        let head = path.first!
+        let known = object.keys.sorted()
+        guard let existing = object[head] else {
+            // Optional keys that are currently null are absent from the encoding.
+            if path.count == 1, optionalKeys.contains(fullKey) { object[head] = value; return object }
+            throw ConfigurationError("unknown key '\(fullKey)'; '\(head)' is not one of: \(known.joined(separator: ", "))")
+        }
+        if path.count == 1 {
+            if existing is [String: Any], !(value is [String: Any]) {
+                throw ConfigurationError("'\(fullKey)' is a group; set one of its keys, e.g. \(fullKey).\((existing as! [String: Any]).keys.sorted().first ?? "")")
+            }
+            object[head] = value
+        } else {
+            guard let child = existing as? [String: Any] else { throw ConfigurationError("'\(head)' in '\(fullKey)' has no sub-keys") }
+            object[head] = try set(value, at: path.dropFirst(), in: child, fullKey: fullKey)
+        }
+        return object
+    }
+
+    /// Keys whose value may be null (and so be missing from the encoded configuration).
+    static let optionalKeys: Set<String> = ["arena.gatingThreshold", "search.fpuReduction"]
+}
+
+/// 64-bit FNV-1a, for configuration hashes and file checksums.
+public enum FNV1a {
+    public static func hash(_ data: Data) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
+    public static func hex(_ data: Data) -> String { String(format: "%016llx", hash(data)) }
+}

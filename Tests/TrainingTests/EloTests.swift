@@ -1,0 +1,56 @@
+import Foundation
+import GameKit
+import Testing
+import Training
+
+@Suite struct EloTests {
+    /// Simulated players of known strength: the fit recovers their differences within the
+    /// stated intervals about 95% of the time.
+    @Test func recoversKnownStrengths() {
+        let truth: [String: Double] = ["random": 0, "a": 150, "b": 300, "c": 420, "d": 600]
+        let names = truth.keys.sorted()
+        var rng = Xoshiro256(seed: 0xE10)
+        var covered = 0
+        var checked = 0
+        for _ in 0..<40 {
+            var matches: [MatchRecord] = []
+            for (i, a) in names.enumerated() {
+                for b in names[(i + 1)...] {
+                    let expected = 1 / (1 + pow(10, (truth[b]! - truth[a]!) / 400))
+                    // Draws are likelier between close players; wins make up the rest of A's expected score.
+                    let drawChance = 0.4 * min(expected, 1 - expected)
+                    let winChance = expected - drawChance / 2
+                    var wins = 0, draws = 0, losses = 0
+                    for _ in 0..<200 {
+                        let u = rng.nextUnitDouble()
+                        if u < winChance { wins += 1 } else if u < winChance + drawChance { draws += 1 } else { losses += 1 }
+                    }
+                    matches.append(MatchRecord(generation: 0, kind: "test", playerA: a, playerB: b, wins: wins, draws: draws, losses: losses))
+                }
+            }
+            let ratings = EloRating.fit(matches, anchor: "random", priorDraws: 0.1)
+            #expect(ratings.first { $0.player == "random" }!.elo == 0)
+            for rating in ratings where rating.player != "random" {
+                checked += 1
+                if rating.low <= truth[rating.player]! && truth[rating.player]! <= rating.high { covered += 1 }
+                #expect(abs(rating.elo - truth[rating.player]!) < 150, "\(rating)")
+            }
+        }
+        let coverage = Double(covered) / Double(checked)
+        #expect(coverage > 0.88 && coverage < 0.99, "coverage \(coverage)")
+    }
+
+    @Test func perfectRecordsStayFinite() {
+        let matches = [
+            MatchRecord(generation: 1, kind: "reference", playerA: "gen1", playerB: "random", wins: 20, draws: 0, losses: 0),
+            MatchRecord(generation: 2, kind: "reference", playerA: "gen2", playerB: "gen1", wins: 15, draws: 5, losses: 0),
+        ]
+        let ratings = EloRating.fit(matches)
+        for rating in ratings {
+            #expect(rating.elo.isFinite && rating.low.isFinite && rating.high.isFinite)
+        }
+        let elo = Dictionary(uniqueKeysWithValues: ratings.map { ($0.player, $0.elo) })
+        #expect(elo["gen2"]! > elo["gen1"]! && elo["gen1"]! > 0)
+        #expect(!EloRating.table(ratings).isEmpty)
+    }
+}
