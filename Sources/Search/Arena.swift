@@ -38,6 +38,16 @@ public struct MatchResult: Codable, Sendable, Hashable, CustomStringConvertible 
         return (elo(s), elo(s - 1.96 * standardError), elo(s + 1.96 * standardError))
     }
 
+    /// Counts one game from player A's view.
+    public mutating func record(_ outcome: Outcome, aMovedFirst: Bool) {
+        let value = outcome.value(for: aMovedFirst ? .first : .second)
+        if aMovedFirst {
+            if value > 0 { asFirst.wins += 1 } else if value < 0 { asFirst.losses += 1 } else { asFirst.draws += 1 }
+        } else {
+            if value > 0 { asSecond.wins += 1 } else if value < 0 { asSecond.losses += 1 } else { asSecond.draws += 1 }
+        }
+    }
+
     public var description: String {
         let t = total
         let (elo, low, high) = eloDifference
@@ -76,12 +86,7 @@ public enum Arena {
             let aFirst = game % 2 == 0
             let start = openings?(game / 2) ?? Game()
             let (outcome, _) = aFirst ? playGame(first: a, second: b, from: start) : playGame(first: b, second: a, from: start)
-            let value = outcome.value(for: aFirst ? .first : .second)
-            if aFirst {
-                if value > 0 { result.asFirst.wins += 1 } else if value < 0 { result.asFirst.losses += 1 } else { result.asFirst.draws += 1 }
-            } else {
-                if value > 0 { result.asSecond.wins += 1 } else if value < 0 { result.asSecond.losses += 1 } else { result.asSecond.draws += 1 }
-            }
+            result.record(outcome, aMovedFirst: aFirst)
             progress?(game + 1, result)
         }
         return result

@@ -1,0 +1,134 @@
+import GameKit
+import Search
+
+/// One side of a batched match: chooses moves for many games at once.
+public protocol BatchedSide<Game>: AnyObject {
+    associatedtype Game: GameState
+    var name: String { get }
+    /// Called before game slot `slot` starts from `state`.
+    func newGame(slot: Int, from state: Game)
+    /// Chooses a move in each listed slot, where it is this side's turn in `states[slot]`.
+    func chooseMoves(slots: [Int], states: [Game]) -> [Int]
+    /// Called after every move in slot `slot`.
+    func observe(slot: Int, action: Int, resultingIn state: Game)
+}
+
+/// A network with PUCT search: the trees of all game slots share each network batch.
+public final class NetworkSide<Game: GameState>: BatchedSide {
+    public let name: String
+    let search: BatchedSearch<Game>
+    var rng: Xoshiro256
+    /// Moves sampled with temperature 1 at the start of each game (0: always the most visited).
+    public var temperatureMoves: Int
+
+    public init(name: String, evaluator: any Evaluator, configuration: SearchConfiguration, slots: Int, temperatureMoves: Int = 0, seed: UInt64) {
+        self.name = name
+        var configuration = configuration
+        configuration.dirichletFraction = 0
+        search = BatchedSearch(treeCount: slots, configuration: configuration, evaluator: evaluator)
+        self.temperatureMoves = temperatureMoves
+        rng = Xoshiro256(seed: seed)
+    }
+
+    public func newGame(slot: Int, from state: Game) { search.trees[slot].reset(to: state) }
+
+    public func chooseMoves(slots: [Int], states: [Game]) -> [Int] {
+        for slot in slots where search.trees[slot].rootState != states[slot] { search.trees[slot].reset(to: states[slot]) }
+        search.search(trees: slots, simulations: search.configuration.simulations, rootNoise: false, using: &rng)
+        return slots.map { slot in
+            let temperature: Float = states[slot].moveCount < temperatureMoves ? 1 : 0
+            return search.trees[slot].chooseAction(temperature: temperature, using: &rng)
+        }
+    }
+
+    public func observe(slot: Int, action: Int, resultingIn state: Game) {
+        let tree = search.trees[slot]
+        guard !tree.rootState.isTerminal else { return }
+        tree.advance(by: action)
+        if tree.rootState != state { tree.reset(to: state) }
+    }
+}
+
+/// Ordinary players, one instance per game slot, asked one after another.
+public final class PlayerSide<Game: GameState>: BatchedSide {
+    public let name: String
+    let players: [any GamePlayer<Game>]
+
+    /// - Parameter make: makes the player of slot `slot`.
+    public init(name: String, slots: Int, make: (Int) throws -> any GamePlayer<Game>) rethrows {
+        self.name = name
+        players = try (0..<slots).map(make)
+    }
+
+    public func newGame(slot: Int, from state: Game) { players[slot].newGame() }
+
+    public func chooseMoves(slots: [Int], states: [Game]) -> [Int] {
+        slots.map { players[$0].chooseAction(in: states[$0]) }
+    }
+
+    public func observe(slot: Int, action: Int, resultingIn state: Game) { players[slot].observe(action, resultingIn: state) }
+}
+
+/// Plays a match between two sides with many games in flight, alternating colours.
+public enum MatchRunner {
+    /// Plays `games` games (A first in even-numbered ones) with up to `concurrent` at once.
+    /// Each game starts after `openingMoves` uniformly random moves (the same opening for both
+    /// colours of a pair), which keeps deterministic players from repeating one game.
+    public static func play<Game: GameState>(_ a: any BatchedSide<Game>, _ b: any BatchedSide<Game>, games: Int, concurrent: Int,
+                                            openingMoves: Int = 0, seed: UInt64,
+                                            progress: (Int, MatchResult) -> Void = { _, _ in },
+                                            shouldStop: () -> Bool = { false }) -> MatchResult? {
+        var rng = Xoshiro256(seed: seed)
+        let openings: [Game] = (0..<(games + 1) / 2).map { _ in
+            var state = Game()
+            for _ in 0..<openingMoves where !state.isTerminal {
+                let next = state.legalActions.randomElement(using: &rng)
+                var probe = state
+                probe.apply(next)
+                if probe.isTerminal { break }
+                state = probe
+            }
+            return state
+        }
+        let slots = max(1, min(concurrent, games))
+        var states = [Game](repeating: Game(), count: slots)
+        var gameOfSlot = [Int](repeating: -1, count: slots)
+        var nextGame = 0
+        var result = MatchResult()
+        var finished = 0
+        func start(_ slot: Int) {
+            guard nextGame < games else { gameOfSlot[slot] = -1; return }
+            gameOfSlot[slot] = nextGame
+            states[slot] = openings[nextGame / 2]
+            a.newGame(slot: slot, from: states[slot])
+            b.newGame(slot: slot, from: states[slot])
+            nextGame += 1
+        }
+        for slot in 0..<slots { start(slot) }
+        while gameOfSlot.contains(where: { $0 >= 0 }) {
+            if shouldStop() { return nil }
+            var aSlots: [Int] = []
+            var bSlots: [Int] = []
+            for slot in 0..<slots where gameOfSlot[slot] >= 0 {
+                let aMovesFirst = gameOfSlot[slot] % 2 == 0
+                let aToMove = (states[slot].currentPlayer == .first) == aMovesFirst
+                if aToMove { aSlots.append(slot) } else { bSlots.append(slot) }
+            }
+            for (side, listed) in [(a, aSlots), (b, bSlots)] where !listed.isEmpty {
+                let actions = side.chooseMoves(slots: listed, states: states)
+                for (slot, action) in zip(listed, actions) {
+                    precondition(states[slot].legalActions.contains(action), "\(side.name) chose an illegal move")
+                    states[slot].apply(action)
+                    a.observe(slot: slot, action: action, resultingIn: states[slot])
+                    b.observe(slot: slot, action: action, resultingIn: states[slot])
+                    guard let outcome = states[slot].outcome else { continue }
+                    result.record(outcome, aMovedFirst: gameOfSlot[slot] % 2 == 0)
+                    finished += 1
+                    progress(finished, result)
+                    start(slot)
+                }
+            }
+        }
+        return result
+    }
+}

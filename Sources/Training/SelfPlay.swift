@@ -1,0 +1,150 @@
+import Foundation
+import GameKit
+import Search
+
+/// What one generation's self-play produced besides its samples: the figures the
+/// loop-health diagnostics are made of.
+public struct SelfPlayStatistics: Codable, Sendable, Hashable {
+    public var games = 0
+    public var moves = 0
+    public var firstPlayerWins = 0
+    public var draws = 0
+    public var samples = 0
+    public var simulations = 0
+    /// Mean entropy (nats) of the recorded visit distributions.
+    public var rootPolicyEntropy: Double = 0
+    /// Fraction of recorded positions that are distinct.
+    public var distinctPositionFraction: Double = 0
+    /// How often each action was the game's first move.
+    public var firstMoves: [Int: Int] = [:]
+    public var evaluatedPositions = 0
+    public var meanBatchSize: Double = 0
+    public var seconds: Double = 0
+
+    public var drawRate: Double { games > 0 ? Double(draws) / Double(games) : 0 }
+    public var meanGameLength: Double { games > 0 ? Double(moves) / Double(games) : 0 }
+}
+
+/// Plays self-play games with one network, many at a time so that every network call
+/// carries the leaves of all of them.
+///
+/// Each move is searched with PUCT, with Dirichlet noise at the root; the first
+/// `temperatureMoves` moves are sampled in proportion to visits, the rest take the most
+/// visited. With playout-cap randomization only the fully searched moves become samples.
+public final class SelfPlayRunner<Game: GameState> {
+    public let settings: TrainingConfiguration.SelfPlaySettings
+    public let search: BatchedSearch<Game>
+    private var rng: Xoshiro256
+
+    public init(settings: TrainingConfiguration.SelfPlaySettings, searchConfiguration: SearchConfiguration, evaluator: any Evaluator, rng: Xoshiro256) {
+        self.settings = settings
+        search = BatchedSearch(treeCount: min(settings.concurrentGames, settings.games), configuration: searchConfiguration, evaluator: evaluator)
+        self.rng = rng
+    }
+
+    /// The generator's state after the games (for checkpoints).
+    public var randomState: Xoshiro256 { rng }
+
+    struct PendingSample {
+        var input: [Float]
+        var mask: [Float]
+        var policy: [Float]
+        var player: Player
+        var key: UInt64
+    }
+
+    /// Plays `settings.games` games; `progress` gets the number of finished games.
+    /// Returns nil if `shouldStop` turned true (the partial games are dropped).
+    public func play(progress: (Int, SelfPlayStatistics) -> Void = { _, _ in }, shouldStop: () -> Bool = { false }) -> (samples: SampleSet, statistics: SelfPlayStatistics)? {
+        let start = ContinuousClock.now
+        let inputSize = Game.encodingShape.count
+        let slots = search.trees.count
+        var samples = SampleSet(inputSize: inputSize, actionCount: Game.actionCount)
+        var statistics = SelfPlayStatistics()
+        var pending = [[PendingSample]](repeating: [], count: slots)
+        var started = 0
+        var active: [Int] = []
+        for slot in 0..<slots where started < settings.games {
+            search.trees[slot].reset(to: Game())
+            started += 1
+            active.append(slot)
+        }
+        search.resetStatistics()
+        var entropySum = 0.0
+        var keys = Set<UInt64>()
+        var input = [Float](repeating: 0, count: inputSize)
+        var policy = [Float](repeating: 0, count: Game.actionCount)
+        var full: [Int] = []
+        var fast: [Int] = []
+        let fullSimulations = search.configuration.simulations
+        while !active.isEmpty {
+            if shouldStop() { return nil }
+            full.removeAll(keepingCapacity: true)
+            fast.removeAll(keepingCapacity: true)
+            for slot in active {
+                if settings.fullSearchFraction >= 1 || rng.nextUnitDouble() < settings.fullSearchFraction { full.append(slot) } else { fast.append(slot) }
+            }
+            if !full.isEmpty { search.search(trees: full, simulations: fullSimulations, rootNoise: true, using: &rng) }
+            if !fast.isEmpty { search.search(trees: fast, simulations: settings.fastSimulations, rootNoise: false, using: &rng) }
+            statistics.simulations += full.count * fullSimulations + fast.count * settings.fastSimulations
+            var finished: [Int] = []
+            for slot in active {
+                let tree = search.trees[slot]
+                let state = tree.rootState
+                if full.contains(slot) {
+                    input.withUnsafeMutableBufferPointer { state.encode(into: $0) }
+                    policy.withUnsafeMutableBufferPointer { tree.visitDistribution(into: $0) }
+                    var mask = [Float](repeating: 0, count: Game.actionCount)
+                    for action in state.legalActions { mask[action] = 1 }
+                    var entropy = 0.0
+                    for p in policy where p > 0 { entropy -= Double(p) * log(Double(p)) }
+                    entropySum += entropy
+                    pending[slot].append(PendingSample(input: input, mask: mask, policy: policy, player: state.currentPlayer, key: state.positionKey))
+                }
+                let temperature: Float = state.moveCount < settings.temperatureMoves ? 1 : 0
+                let action = tree.chooseAction(temperature: temperature, using: &rng)
+                if state.moveCount == 0 { statistics.firstMoves[action, default: 0] += 1 }
+                tree.advance(by: action)
+                statistics.moves += 1
+                if let outcome = tree.rootState.outcome {
+                    statistics.games += 1
+                    switch outcome {
+                    case .draw: statistics.draws += 1
+                    case .win(let winner): if winner == .first { statistics.firstPlayerWins += 1 }
+                    }
+                    for sample in pending[slot] {
+                        sample.input.withUnsafeBufferPointer { i in
+                            sample.mask.withUnsafeBufferPointer { m in
+                                sample.policy.withUnsafeBufferPointer { p in
+                                    samples.append(input: i, mask: m, policy: p, value: outcome.value(for: sample.player))
+                                }
+                            }
+                        }
+                        keys.insert(sample.key)
+                    }
+                    pending[slot].removeAll()
+                    if started < settings.games {
+                        tree.reset(to: Game())
+                        started += 1
+                    } else {
+                        finished.append(slot)
+                    }
+                    progress(statistics.games, statistics)
+                }
+            }
+            if !finished.isEmpty { active.removeAll { finished.contains($0) } }
+        }
+        statistics.samples = samples.count
+        statistics.rootPolicyEntropy = samples.count > 0 ? entropySum / Double(samples.count) : 0
+        statistics.distinctPositionFraction = samples.count > 0 ? Double(keys.count) / Double(samples.count) : 0
+        statistics.evaluatedPositions = search.statistics.evaluatedPositions
+        statistics.meanBatchSize = search.statistics.meanBatchSize
+        statistics.seconds = (ContinuousClock.now - start).seconds
+        return (samples, statistics)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}
