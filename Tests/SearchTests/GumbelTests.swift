@@ -12,12 +12,14 @@ import Testing
             var state = TicTacToe()
             for _ in 0..<Int.random(in: 2...6, using: &rng) where !state.isTerminal { state.apply(state.legalActions.randomElement(using: &rng)) }
             guard !state.isTerminal, oracle.value(state) == 1, state.legalActions.count > 2 else { continue }
-            let wins = state.legalActions.filter { action in
+            // Positions with an immediate win; any move that keeps the win is right.
+            let immediate = state.legalActions.contains { action in
                 var child = state
                 child.apply(action)
                 return child.outcome == .win(state.currentPlayer)
             }
-            guard !wins.isEmpty else { continue }
+            guard immediate else { continue }
+            let wins = oracle.bestActions(state)
             let search = BatchedSearch<TicTacToe>(treeCount: 1, configuration: SearchConfiguration(), evaluator: UniformEvaluator(actionCount: 9))
             search.trees[0].reset(to: state)
             let choice = search.searchGumbel(trees: [0], simulations: 32, sampledActions: 16, using: &rng)[0]
