@@ -30,7 +30,8 @@ public struct SelfPlayStatistics: Codable, Sendable, Hashable {
 ///
 /// Each move is searched with PUCT, with Dirichlet noise at the root; the first
 /// `temperatureMoves` moves are sampled in proportion to visits, the rest take the most
-/// visited. With playout-cap randomization only the fully searched moves become samples.
+/// visited. With a Gumbel root, the move and the policy target come from sequential halving.
+/// With playout-cap randomization only the fully searched moves become samples.
 public final class SelfPlayRunner<Game: GameState> {
     public let settings: TrainingConfiguration.SelfPlaySettings
     public let search: BatchedSearch<Game>
@@ -84,16 +85,25 @@ public final class SelfPlayRunner<Game: GameState> {
             for slot in active {
                 if settings.fullSearchFraction >= 1 || rng.nextUnitDouble() < settings.fullSearchFraction { full.append(slot) } else { fast.append(slot) }
             }
-            if !full.isEmpty { search.search(trees: full, simulations: fullSimulations, rootNoise: true, using: &rng) }
+            var gumbelChoices: [Int: GumbelChoice] = [:]
+            if !full.isEmpty {
+                if case .gumbel(let sampled) = search.configuration.root {
+                    let choices = search.searchGumbel(trees: full, simulations: fullSimulations, sampledActions: sampled, using: &rng)
+                    for (slot, choice) in zip(full, choices) { gumbelChoices[slot] = choice }
+                } else {
+                    search.search(trees: full, simulations: fullSimulations, rootNoise: true, using: &rng)
+                }
+            }
             if !fast.isEmpty { search.search(trees: fast, simulations: settings.fastSimulations, rootNoise: false, using: &rng) }
             statistics.simulations += full.count * fullSimulations + fast.count * settings.fastSimulations
             var finished: [Int] = []
             for slot in active {
                 let tree = search.trees[slot]
                 let state = tree.rootState
+                let gumbel = gumbelChoices[slot]
                 if full.contains(slot) {
                     input.withUnsafeMutableBufferPointer { state.encode(into: $0) }
-                    policy.withUnsafeMutableBufferPointer { tree.visitDistribution(into: $0) }
+                    if let gumbel { policy = gumbel.policy } else { policy.withUnsafeMutableBufferPointer { tree.visitDistribution(into: $0) } }
                     var mask = [Float](repeating: 0, count: Game.actionCount)
                     for action in state.legalActions { mask[action] = 1 }
                     var entropy = 0.0
@@ -102,7 +112,8 @@ public final class SelfPlayRunner<Game: GameState> {
                     pending[slot].append(PendingSample(input: input, mask: mask, policy: policy, player: state.currentPlayer, key: state.positionKey))
                 }
                 let temperature: Float = state.moveCount < settings.temperatureMoves ? 1 : 0
-                let action = tree.chooseAction(temperature: temperature, using: &rng)
+                // Gumbel sampling already explores; its selected action is played as it is.
+                let action = gumbel?.action ?? tree.chooseAction(temperature: temperature, using: &rng)
                 if state.moveCount == 0 { statistics.firstMoves[action, default: 0] += 1 }
                 tree.advance(by: action)
                 statistics.moves += 1

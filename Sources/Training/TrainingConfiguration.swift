@@ -78,8 +78,10 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var references = ["random", "mcts:rollouts=100"]
         /// Games against each reference.
         public var games = 20
-        /// Simulations per move of a generation's player in evaluation matches.
+        /// Simulations per move of a generation's player in evaluation and arena matches.
         public var simulations = 100
+        /// Random moves that open each pair of evaluation games (both colours play the opening).
+        public var openingMoves = 0
     }
 
     public struct BudgetSettings: Codable, Sendable, Hashable {
@@ -120,6 +122,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
             (arena.gatingThreshold.map { (0...1).contains($0) } ?? true, "arena.gatingThreshold must be in [0, 1]"),
             (evaluation.games >= 0, "evaluation.games must not be negative"),
             (evaluation.simulations > 0, "evaluation.simulations must be positive"),
+            (evaluation.openingMoves >= 0, "evaluation.openingMoves must not be negative"),
             (budget.generations >= 0, "budget.generations must not be negative"),
             (budget.wallSeconds >= 0, "budget.wallSeconds must not be negative"),
             (budget.simulations >= 0, "budget.simulations must not be negative"),
@@ -128,11 +131,15 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         return checks.first { !$0.0 }?.1
     }
 
-    /// A short stable hash of the configuration (FNV-1a of its sorted-key JSON).
+    /// A short stable hash of what shapes the run's results (FNV-1a of the sorted-key JSON),
+    /// leaving out the budget and thread count, which a resume may change.
     public var hash: String {
+        var shaping = self
+        shaping.budget = BudgetSettings()
+        shaping.blasThreads = 0
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(self)) ?? Data()
+        let data = (try? encoder.encode(shaping)) ?? Data()
         return String(format: "%016llx", FNV1a.hash(data))
     }
 }
@@ -212,4 +219,27 @@ public enum FNV1a {
     }
 
     public static func hex(_ data: Data) -> String { String(format: "%016llx", hash(data)) }
+}
+
+extension TrainingConfiguration {
+    /// Applies every key of a JSON object (nested groups allowed) as an override.
+    public func applying(json data: Data, source: String) throws -> TrainingConfiguration {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ConfigurationError("\(source) is not a JSON object")
+        }
+        var overrides: [String] = []
+        func flatten(_ object: [String: Any], prefix: String) throws {
+            for (key, value) in object {
+                let path = prefix.isEmpty ? key : "\(prefix).\(key)"
+                if let group = value as? [String: Any], !Self.optionalKeys.contains(path), path != "search.root" {
+                    try flatten(group, prefix: path)
+                } else {
+                    let encoded = try JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed])
+                    overrides.append("\(path)=\(String(decoding: encoded, as: UTF8.self))")
+                }
+            }
+        }
+        try flatten(object, prefix: "")
+        return try applying(overrides: overrides.sorted())
+    }
 }

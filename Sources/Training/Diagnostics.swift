@@ -1,0 +1,98 @@
+import Foundation
+import GameKit
+import NeuralNet
+
+/// Positions labelled with their game-theoretically best moves (by a solver), for the raw
+/// network's mistake rate: a move is a mistake when it is not among the best.
+public struct LabelledPositions: Sendable {
+    public var inputs: ContiguousArray<Float> = []
+    public var masks: ContiguousArray<Float> = []
+    /// 1 for each best action of each position.
+    public var bestMasks: ContiguousArray<Float> = []
+    public var count = 0
+    public let inputSize: Int
+    public let actionCount: Int
+
+    public init(inputSize: Int, actionCount: Int) {
+        self.inputSize = inputSize
+        self.actionCount = actionCount
+    }
+
+    /// Adds `state` with its best actions.
+    public mutating func append<Game: GameState>(_ state: Game, bestActions: [Int]) {
+        var input = [Float](repeating: 0, count: inputSize)
+        input.withUnsafeMutableBufferPointer { state.encode(into: $0) }
+        inputs.append(contentsOf: input)
+        var mask = [Float](repeating: 0, count: actionCount)
+        for action in state.legalActions { mask[action] = 1 }
+        masks.append(contentsOf: mask)
+        var best = [Float](repeating: 0, count: actionCount)
+        for action in bestActions { best[action] = 1 }
+        bestMasks.append(contentsOf: best)
+        count += 1
+    }
+
+    /// The fraction of positions where the network's most probable move is not a best move.
+    public func mistakeRate(of network: PolicyValueNetwork) -> Double {
+        guard count > 0 else { return 0 }
+        var policy = [Float](repeating: 0, count: count * actionCount)
+        var values = [Float](repeating: 0, count: count)
+        inputs.withUnsafeBufferPointer { input in
+            masks.withUnsafeBufferPointer { mask in
+                policy.withUnsafeMutableBufferPointer { p in
+                    values.withUnsafeMutableBufferPointer { network.predict(inputs: input, legalMask: mask, count: count, policy: p, values: $0) }
+                }
+            }
+        }
+        var mistakes = 0
+        for position in 0..<count {
+            let row = policy[(position * actionCount)..<((position + 1) * actionCount)]
+            let choice = row.indices.max { row[$0] < row[$1] }! - position * actionCount
+            if bestMasks[position * actionCount + choice] == 0 { mistakes += 1 }
+        }
+        return Double(mistakes) / Double(count)
+    }
+}
+
+/// Figures computed from a network on a set of samples.
+enum SampleDiagnostics {
+    /// Mean losses (in inference mode) on up to `limit` samples.
+    static func losses(of network: PolicyValueNetwork, on samples: SampleSet, limit: Int = 2048) -> TrainingLosses? {
+        let count = min(samples.count, limit)
+        guard count > 0 else { return nil }
+        return samples.inputs.withUnsafeBufferPointer { input in
+            samples.masks.withUnsafeBufferPointer { mask in
+                samples.policies.withUnsafeBufferPointer { policy in
+                    samples.values.withUnsafeBufferPointer { value in
+                        network.losses(inputs: UnsafeBufferPointer(rebasing: input[0..<(count * samples.inputSize)]),
+                                       legalMask: UnsafeBufferPointer(rebasing: mask[0..<(count * samples.actionCount)]),
+                                       policyTargets: UnsafeBufferPointer(rebasing: policy[0..<(count * samples.actionCount)]),
+                                       valueTargets: UnsafeBufferPointer(rebasing: value[0..<count]), count: count)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Mean entropy (nats) of the network's policy on up to `limit` samples.
+    static func policyEntropy(of network: PolicyValueNetwork, on samples: SampleSet, limit: Int = 2048) -> Double? {
+        let count = min(samples.count, limit)
+        guard count > 0 else { return nil }
+        var policy = [Float](repeating: 0, count: count * samples.actionCount)
+        var values = [Float](repeating: 0, count: count)
+        samples.inputs.withUnsafeBufferPointer { input in
+            samples.masks.withUnsafeBufferPointer { mask in
+                policy.withUnsafeMutableBufferPointer { p in
+                    values.withUnsafeMutableBufferPointer {
+                        network.predict(inputs: UnsafeBufferPointer(rebasing: input[0..<(count * samples.inputSize)]),
+                                        legalMask: UnsafeBufferPointer(rebasing: mask[0..<(count * samples.actionCount)]),
+                                        count: count, policy: p, values: $0)
+                    }
+                }
+            }
+        }
+        var total = 0.0
+        for p in policy where p > 0 { total -= Double(p) * log(Double(p)) }
+        return total / Double(count)
+    }
+}

@@ -1,0 +1,384 @@
+import Foundation
+import GameKit
+import NeuralNet
+import Search
+
+/// Receives what a training run has to say: transient status lines and lasting messages.
+public protocol TrainingReporter: AnyObject {
+    /// A status line that the next one replaces (progress within a phase).
+    func status(_ line: String)
+    /// A lasting message (one generation's summary, a warning).
+    func message(_ text: String)
+}
+
+/// A reference opponent: a player spec and a way to make one instance per game slot.
+public struct ReferencePlayer<Game: GameState> {
+    public var name: String
+    public var make: (_ seed: UInt64) throws -> any GamePlayer<Game>
+
+    public init(name: String, make: @escaping (_ seed: UInt64) throws -> any GamePlayer<Game>) {
+        self.name = name
+        self.make = make
+    }
+}
+
+/// Why a run stopped.
+public enum TrainingStop: Sendable, Equatable, CustomStringConvertible {
+    case generations(Int)
+    case wallTime(Double)
+    case simulations(Int)
+    case interrupted
+
+    public var description: String {
+        switch self {
+        case .generations(let n): return "reached the generation budget (\(n))"
+        case .wallTime(let s): return String(format: "reached the time budget (%.0f s)", s)
+        case .simulations(let n): return "reached the simulation budget (\(n))"
+        case .interrupted: return "interrupted; every complete generation is on disk, resume with the same command"
+        }
+    }
+}
+
+/// The self-play training loop: self-play with the best network → replay window → training
+/// steps → candidate → gating arena → evaluation against fixed references → checkpoint.
+public final class TrainingLoop<Game: GameState> {
+    public let run: RunDirectory
+    public let configuration: TrainingConfiguration
+    let references: [ReferencePlayer<Game>]
+    let labels: LabelledPositions?
+    let reporter: any TrainingReporter
+    let shouldStop: () -> Bool
+    let codeVersion: String
+
+    var rng = Xoshiro256(seed: 0)
+    var best = 0
+    var bestNetwork: PolicyValueNetwork!
+    var trainee: PolicyValueNetwork!
+    var optimizer: Optimizer!
+    var replay: ReplayBuffer
+    var totals = (seconds: 0.0, simulations: 0, positions: 0)
+
+    public init(run: RunDirectory, configuration: TrainingConfiguration, references: [ReferencePlayer<Game>],
+                labels: LabelledPositions?, reporter: any TrainingReporter, codeVersion: String,
+                shouldStop: @escaping () -> Bool) {
+        self.run = run
+        self.configuration = configuration
+        self.references = references
+        self.labels = labels
+        self.reporter = reporter
+        self.codeVersion = codeVersion
+        self.shouldStop = shouldStop
+        replay = ReplayBuffer(window: configuration.replay.windowGenerations)
+    }
+
+    /// The network description the configuration asks for.
+    public static func architecture(_ settings: TrainingConfiguration.NetworkSettings) -> NetworkArchitecture {
+        let shape = Game.encodingShape
+        let body: NetworkArchitecture.Body = settings.body == "resnet"
+            ? .residual(blocks: settings.blocks, filters: settings.filters)
+            : .mlp(hidden: settings.hidden)
+        return NetworkArchitecture(body: body, inputPlanes: shape.planes, boardHeight: shape.height, boardWidth: shape.width,
+                                   actionCount: Game.actionCount, valueHidden: settings.valueHidden)
+    }
+
+    func makeOptimizer() -> Optimizer {
+        let settings = configuration.training
+        return Optimizer(kind: settings.optimizer == "sgd" ? .sgd : .adam, learningRate: Float(settings.learningRate),
+                         momentum: Float(settings.momentum), weightDecay: Float(settings.weightDecay), clipNorm: 10)
+    }
+
+    /// The player name of a generation in matches and ratings.
+    public static func playerName(_ generation: Int) -> String { "gen\(generation)" }
+
+    // MARK: Running
+
+    /// Runs generations until a budget is reached or `shouldStop` says so.
+    public func train() throws -> TrainingStop {
+        run.removeIncomplete()
+        if run.completeGenerations().isEmpty { try startRun() }
+        var last = try resume()
+        let budget = configuration.budget
+        while true {
+            if budget.generations > 0 && last >= budget.generations { return .generations(budget.generations) }
+            if budget.wallSeconds > 0 && totals.seconds >= budget.wallSeconds { return .wallTime(budget.wallSeconds) }
+            if budget.simulations > 0 && totals.simulations >= budget.simulations { return .simulations(budget.simulations) }
+            if shouldStop() { return .interrupted }
+            guard try runGeneration(last + 1) else { return .interrupted }
+            last += 1
+        }
+    }
+
+    /// Generation 0: a freshly initialized network, rated against the references.
+    func startRun() throws {
+        let start = ContinuousClock.now
+        rng = Xoshiro256(seed: configuration.seed)
+        let network = PolicyValueNetwork(architecture: Self.architecture(configuration.network), seed: rng.next())
+        reporter.message("generation 0: \(network.architecture.summary)")
+        guard let matches = evaluate(network, generation: 0, previous: []) else { throw CancellationError() }
+        var metrics = GenerationMetrics(generation: 0, promoted: true, totalSeconds: 0, totalSimulations: 0, totalPositions: 0)
+        metrics.mistakeRate = labels?.mistakeRate(of: network)
+        let seconds = (ContinuousClock.now - start).seconds
+        metrics.totalSeconds = seconds
+        rate(&metrics, matches: matches)
+        try checkpoint(generation: 0, parent: nil, promoted: true, best: 0, network: network, optimizer: makeOptimizer(),
+                       metrics: metrics, matches: matches, timings: ["evaluation": seconds])
+        reporter.message(summary(metrics))
+    }
+
+    /// Loads the newest complete generation's state; returns its number.
+    func resume() throws -> Int {
+        guard let last = run.completeGenerations().last else { throw RunDirectoryError("no complete generation in \(run.url.path)") }
+        let manifest = try run.loadManifest(last)
+        best = manifest.best
+        rng = Xoshiro256(words: manifest.randomState)
+        totals = (manifest.totalSeconds, manifest.totalSimulations, manifest.totalPositions)
+        let loaded = try loadNetwork(last)
+        trainee = loaded.network
+        optimizer = loaded.optimizer ?? makeOptimizer()
+        bestNetwork = best == last ? loaded.network.copy() : try loadNetwork(best).network
+        replay = ReplayBuffer(window: configuration.replay.windowGenerations)
+        for generation in max(1, last - configuration.replay.windowGenerations + 1)...max(1, last) where generation <= last {
+            let samples = try run.loadSamples(generation: generation, game: Game.name, inputSize: Game.encodingShape.count, actionCount: Game.actionCount)
+            replay.add(generation: generation, samples: samples)
+        }
+        if last > 0 { reporter.message("resuming after generation \(last) (best: generation \(best))") }
+        return last
+    }
+
+    func loadNetwork(_ generation: Int) throws -> (network: PolicyValueNetwork, optimizer: Optimizer?) {
+        do {
+            let loaded = try PolicyValueNetwork.load(from: run.modelURL(generation))
+            guard loaded.network.architecture == Self.architecture(configuration.network) else {
+                throw RunDirectoryError("generation \(generation)'s network (\(loaded.network.architecture.summary)) does not match config.json")
+            }
+            return (loaded.network, loaded.optimizer)
+        } catch let error as NetworkError {
+            throw RunDirectoryError("generation \(generation): \(error)")
+        }
+    }
+
+    /// One generation; returns false if interrupted (nothing of it is kept).
+    func runGeneration(_ generation: Int) throws -> Bool {
+        let generationStart = ContinuousClock.now
+        var timings: [String: Double] = [:]
+        var phaseStart = ContinuousClock.now
+        func lap(_ phase: String) {
+            timings[phase] = (ContinuousClock.now - phaseStart).seconds
+            phaseStart = ContinuousClock.now
+        }
+
+        // Self-play with the best network.
+        var searchConfiguration = configuration.search
+        searchConfiguration.leavesPerTree = max(1, searchConfiguration.leavesPerTree)
+        let runner = SelfPlayRunner<Game>(settings: configuration.selfPlay, searchConfiguration: searchConfiguration,
+                                          evaluator: NetworkEvaluator(network: bestNetwork), rng: rng.split(stream: UInt64(generation)))
+        let games = configuration.selfPlay.games
+        guard let (samples, statistics) = runner.play(progress: { done, stats in
+            self.reporter.status("gen \(generation) self-play: \(done)/\(games) games, \(stats.moves) moves")
+        }, shouldStop: shouldStop) else { return false }
+        try run.writeSamples(samples, generation: generation, game: Game.name)
+        lap("selfPlay")
+
+        var metrics = GenerationMetrics(generation: generation, promoted: false, totalSeconds: 0, totalSimulations: 0, totalPositions: 0)
+        metrics.freshValueLoss = SampleDiagnostics.losses(of: bestNetwork, on: samples).map { Double($0.value) }
+        metrics.rootPolicyEntropy = statistics.rootPolicyEntropy
+        metrics.drawRate = statistics.drawRate
+        metrics.meanGameLength = statistics.meanGameLength
+        metrics.distinctPositionFraction = statistics.distinctPositionFraction
+        metrics.firstMoves = Dictionary(uniqueKeysWithValues: statistics.firstMoves.map { (Game.actionName($0.key), $0.value) })
+        metrics.selfPlayPositions = samples.count
+        replay.add(generation: generation, samples: samples)
+
+        // Training.
+        let parent = generation - 1
+        let before = trainee.copy()
+        let optimizerBefore = optimizer!
+        var rejection: String?
+        let settings = configuration.training
+        let decays = (generation - 1) / settings.decayEveryGenerations
+        optimizer.learningRate = Float(settings.learningRate * pow(settings.decayFactor, Double(decays)))
+        var batch = MiniBatch(inputSize: Game.encodingShape.count, actionCount: Game.actionCount)
+        let symmetries = configuration.replay.augmentSymmetries ? Game.symmetries : []
+        var trainRng = rng.split(stream: 0x7EA1 &+ UInt64(generation))
+        var policyLoss = 0.0, valueLoss = 0.0, averaged = 0
+        for step in 0..<settings.steps {
+            if shouldStop() { return false }
+            replay.fillBatch(&batch, count: settings.batchSize, symmetries: symmetries, using: &trainRng)
+            do {
+                let losses = try batch.inputs.withUnsafeBufferPointer { input in
+                    try batch.masks.withUnsafeBufferPointer { mask in
+                        try batch.policies.withUnsafeBufferPointer { policy in
+                            try batch.values.withUnsafeBufferPointer { value in
+                                try trainee.train(inputs: input, legalMask: mask, policyTargets: policy, valueTargets: value,
+                                                  count: batch.count, optimizer: &optimizer)
+                            }
+                        }
+                    }
+                }
+                if step >= settings.steps - max(1, settings.steps / 4) {
+                    policyLoss += Double(losses.policy); valueLoss += Double(losses.value); averaged += 1
+                }
+            } catch {
+                rejection = "training stopped: \(error)"
+                break
+            }
+            if step % 20 == 0 { reporter.status("gen \(generation) training: step \(step)/\(settings.steps)") }
+        }
+        if averaged > 0 { metrics.policyLoss = policyLoss / Double(averaged); metrics.valueLoss = valueLoss / Double(averaged) }
+        let window = replay.generations.reduce(into: SampleSet(inputSize: Game.encodingShape.count, actionCount: Game.actionCount)) { $0.append(contentsOf: $1.samples) }
+        metrics.windowValueLoss = SampleDiagnostics.losses(of: trainee, on: window).map { Double($0.value) }
+        metrics.networkPolicyEntropy = SampleDiagnostics.policyEntropy(of: trainee, on: samples)
+        metrics.mistakeRate = labels?.mistakeRate(of: trainee)
+        if rejection == nil { rejection = collapse(metrics, generation: generation) }
+        lap("training")
+
+        // Gating arena.
+        var matches: [MatchRecord] = []
+        var promoted = rejection == nil
+        if rejection == nil && configuration.arena.games > 0 {
+            let candidate = NetworkSide<Game>(name: Self.playerName(generation), evaluator: NetworkEvaluator(network: trainee),
+                                              configuration: evaluationSearch(), slots: min(64, configuration.arena.games),
+                                              seed: rng.next())
+            let incumbent = NetworkSide<Game>(name: Self.playerName(best), evaluator: NetworkEvaluator(network: bestNetwork),
+                                              configuration: evaluationSearch(), slots: min(64, configuration.arena.games),
+                                              seed: rng.next())
+            let arenaGames = configuration.arena.games
+            guard let result = MatchRunner.play(candidate, incumbent, games: arenaGames, concurrent: 64,
+                                                openingMoves: configuration.evaluation.openingMoves, seed: rng.next(),
+                                                progress: { done, result in
+                                                    self.reporter.status("gen \(generation) arena vs gen \(self.best): \(done)/\(arenaGames) games, score \(String(format: "%.3f", result.score))")
+                                                }, shouldStop: shouldStop) else { return false }
+            matches.append(record(result, generation: generation, kind: "gating", a: candidate.name, b: incumbent.name))
+            metrics.gatingScore = result.score
+            if let threshold = configuration.arena.gatingThreshold, result.score < threshold {
+                promoted = false
+                rejection = String(format: "gating: scored %.3f against generation %d, needs %.3f", result.score, best, threshold)
+            }
+        }
+        lap("arena")
+
+        // Evaluation against the references.
+        guard let evaluation = evaluate(trainee, generation: generation, previous: matches) else { return false }
+        matches += evaluation
+        lap("evaluation")
+
+        // Checkpoint.
+        metrics.promoted = promoted
+        metrics.rejection = rejection
+        totals.seconds += (ContinuousClock.now - generationStart).seconds
+        totals.simulations += statistics.simulations
+        totals.positions += samples.count
+        metrics.totalSeconds = totals.seconds
+        metrics.totalSimulations = totals.simulations
+        metrics.totalPositions = totals.positions
+        rate(&metrics, matches: matches)
+        let newBest = promoted ? generation : best
+        try checkpoint(generation: generation, parent: parent, promoted: promoted, best: newBest, network: trainee, optimizer: optimizer,
+                       metrics: metrics, matches: matches, timings: timings)
+        lap("checkpoint")
+        if promoted {
+            best = generation
+            bestNetwork = trainee.copy()
+        } else if rejection != nil && metrics.gatingScore == nil {
+            // A collapsed or broken candidate: continue from the weights before this generation.
+            trainee = before
+            optimizer = optimizerBefore
+        }
+        reporter.message(summary(metrics))
+        return true
+    }
+
+    /// A reason to reject a candidate whose training broke down, or nil.
+    func collapse(_ metrics: GenerationMetrics, generation: Int) -> String? {
+        if let entropy = metrics.networkPolicyEntropy, entropy < 0.02, generation <= 5 {
+            return String(format: "collapse: policy entropy %.4f nats in generation %d", entropy, generation)
+        }
+        if let loss = metrics.windowValueLoss, !loss.isFinite || loss > 2 {
+            return String(format: "collapse: value loss %.3f on the replay window", loss)
+        }
+        return nil
+    }
+
+    func evaluationSearch() -> SearchConfiguration {
+        var search = configuration.search
+        search.simulations = configuration.evaluation.simulations
+        search.dirichletFraction = 0
+        search.root = .puct
+        return search
+    }
+
+    /// Plays `network` against every reference; nil if interrupted.
+    func evaluate(_ network: PolicyValueNetwork, generation: Int, previous: [MatchRecord]) -> [MatchRecord]? {
+        let games = configuration.evaluation.games
+        guard games > 0 else { return [] }
+        var records: [MatchRecord] = []
+        let slots = min(64, games)
+        for reference in references {
+            let side = NetworkSide<Game>(name: Self.playerName(generation), evaluator: NetworkEvaluator(network: network),
+                                         configuration: evaluationSearch(), slots: slots, seed: rng.next())
+            let base = rng.next()
+            guard let opponent = try? PlayerSide<Game>(name: reference.name, slots: slots, make: { try reference.make(base &+ UInt64($0)) }) else {
+                reporter.message("warning: cannot make reference player \(reference.name); skipped")
+                continue
+            }
+            guard let result = MatchRunner.play(side, opponent, games: games, concurrent: slots,
+                                                openingMoves: configuration.evaluation.openingMoves, seed: rng.next(),
+                                                progress: { done, result in
+                                                    self.reporter.status("gen \(generation) vs \(reference.name): \(done)/\(games) games, score \(String(format: "%.3f", result.score))")
+                                                }, shouldStop: shouldStop) else { return nil }
+            records.append(record(result, generation: generation, kind: "reference", a: side.name, b: reference.name))
+        }
+        return records
+    }
+
+    func record(_ result: MatchResult, generation: Int, kind: String, a: String, b: String) -> MatchRecord {
+        let total = result.total
+        return MatchRecord(generation: generation, kind: kind, playerA: a, playerB: b, wins: total.wins, draws: total.draws,
+                           losses: total.losses, winsAsFirst: result.asFirst.wins, drawsAsFirst: result.asFirst.draws,
+                           lossesAsFirst: result.asFirst.losses)
+    }
+
+    /// Fits Elo over every match so far plus `matches`, and stores this generation's rating.
+    func rate(_ metrics: inout GenerationMetrics, matches: [MatchRecord]) {
+        let all = ((try? run.allMatches()) ?? []) + matches
+        let name = Self.playerName(metrics.generation)
+        if let rating = EloRating.fit(all).first(where: { $0.player == name }) {
+            metrics.elo = rating.elo
+            metrics.eloLow = rating.low.isFinite ? rating.low : nil
+            metrics.eloHigh = rating.high.isFinite ? rating.high : nil
+        }
+    }
+
+    func checkpoint(generation: Int, parent: Int?, promoted: Bool, best: Int, network: PolicyValueNetwork, optimizer: Optimizer,
+                    metrics: GenerationMetrics, matches: [MatchRecord], timings: [String: Double]) throws {
+        let manifest = GenerationManifest(
+            game: Game.name, generation: generation, parent: parent, promoted: promoted, best: best,
+            configurationHash: configuration.hash, seed: configuration.seed, codeVersion: codeVersion,
+            createdAt: ISO8601DateFormatter().string(from: Date()), randomState: rng.words, checksums: [:], timings: timings,
+            totalSeconds: metrics.totalSeconds, totalSimulations: metrics.totalSimulations, totalPositions: metrics.totalPositions,
+            metrics: metrics, matches: matches)
+        try run.writeGeneration(generation, manifest: manifest) { folder in
+            try network.save(to: folder.appendingPathComponent(RunDirectory.modelFile),
+                             metadata: ["generation": String(generation), "game": Game.name, "codeVersion": codeVersion],
+                             optimizer: optimizer)
+        }
+        try run.rebuildLogs()
+    }
+
+    func summary(_ metrics: GenerationMetrics) -> String {
+        var parts = ["generation \(metrics.generation)"]
+        if let elo = metrics.elo {
+            let interval = metrics.eloLow.flatMap { low in metrics.eloHigh.map { String(format: " [%.0f, %.0f]", low, $0) } } ?? ""
+            parts.append(String(format: "Elo %.0f%@", elo, interval))
+        }
+        if let p = metrics.policyLoss, let v = metrics.valueLoss { parts.append(String(format: "loss policy %.3f value %.3f", p, v)) }
+        if let entropy = metrics.rootPolicyEntropy { parts.append(String(format: "root entropy %.2f", entropy)) }
+        if let draws = metrics.drawRate { parts.append(String(format: "draws %.0f%%", 100 * draws)) }
+        if let mistakes = metrics.mistakeRate { parts.append(String(format: "mistakes %.1f%%", 100 * mistakes)) }
+        if let score = metrics.gatingScore { parts.append(String(format: "arena %.3f", score)) }
+        if metrics.generation > 0 { parts.append(metrics.promoted ? "promoted" : "not promoted") }
+        if let rejection = metrics.rejection { parts.append(rejection) }
+        parts.append(String(format: "%.1f s", metrics.totalSeconds))
+        return parts.joined(separator: ", ")
+    }
+}

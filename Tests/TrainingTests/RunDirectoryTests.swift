@@ -1,0 +1,155 @@
+import Foundation
+import GameKit
+import Testing
+import Training
+
+func temporaryFolder(_ name: String) -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("selfplay-tests-\(name)-\(UUID().uuidString)")
+    try? FileManager.default.removeItem(at: url)
+    return url
+}
+
+func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManifest {
+    GenerationManifest(game: game, generation: generation, parent: generation > 0 ? generation - 1 : nil, promoted: true,
+                       best: generation, configurationHash: "h", seed: 1, codeVersion: "test", createdAt: "now",
+                       randomState: Xoshiro256(seed: 3).words, checksums: [:], timings: [:], totalSeconds: 0,
+                       totalSimulations: 0, totalPositions: 0,
+                       metrics: GenerationMetrics(generation: generation, promoted: true, totalSeconds: 0, totalSimulations: 0, totalPositions: 0),
+                       matches: [MatchRecord(generation: generation, kind: "reference", playerA: "gen\(generation)", playerB: "random",
+                                             wins: generation, draws: 1, losses: 1)])
+}
+
+@Suite struct ConfigurationTests {
+    @Test func overridesAndRefusals() throws {
+        let base = TrainingConfiguration.defaults(for: "tictactoe")
+        let changed = try base.applying(overrides: ["selfPlay.games=7", "training.optimizer=sgd", "arena.gatingThreshold=0.55",
+                                                    "evaluation.references=[\"random\"]", "search.cInit=2"])
+        #expect(changed.selfPlay.games == 7)
+        #expect(changed.training.optimizer == "sgd")
+        #expect(changed.arena.gatingThreshold == 0.55)
+        #expect(changed.evaluation.references == ["random"])
+        #expect(changed.search.cInit == 2)
+        #expect(changed.hash != base.hash)
+        var budgetOnly = base
+        budgetOnly.budget.generations = 99
+        #expect(budgetOnly.hash == base.hash)
+
+        for (override, fragment) in [("selfPlay.gamez=3", "unknown key 'selfPlay.gamez'"), ("nothing=1", "unknown key 'nothing'"),
+                                     ("selfPlay=3", "is a group"), ("selfPlay.games=many", "selfPlay.games"), ("novalue", "not key=value")] {
+            do {
+                _ = try base.applying(overrides: [override])
+                Issue.record("\(override) was accepted")
+            } catch {
+                #expect("\(error)".contains(fragment), "\(override): \(error)")
+            }
+        }
+        let invalid = try base.applying(overrides: ["selfPlay.games=0"])
+        #expect(invalid.validationError()?.contains("selfPlay.games") == true)
+        #expect(base.validationError() == nil)
+        #expect(TrainingConfiguration.defaults(for: "connect4").validationError() == nil)
+    }
+
+    @Test func jsonFilesApplyNestedKeys() throws {
+        let json = Data(#"{"training": {"steps": 3, "learningRate": 0.5}, "seed": 9}"#.utf8)
+        let changed = try TrainingConfiguration.defaults(for: "tictactoe").applying(json: json, source: "test.json")
+        #expect(changed.training.steps == 3 && changed.training.learningRate == 0.5 && changed.seed == 9)
+        #expect(throws: ConfigurationError.self) { try TrainingConfiguration.defaults(for: "tictactoe").applying(json: Data("[1]".utf8), source: "x") }
+    }
+}
+
+@Suite struct RunDirectoryTests {
+    @Test func generationsAreAtomicChecksummedAndRollBack() throws {
+        let url = temporaryFolder("run")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let run = try RunDirectory.create(at: url, configuration: .defaults(for: "tictactoe"))
+        #expect(run.exists)
+        #expect(throws: RunDirectoryError.self) { try RunDirectory.create(at: url.appendingPathComponent("config.json"), configuration: .defaults(for: "tictactoe")) }
+        for generation in 0..<4 {
+            try run.writeGeneration(generation, manifest: manifest(generation)) { folder in
+                try Data("weights \(generation)".utf8).write(to: folder.appendingPathComponent("model.safetensors"))
+            }
+        }
+        #expect(run.completeGenerations() == [0, 1, 2, 3])
+        try run.rebuildLogs()
+        let matchLines = try String(contentsOf: url.appendingPathComponent("matches.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(matchLines.count == 4)
+
+        // An interrupted generation leaves only a temporary folder, which resume removes.
+        let partial = url.appendingPathComponent("generations/.incomplete-0004")
+        try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+        run.removeIncomplete()
+        #expect(!FileManager.default.fileExists(atPath: partial.path))
+        #expect(run.completeGenerations() == [0, 1, 2, 3])
+
+        // A corrupted file is detected by its checksum.
+        try Data("weights X".utf8).write(to: run.modelURL(2))
+        do {
+            _ = try run.loadManifest(2)
+            Issue.record("corruption not detected")
+        } catch {
+            #expect("\(error)".contains("corrupted"))
+        }
+
+        // Rollback keeps later generations aside.
+        let moved = try run.rollback(to: 1)
+        #expect(moved == [2, 3])
+        #expect(run.completeGenerations() == [0, 1])
+        let aside = try FileManager.default.contentsOfDirectory(atPath: url.appendingPathComponent("rolled-back").path)
+        #expect(aside.count == 1)
+        #expect(try run.allMatches().count == 2)
+        #expect(throws: RunDirectoryError.self) { try run.rollback(to: 7) }
+    }
+
+    @Test func sampleFilesRefuseDamage() throws {
+        var rng = Xoshiro256(seed: 0x5A)
+        var samples = SampleSet(inputSize: 18, actionCount: 9)
+        for _ in 0..<50 {
+            let input = (0..<18).map { _ in Float(rng.next() % 2) }
+            let mask = (0..<9).map { _ in Float(rng.next() % 2) }
+            let policy = (0..<9).map { _ in rng.nextUnitFloat() }
+            input.withUnsafeBufferPointer { i in mask.withUnsafeBufferPointer { m in policy.withUnsafeBufferPointer { p in
+                samples.append(input: i, mask: m, policy: p, value: rng.nextUnitFloat() * 2 - 1)
+            } } }
+        }
+        let data = samples.encoded(game: "tictactoe")
+        let decoded = try SampleSet.decode(data, expectedGame: "tictactoe", inputSize: 18, actionCount: 9, source: "t")
+        #expect(decoded.inputs == samples.inputs && decoded.policies == samples.policies && decoded.values == samples.values && decoded.masks == samples.masks)
+        var flipped = data
+        flipped[flipped.count / 2] ^= 0x40
+        for (damaged, fragment) in [(data.prefix(data.count - 10), "checksum"), (flipped, "checksum"), (Data("hello".utf8), "not a SelfPlay"),
+                                    (Data(), "not a SelfPlay")] {
+            #expect(throws: SampleSet.FormatError.self) { try SampleSet.decode(Data(damaged), expectedGame: "tictactoe", inputSize: 18, actionCount: 9, source: "t") }
+            do { _ = try SampleSet.decode(Data(damaged), expectedGame: "tictactoe", inputSize: 18, actionCount: 9, source: "t") } catch {
+                #expect("\(error)".contains(fragment))
+            }
+        }
+        #expect(throws: SampleSet.FormatError.self) { try SampleSet.decode(data, expectedGame: "connect4", inputSize: 18, actionCount: 9, source: "t") }
+    }
+
+    @Test func replayWindowAndAugmentedBatches() {
+        var replay = ReplayBuffer(window: 2)
+        for generation in 1...4 {
+            var set = SampleSet(inputSize: 18, actionCount: 9)
+            let input = [Float](repeating: Float(generation), count: 18)
+            let mask = [Float](repeating: 1, count: 9)
+            var policy = [Float](repeating: 0, count: 9)
+            policy[0] = 1   // the corner cell: a symmetry moves it to another corner
+            input.withUnsafeBufferPointer { i in mask.withUnsafeBufferPointer { m in policy.withUnsafeBufferPointer { p in
+                set.append(input: i, mask: m, policy: p, value: 1)
+            } } }
+            replay.add(generation: generation, samples: set)
+        }
+        #expect(replay.generations.map(\.generation) == [3, 4])
+        var batch = MiniBatch(inputSize: 18, actionCount: 9)
+        var rng = Xoshiro256(seed: 1)
+        replay.fillBatch(&batch, count: 64, symmetries: BoardSymmetry.dihedral(size: 3), using: &rng)
+        #expect(Set(batch.inputs) == [3, 4])
+        var corners = Set<Int>()
+        for k in 0..<64 {
+            let row = Array(batch.policies[(k * 9)..<((k + 1) * 9)])
+            #expect(row.reduce(0, +) == 1)
+            corners.insert(row.firstIndex(of: 1)!)
+        }
+        #expect(corners == [0, 2, 6, 8])
+    }
+}
