@@ -1,6 +1,8 @@
+import Environments
 import Foundation
 import GameKit
 import NeuralNet
+import Solvers
 
 /// Positions labelled with their game-theoretically best moves (by a solver), for the raw
 /// network's mistake rate: a move is a mistake when it is not among the best.
@@ -94,5 +96,46 @@ enum SampleDiagnostics {
         var total = 0.0
         for p in policy where p > 0 { total -= Double(p) * log(Double(p)) }
         return total / Double(count)
+    }
+}
+
+extension LabelledPositions {
+    /// The solver-labelled positions of games that have a solver: every reachable tic-tac-toe
+    /// position; for Connect Four, `count` positions from seeded random play (16–30 moves
+    /// played, where the solver takes milliseconds). `nil` for other games.
+    public static func solverLabelled<Game: GameState>(_ game: Game.Type, count: Int = 300, seed: UInt64 = 2026) -> LabelledPositions? {
+        var labels = LabelledPositions(inputSize: Game.encodingShape.count, actionCount: Game.actionCount)
+        func bestActions(_ outcomes: [Int?]) -> [Int] {
+            let best = outcomes.compactMap { $0 }.max()!
+            return outcomes.indices.filter { outcomes[$0] == best }
+        }
+        if Game.self == TicTacToe.self {
+            let solver = TicTacToeSolver()
+            var seen = Set<Game>()
+            var stack = [Game()]
+            while let state = stack.popLast() {
+                guard !state.isTerminal, seen.insert(state).inserted else { continue }
+                labels.append(state, bestActions: bestActions(solver.actionOutcomes(state as! TicTacToe)))
+                for action in state.legalActions {
+                    var child = state
+                    child.apply(action)
+                    stack.append(child)
+                }
+            }
+            return labels
+        }
+        if Game.self == ConnectFour.self {
+            let solver = ConnectFourSolver(tableSizeLog2: 20)
+            var rng = Xoshiro256(seed: seed)
+            while labels.count < count {
+                var state = ConnectFour()
+                let length = Int.random(in: 16...30, using: &rng)
+                while !state.isTerminal && state.moveCount < length { state.apply(state.legalActions.randomElement(using: &rng)) }
+                guard !state.isTerminal else { continue }
+                labels.append(state as! Game, bestActions: bestActions(solver.actionOutcomes(state)))
+            }
+            return labels
+        }
+        return nil
     }
 }

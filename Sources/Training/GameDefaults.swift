@@ -8,24 +8,26 @@ extension TrainingConfiguration {
         var configuration = TrainingConfiguration(game: game)
         switch game {
         case "tictactoe":
+            // Sampling every move with temperature 1 keeps the games diverse enough that the
+            // network also learns the lines a perfect opponent may choose.
             configuration.network.body = "mlp"
             configuration.network.hidden = [64, 64]
             configuration.network.valueHidden = 32
-            configuration.search.simulations = 48
+            configuration.search.simulations = 64
             configuration.search.dirichletAlpha = 1.0
             configuration.search.dirichletFraction = 0.25
             configuration.search.leavesPerTree = 2
-            configuration.selfPlay.games = 128
-            configuration.selfPlay.concurrentGames = 128
-            configuration.selfPlay.temperatureMoves = 3
+            configuration.selfPlay.games = 256
+            configuration.selfPlay.concurrentGames = 256
+            configuration.selfPlay.temperatureMoves = 9
             configuration.replay.windowGenerations = 4
             configuration.training.batchSize = 64
-            configuration.training.steps = 150
+            configuration.training.steps = 300
             configuration.training.learningRate = 0.003
             configuration.evaluation.references = ["random", "mcts:rollouts=100", "perfect"]
             configuration.evaluation.games = 20
-            configuration.evaluation.simulations = 48
-            configuration.budget.generations = 8
+            configuration.evaluation.simulations = 64
+            configuration.budget.generations = 12
         case "connect4":
             configuration.network.body = "resnet"
             configuration.network.blocks = 3

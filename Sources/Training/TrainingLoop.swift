@@ -363,6 +363,7 @@ public final class TrainingLoop<Game: GameState> {
                              optimizer: optimizer)
         }
         try run.rebuildLogs()
+        do { try RunReport.write(for: run) } catch { reporter.message("warning: report.html not written: \(error)") }
     }
 
     func summary(_ metrics: GenerationMetrics) -> String {

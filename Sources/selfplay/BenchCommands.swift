@@ -2,6 +2,8 @@ import ArgumentParser
 import Environments
 import Foundation
 import GameKit
+import Training
+import NeuralNet
 import Search
 
 struct BenchCommand: ParsableCommand {
@@ -86,11 +88,12 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
         discussion: """
         --evaluator rollout: UCT with one random rollout per leaf (the settings of OpenSpiel's MCTSBot
         in benchmarks/mcts/openspiel_compare.py). --evaluator uniform: batched PUCT with a stand-in
-        evaluator, which isolates the search's own cost.
+        evaluator, which isolates the search's own cost. --evaluator net: batched PUCT with the game's
+        default network (random weights: the cost is the same), timing the share spent in the network.
         """
     )
 
-    enum EvaluatorKind: String, ExpressibleByArgument, CaseIterable { case rollout, uniform }
+    enum EvaluatorKind: String, ExpressibleByArgument, CaseIterable { case rollout, uniform, net }
 
     @OptionGroup var game: GameOption
     @Option(help: "Simulations per search.")
@@ -103,7 +106,7 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
     var c: Float = 2
     @Flag(inversion: .prefixedNo, help: "Use the MCTS-solver.")
     var solver = false
-    @Option(help: "Concurrent games (uniform evaluator).")
+    @Option(help: "Concurrent games (uniform and net evaluators).")
     var trees: Int = 1
     @Option(help: "Seed.")
     var seed: UInt64 = 1
@@ -124,6 +127,7 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
         var times: [Double] = []
         var nodes = 0
         var batch = 0.0
+        var networkSeconds = 0.0
         for _ in 0..<repeats {
             switch evaluator {
             case .rollout:
@@ -141,17 +145,50 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
                 times.append((clock.now - start).seconds)
                 nodes = search.trees[0].nodeCount
                 batch = search.statistics.meanBatchSize
+            case .net:
+                let defaults = TrainingConfiguration.defaults(for: G.name)
+                let network = PolicyValueNetwork(architecture: TrainingLoop<G>.architecture(defaults.network), seed: seed)
+                let evaluator = TimedEvaluator(NetworkEvaluator(network: network))
+                var configuration = defaults.search
+                configuration.solver = solver
+                let search = BatchedSearch<G>(treeCount: trees, configuration: configuration, evaluator: evaluator)
+                let start = clock.now
+                search.search(trees: Array(0..<trees), simulations: sims, rootNoise: false, using: &rng)
+                times.append((clock.now - start).seconds)
+                nodes = search.trees[0].nodeCount
+                batch = search.statistics.meanBatchSize
+                networkSeconds = evaluator.seconds
             }
         }
         times.sort()
         let median = times[times.count / 2]
-        let rate = Double(sims * (evaluator == .uniform ? trees : 1)) / median
+        let rate = Double(sims * (evaluator == .rollout ? 1 : trees)) / median
+        let networkShare = evaluator == .net ? networkSeconds / times.last! : 0
         if json {
-            print(#"{"game":"\#(G.name)","evaluator":"\#(evaluator.rawValue)","sims":\#(sims),"trees":\#(trees),"median_seconds":\#(median),"sims_per_s":\#(rate),"nodes":\#(nodes)}"#)
+            print(#"{"game":"\#(G.name)","evaluator":"\#(evaluator.rawValue)","sims":\#(sims),"trees":\#(trees),"median_seconds":\#(median),"sims_per_s":\#(rate),"nodes":\#(nodes),"mean_batch":\#(batch),"network_share":\#(networkShare)}"#)
         } else {
-            print("\(G.name), \(evaluator.rawValue) evaluator, \(sims) simulations x \(evaluator == .uniform ? trees : 1) tree(s), \(repeats) runs")
+            print("\(G.name), \(evaluator.rawValue) evaluator, \(sims) simulations x \(evaluator == .rollout ? 1 : trees) tree(s), \(repeats) runs")
             print(String(format: "  median %.4f s  (min %.4f, max %.4f)   %.0f simulations/s   %d nodes in the tree", median, times.first!, times.last!, rate, nodes))
-            if evaluator == .uniform { print(String(format: "  mean evaluator batch %.1f", batch)) }
+            if evaluator != .rollout { print(String(format: "  mean evaluator batch %.1f", batch)) }
+            if evaluator == .net {
+                print(String(format: "  time in the network %.0f%%, outside it %.0f%% (last run; OpenBLAS %d thread(s), %@)",
+                             100 * networkShare, 100 * (1 - networkShare), BLAS.threadCount, BLAS.coreName))
+            }
         }
+    }
+}
+
+/// Wraps an evaluator and adds up the time spent in it.
+final class TimedEvaluator: Evaluator {
+    let inner: any Evaluator
+    var seconds = 0.0
+
+    init(_ inner: any Evaluator) { self.inner = inner }
+
+    func evaluate(inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
+                  priors: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>) {
+        let start = ContinuousClock.now
+        inner.evaluate(inputs: inputs, legalMask: legalMask, count: count, priors: priors, values: values)
+        seconds += (ContinuousClock.now - start).seconds
     }
 }

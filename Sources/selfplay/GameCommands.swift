@@ -2,6 +2,7 @@ import ArgumentParser
 import Environments
 import Foundation
 import GameKit
+import Training
 
 /// The `--game NAME` option shared by commands that act on one game.
 struct GameOption: ParsableArguments {
@@ -96,7 +97,3 @@ struct PerftCommand: ParsableCommand, GameVisitor {
     }
 }
 
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

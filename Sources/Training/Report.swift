@@ -1,0 +1,152 @@
+import Foundation
+
+/// The HTML report of one or more runs: a single self-contained file (inline SVG, no scripts,
+/// fonts or network) with Elo curves and their 95% bands, losses, loop-health diagnostics,
+/// the match table, the configuration and the lineage. Runs overlay on the same axes; runs
+/// that differ only in their seed are also summarized by their mean and min–max spread.
+public enum RunReport {
+    /// What the report needs of one run, read from its directory.
+    public struct RunData {
+        public var name: String
+        public var configuration: TrainingConfiguration
+        public var manifests: [GenerationManifest]
+        public var matches: [MatchRecord]
+        /// Elo per generation, refitted over all of the run's matches.
+        public var ratings: [Int: PlayerRating]
+
+        public init(run: RunDirectory) throws {
+            name = run.url.lastPathComponent
+            configuration = try run.loadConfiguration()
+            manifests = try run.completeGenerations().map { try run.loadManifest($0, verifyFiles: false) }
+            matches = manifests.flatMap(\.matches)
+            let fitted = EloRating.fit(matches)
+            var ratings: [Int: PlayerRating] = [:]
+            for manifest in manifests {
+                if let rating = fitted.first(where: { $0.player == "gen\(manifest.generation)" }) { ratings[manifest.generation] = rating }
+            }
+            self.ratings = ratings
+        }
+    }
+
+    /// Renders the report of `runs`.
+    public static func html(_ runs: [RunData]) -> String {
+        var charts: [String] = []
+        func metric(_ run: RunData, _ x: (GenerationManifest) -> Double, _ y: (GenerationMetrics) -> Double?) -> [(x: Double, y: Double)] {
+            run.manifests.compactMap { manifest in y(manifest.metrics).map { (x(manifest), $0) } }
+        }
+        func eloSeries(_ x: @escaping (GenerationManifest) -> Double) -> [LineChart.Series] {
+            runs.map { run in
+                let rated = run.manifests.filter { run.ratings[$0.generation] != nil }
+                let points = rated.map { (x: x($0), y: run.ratings[$0.generation]!.elo) }
+                let band = rated.map { manifest -> (low: Double, high: Double) in
+                    let rating = run.ratings[manifest.generation]!
+                    return (rating.low.isFinite ? rating.low : rating.elo, rating.high.isFinite ? rating.high : rating.elo)
+                }
+                return LineChart.Series(name: run.name, points: points, band: band)
+            }
+        }
+        var byGeneration = eloSeries { Double($0.generation) }
+        byGeneration += seedSummaries(runs)
+        charts.append(LineChart(title: "Elo by generation (random = 0; bands: 95% intervals)", xLabel: "generation", yLabel: "Elo",
+                                series: byGeneration).svg)
+        charts.append(LineChart(title: "Elo against training time", xLabel: "training time (s)", yLabel: "Elo",
+                                series: eloSeries { $0.totalSeconds }).svg)
+        charts.append(LineChart(title: "Elo against self-play positions", xLabel: "self-play positions", yLabel: "Elo",
+                                series: eloSeries { Double($0.totalPositions) }).svg)
+        let generation: (GenerationManifest) -> Double = { Double($0.generation) }
+        charts.append(LineChart(title: "Training loss (mean of the last quarter of each generation's steps)", xLabel: "generation", yLabel: "loss",
+                                series: runs.flatMap { run in [
+                                    LineChart.Series(name: "\(run.name) policy", points: metric(run, generation) { $0.policyLoss }),
+                                    LineChart.Series(name: "\(run.name) value", points: metric(run, generation) { $0.valueLoss }, dashed: true),
+                                ] }).svg)
+        charts.append(LineChart(title: "Value loss: fresh self-play (best network) vs replay window (candidate)", xLabel: "generation", yLabel: "value MSE",
+                                series: runs.flatMap { run in [
+                                    LineChart.Series(name: "\(run.name) fresh", points: metric(run, generation) { $0.freshValueLoss }),
+                                    LineChart.Series(name: "\(run.name) window", points: metric(run, generation) { $0.windowValueLoss }, dashed: true),
+                                ] }).svg)
+        charts.append(LineChart(title: "Policy entropy", xLabel: "generation", yLabel: "entropy (nats)",
+                                series: runs.flatMap { run in [
+                                    LineChart.Series(name: "\(run.name) search root", points: metric(run, generation) { $0.rootPolicyEntropy }),
+                                    LineChart.Series(name: "\(run.name) raw network", points: metric(run, generation) { $0.networkPolicyEntropy }, dashed: true),
+                                ] }).svg)
+        charts.append(LineChart(title: "Self-play: draw rate and distinct positions", xLabel: "generation", yLabel: "fraction",
+                                series: runs.flatMap { run in [
+                                    LineChart.Series(name: "\(run.name) draws", points: metric(run, generation) { $0.drawRate }),
+                                    LineChart.Series(name: "\(run.name) distinct", points: metric(run, generation) { $0.distinctPositionFraction }, dashed: true),
+                                ] }).svg)
+        charts.append(LineChart(title: "Mean self-play game length", xLabel: "generation", yLabel: "moves",
+                                series: runs.map { run in LineChart.Series(name: run.name, points: metric(run, generation) { $0.meanGameLength }) }).svg)
+        if runs.contains(where: { run in run.manifests.contains { $0.metrics.mistakeRate != nil } }) {
+            charts.append(LineChart(title: "Raw network's mistake rate on solver-labelled positions", xLabel: "generation", yLabel: "mistakes (%)",
+                                    series: runs.map { run in LineChart.Series(name: run.name, points: metric(run, generation) { $0.mistakeRate.map { 100 * $0 } }) }).svg)
+        }
+
+        var body = "<h1>SelfPlay report</h1>\n"
+        body += "<p>\(runs.count) run(s): \(runs.map { escape($0.name) + " (" + escape($0.configuration.game) + ", seed \($0.configuration.seed), \($0.manifests.count) generations)" }.joined(separator: "; ")). Generated \(escape(ISO8601DateFormatter().string(from: Date()))).</p>\n"
+        body += charts.map { "<div class=\"figure\">\($0)</div>" }.joined(separator: "\n")
+        for run in runs {
+            body += "\n<h2>\(escape(run.name))</h2>\n<h3>Lineage</h3>\n" + lineageTable(run)
+            body += "\n<h3>Matches</h3>\n" + matchTable(run)
+            let configuration = (try? AtomicFile.encodeJSON(run.configuration)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            body += "\n<h3>Configuration</h3>\n<pre>\(escape(configuration))</pre>\n"
+        }
+        return """
+        <!DOCTYPE html>
+        <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
+        <head><meta charset="utf-8"/><title>SelfPlay report</title>
+        <style>body{font-family:sans-serif;margin:24px;max-width:1400px}.figure{display:inline-block;margin:6px}table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}pre{font-size:11px;background:#f6f6f6;padding:8px}</style>
+        </head>
+        <body>
+        \(body)
+        </body>
+        </html>
+
+        """
+    }
+
+    /// Mean and min–max spread of Elo by generation for runs that share a configuration but their seed.
+    static func seedSummaries(_ runs: [RunData]) -> [LineChart.Series] {
+        var groups: [String: [RunData]] = [:]
+        for run in runs {
+            var key = run.configuration
+            key.seed = 0
+            groups[key.hash, default: []].append(run)
+        }
+        return groups.values.filter { $0.count > 1 }.sorted { $0[0].name < $1[0].name }.map { group in
+            let generations = Set(group.flatMap { $0.ratings.keys }).sorted().filter { g in group.allSatisfy { $0.ratings[g] != nil } }
+            let points = generations.map { g in (x: Double(g), y: group.map { $0.ratings[g]!.elo }.reduce(0, +) / Double(group.count)) }
+            let band = generations.map { g in (low: group.map { $0.ratings[g]!.elo }.min()!, high: group.map { $0.ratings[g]!.elo }.max()!) }
+            return LineChart.Series(name: "mean of \(group.count) seeds (band: min-max)", points: points, band: band, dashed: true)
+        }
+    }
+
+    static func lineageTable(_ run: RunData) -> String {
+        var rows = "<table><tr><th>generation</th><th>parent</th><th>promoted</th><th>best after</th><th>Elo</th><th>95% interval</th><th>positions</th><th>time (s)</th><th>note</th></tr>"
+        for manifest in run.manifests {
+            let rating = run.ratings[manifest.generation]
+            let interval = rating.map { $0.high.isFinite ? String(format: "%.0f – %.0f", $0.low, $0.high) : "" } ?? ""
+            rows += "<tr><td>\(manifest.generation)</td><td>\(manifest.parent.map(String.init) ?? "–")</td><td>\(manifest.promoted ? "yes" : "no")</td><td>\(manifest.best)</td>"
+            rows += "<td>\(rating.map { String(format: "%.0f", $0.elo) } ?? "")</td><td>\(interval)</td><td>\(manifest.totalPositions)</td>"
+            rows += "<td>\(String(format: "%.1f", manifest.totalSeconds))</td><td>\(escape(manifest.metrics.rejection ?? ""))</td></tr>"
+        }
+        return rows + "</table>"
+    }
+
+    static func matchTable(_ run: RunData) -> String {
+        var rows = "<table><tr><th>generation</th><th>kind</th><th>player A</th><th>player B</th><th>A wins</th><th>draws</th><th>A losses</th><th>A score</th></tr>"
+        for match in run.matches {
+            let score = match.games > 0 ? (Double(match.wins) + 0.5 * Double(match.draws)) / Double(match.games) : 0
+            rows += "<tr><td>\(match.generation)</td><td>\(escape(match.kind))</td><td>\(escape(match.playerA))</td><td>\(escape(match.playerB))</td>"
+            rows += "<td>\(match.wins)</td><td>\(match.draws)</td><td>\(match.losses)</td><td>\(String(format: "%.3f", score))</td></tr>"
+        }
+        return rows + "</table>"
+    }
+
+    static func escape(_ text: String) -> String { LineChart.escape(text) }
+
+    /// Writes the report of the run in `run` to `run/report.html`.
+    public static func write(for run: RunDirectory) throws {
+        let data = try RunData(run: run)
+        try AtomicFile.write(Data(html([data]).utf8), to: run.url.appendingPathComponent("report.html"))
+    }
+}

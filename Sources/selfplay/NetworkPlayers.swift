@@ -1,0 +1,148 @@
+import ArgumentParser
+import Environments
+import Foundation
+import GameKit
+import NeuralNet
+import Search
+import Training
+
+/// A trained network named by a `net:` player spec, with the search settings to play it with.
+///
+/// `net:PATH` takes a run directory (its best generation, or `gen=N`) or a `model.safetensors`
+/// file. Options: `gen=N`, `sims=N` (simulations per move), `temperature=T` with `moves=K`
+/// (sample the first K moves with temperature T).
+struct NetworkSpec {
+    var network: PolicyValueNetwork
+    var search: SearchConfiguration
+    var label: String
+    var temperature: Float
+    var temperatureMoves: Int
+
+    static let options = ["path", "gen", "sims", "temperature", "moves"]
+
+    init<G: GameState>(_ spec: PlayerSpec, for game: G.Type) throws {
+        try spec.checkOptions(allowed: Self.options)
+        guard let path = spec.options["path"] else { throw ValidationError("player 'net' needs a path: net:path=RUN_OR_FILE[,sims=N]") }
+        let url = URL(fileURLWithPath: path)
+        var search = TrainingConfiguration.defaults(for: G.name).search
+        var simulations = TrainingConfiguration.defaults(for: G.name).evaluation.simulations
+        let modelURL: URL
+        let run = RunDirectory(url: url)
+        if run.exists {
+            let configuration = try run.loadConfiguration()
+            guard configuration.game == G.name else { throw ValidationError("\(path) is a \(configuration.game) run, not \(G.name)") }
+            search = configuration.search
+            simulations = configuration.evaluation.simulations
+            guard let last = run.completeGenerations().last else { throw ValidationError("\(path) has no complete generation yet") }
+            let generation = try spec.intOption("gen", default: try run.loadManifest(last, verifyFiles: false).best, in: 0...last)
+            _ = try run.loadManifest(generation)
+            modelURL = run.modelURL(generation)
+            label = "net:\(url.lastPathComponent)/gen\(generation)"
+        } else {
+            guard spec.options["gen"] == nil else { throw ValidationError("player 'net': gen= needs a run directory, \(path) is not one") }
+            modelURL = url
+            label = "net:\(url.lastPathComponent)"
+        }
+        do {
+            network = try PolicyValueNetwork.load(from: modelURL).network
+        } catch {
+            throw ValidationError("cannot load \(modelURL.path): \(error)")
+        }
+        let shape = G.encodingShape
+        guard network.architecture.inputPlanes == shape.planes, network.architecture.boardHeight == shape.height,
+              network.architecture.boardWidth == shape.width, network.architecture.actionCount == G.actionCount else {
+            throw ValidationError("\(modelURL.path) is a network for another game (\(network.architecture.summary))")
+        }
+        search.simulations = try spec.intOption("sims", default: simulations, in: 1...1_000_000)
+        search.dirichletFraction = 0
+        search.root = .puct
+        temperature = Float(try spec.doubleOption("temperature", default: 0, in: 0...10))
+        temperatureMoves = try spec.intOption("moves", default: temperature > 0 ? 1000 : 0, in: 0...1000)
+        if search.simulations != simulations || spec.options["sims"] != nil { label += ",sims=\(search.simulations)" }
+        self.search = search
+    }
+}
+
+/// Parses `net:PATH,...` as `net` with a `path` option (the path may hold `:` or `=`).
+func parsePlayerSpec(_ text: String) throws -> PlayerSpec {
+    if text.lowercased().hasPrefix("net:") {
+        let rest = text.dropFirst(4)
+        let parts = rest.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
+        var spec = try PlayerSpec(parsing: parts.count > 1 ? "net:" + parts[1] : "net")
+        guard spec.options["path"] == nil else { throw ValidationError("player 'net': give the path first, as net:PATH,sims=N") }
+        spec.options["path"] = String(parts[0])
+        return spec
+    }
+    return try PlayerSpec(parsing: text)
+}
+
+/// A `net:` player: PUCT search guided by the network.
+func makeNetworkPlayer<G: GameState>(_ spec: PlayerSpec, for game: G.Type, seed: UInt64) throws -> any GamePlayer<G> {
+    let resolved = try NetworkSpec(spec, for: G.self)
+    let player = PUCTPlayer<G>(name: resolved.label, evaluator: NetworkEvaluator(network: resolved.network),
+                               configuration: resolved.search, seed: seed)
+    player.temperature = resolved.temperature
+    player.temperatureMoves = resolved.temperatureMoves
+    return player
+}
+
+/// One side of a match: a network searches all its games in one batch; other players play
+/// one instance per game.
+func makeSide<G: GameState>(_ text: String, for game: G.Type, slots: Int, seed: UInt64) throws -> any BatchedSide<G> {
+    let spec = try parsePlayerSpec(text)
+    if spec.kind == "net" {
+        let resolved = try NetworkSpec(spec, for: G.self)
+        return NetworkSide<G>(name: resolved.label, evaluator: NetworkEvaluator(network: resolved.network), configuration: resolved.search,
+                              slots: slots, temperatureMoves: resolved.temperature > 0 ? resolved.temperatureMoves : 0, seed: seed)
+    }
+    _ = try makePlayer(spec, for: G.self, seed: seed)
+    return try PlayerSide<G>(name: spec.description, slots: slots) { try makePlayer(spec, for: G.self, seed: seed &+ UInt64($0)) }
+}
+
+struct ArenaCommand: ParsableCommand, GameVisitor {
+    static let configuration = CommandConfiguration(
+        commandName: "arena",
+        abstract: "Play a match between two players and estimate their Elo difference.",
+        discussion: """
+        Colours alternate game by game; with --opening-moves each pair of games starts from the same \
+        random opening, once with each colour. Players:
+        \(PlayerSpec.help)
+        net:PATH[,sims=N,gen=N,temperature=T,moves=K]  a trained network (a run directory or a .safetensors file) with PUCT search
+
+        Example: selfplay arena --game connect4 net:runs/c4,sims=200 mcts:rollouts=1000 --games 100
+        """
+    )
+
+    @OptionGroup var game: GameOption
+    @Argument(help: "Player A.") var playerA: String
+    @Argument(help: "Player B.") var playerB: String
+    @Option(help: "Games to play (colours alternate).") var games: Int = 20
+    @Option(help: "Games in flight at once (network players batch across them).") var concurrent: Int = 32
+    @Option(help: "Random moves that open each pair of games.") var openingMoves: Int = 0
+    @Option(help: "Seed.") var seed: UInt64 = 1
+
+    func validate() throws {
+        guard games >= 1 else { throw ValidationError("--games must be at least 1") }
+        guard concurrent >= 1 else { throw ValidationError("--concurrent must be at least 1") }
+        guard openingMoves >= 0 else { throw ValidationError("--opening-moves must not be negative") }
+    }
+
+    func run() throws { try GameCatalog.visit(try game.resolve(), with: self) }
+
+    func visit<G: GameState>(_ type: G.Type) throws {
+        let slots = min(games, concurrent)
+        let a = try makeSide(playerA, for: G.self, slots: slots, seed: seed &* 2)
+        let b = try makeSide(playerB, for: G.self, slots: slots, seed: seed &* 2 &+ 1)
+        let reporter = TerminalReporter()
+        let start = ContinuousClock.now
+        guard let result = MatchRunner.play(a, b, games: games, concurrent: slots, openingMoves: openingMoves, seed: seed,
+                                            progress: { done, result in reporter.status("\(done)/\(games) games: \(result)") }) else { return }
+        let seconds = (ContinuousClock.now - start).seconds
+        reporter.message("""
+        \(G.name): \(a.name) (A) vs \(b.name) (B), \(games) games in \(String(format: "%.1f", seconds)) s
+          A as first player:  +\(result.asFirst.wins) =\(result.asFirst.draws) -\(result.asFirst.losses)
+          A as second player: +\(result.asSecond.wins) =\(result.asSecond.draws) -\(result.asSecond.losses)
+          A overall: \(result)
+        """)
+    }
+}

@@ -1,0 +1,259 @@
+import ArgumentParser
+import Environments
+import Foundation
+import GameKit
+import NeuralNet
+import Search
+import Synchronization
+import Training
+
+/// Set by Ctrl-C; the training loop stops at the next safe point.
+let interruptRequested = Atomic<Bool>(false)
+
+/// Ctrl-C once: stop after what is complete. Twice: exit at once (still nothing is torn).
+func installInterruptHandler() {
+    signal(SIGINT) { _ in
+        if interruptRequested.load(ordering: .relaxed) { _exit(130) }
+        interruptRequested.store(true, ordering: .relaxed)
+    }
+}
+
+/// Prints status lines in place on a terminal; on a pipe or file prints only lasting messages.
+final class TerminalReporter: TrainingReporter {
+    let interactive = isatty(STDERR_FILENO) == 1
+    var lastStatus = ContinuousClock.now - .seconds(1)
+
+    func status(_ line: String) {
+        guard interactive else { return }
+        let now = ContinuousClock.now
+        guard now - lastStatus > .milliseconds(100) else { return }
+        lastStatus = now
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    }
+
+    func message(_ text: String) {
+        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+}
+
+/// Parses budgets like `90s`, `30m`, `2h` or a plain number of seconds.
+func parseDuration(_ text: String) throws -> Double {
+    let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+    if let unit = text.last, let factor = units[unit], let value = Double(text.dropLast()), value > 0 { return value * factor }
+    if let value = Double(text), value > 0 { return value }
+    throw ValidationError("'\(text)' is not a duration; write e.g. 90s, 30m or 2h")
+}
+
+struct TrainCommand: ParsableCommand, GameVisitor {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train an agent from scratch by self-play, or resume a run.",
+        discussion: """
+        Each generation: self-play with the best network, training on a window of recent games, \
+        an optional gating match against the best, matches against fixed reference players, and \
+        an atomic checkpoint. Elo ratings (random = 0) come from all matches of the run.
+
+        A new run gets the game's defaults, changed with --config FILE (JSON with any subset of the \
+        keys) and --set key=value (e.g. --set selfPlay.games=256 --set training.optimizer=sgd). \
+        Given an existing --run, training resumes after its last complete generation; only the \
+        budget may change then. Ctrl-C stops cleanly; run the same command to resume.
+
+        Examples:
+          selfplay train                                   tic-tac-toe, default budget (a few seconds)
+          selfplay train --game connect4 --run runs/c4 --budget 1h
+          selfplay train --run runs/c4 --generations 40    resume and extend
+        """
+    )
+
+    @OptionGroup var game: GameOption
+    @Option(name: .customLong("run"), help: "The run directory (default: runs/GAME-DATE-TIME; an existing run is resumed).")
+    var runPath: String?
+    @Option(help: "A JSON file with configuration keys to change.")
+    var config: String?
+    @Option(name: .customLong("set"), help: ArgumentHelp("Change one configuration key (repeatable).", valueName: "key=value"))
+    var overrides: [String] = []
+    @Option(help: "Stop after this many generations in all.")
+    var generations: Int?
+    @Option(help: "Stop after this much training time in all, e.g. 90s, 30m, 2h.")
+    var budget: String?
+    @Option(help: "The run's seed (new runs only).")
+    var seed: UInt64?
+    @Option(help: "OpenBLAS threads (default: SELFPLAY_BLAS_THREADS or one per core).")
+    var blasThreads: Int?
+    @Flag(help: "Print the resolved configuration and exit.")
+    var showConfig = false
+
+    func validate() throws {
+        if let generations, generations < 0 { throw ValidationError("--generations must not be negative") }
+        if let budget { _ = try parseDuration(budget) }
+        if let blasThreads, blasThreads < 1 { throw ValidationError("--blas-threads must be at least 1") }
+    }
+
+    func run() throws {
+        let directory = RunDirectory(url: URL(fileURLWithPath: runPath ?? defaultRunPath()))
+        if directory.exists {
+            let stored = try directory.loadConfiguration()
+            guard config == nil, overrides.isEmpty, seed == nil else {
+                throw ValidationError("\(directory.url.path) is an existing run whose configuration is fixed; drop --config/--set/--seed to resume it, or choose a new --run")
+            }
+            guard let type = GameCatalog.game(named: stored.game) else { throw ValidationError("the run's game '\(stored.game)' is unknown") }
+            try GameCatalog.visit(type, with: Runner(command: self, directory: directory, stored: stored))
+        } else {
+            try GameCatalog.visit(try game.resolve(), with: Runner(command: self, directory: directory, stored: nil))
+        }
+    }
+
+    func defaultRunPath() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let name = GameCatalog.game(named: game.game)?.name ?? game.game
+        return "runs/\(name)-\(formatter.string(from: Date()))"
+    }
+
+    func visit<G: GameState>(_ type: G.Type) throws {}
+
+    /// Resolves the configuration for the concrete game and runs the loop.
+    struct Runner: GameVisitor {
+        let command: TrainCommand
+        let directory: RunDirectory
+        let stored: TrainingConfiguration?
+
+        func visit<G: GameState>(_ type: G.Type) throws {
+            var configuration: TrainingConfiguration
+            if let stored {
+                configuration = stored
+            } else {
+                configuration = TrainingConfiguration.defaults(for: G.name)
+                if let file = command.config {
+                    guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read --config \(file)") }
+                    configuration = try configuration.applying(json: data, source: file)
+                }
+                do { configuration = try configuration.applying(overrides: command.overrides) } catch let error as ConfigurationError {
+                    throw ValidationError(error.description)
+                }
+                if let seed = command.seed { configuration.seed = seed }
+            }
+            if let generations = command.generations { configuration.budget.generations = generations; if command.budget == nil { configuration.budget.wallSeconds = 0 } }
+            if let budget = command.budget { configuration.budget.wallSeconds = try parseDuration(budget); if command.generations == nil { configuration.budget.generations = 0 } }
+            if let threads = command.blasThreads { configuration.blasThreads = threads }
+            if let problem = configuration.validationError() { throw ValidationError(problem) }
+            if command.showConfig {
+                print(String(decoding: try AtomicFile.encodeJSON(configuration), as: UTF8.self))
+                return
+            }
+            let references = try configuration.evaluation.references.map { spec -> ReferencePlayer<G> in
+                let parsed = try PlayerSpec(parsing: spec)
+                _ = try makePlayer(parsed, for: G.self, seed: 0)   // refuse a bad spec before training starts
+                return ReferencePlayer(name: spec) { seed in try makePlayer(parsed, for: G.self, seed: seed) }
+            }
+            if stored == nil { _ = try RunDirectory.create(at: directory.url, configuration: configuration) } else { try directory.saveConfiguration(configuration) }
+            let threads = configuration.blasThreads > 0 ? configuration.blasThreads : ProcessInfo.processInfo.activeProcessorCount
+            try BLAS.applyThreadSetting(command.blasThreads ?? (configuration.blasThreads > 0 ? threads : nil))
+            installInterruptHandler()
+            let reporter = TerminalReporter()
+            reporter.message("\(stored == nil ? "new run" : "run") \(directory.url.path): \(G.name), seed \(configuration.seed), OpenBLAS \(BLAS.threadCount) thread(s) (\(BLAS.coreName))")
+            let loop = TrainingLoop<G>(run: directory, configuration: configuration, references: references,
+                                       labels: LabelledPositions.solverLabelled(G.self), reporter: reporter, codeVersion: CodeVersion.current,
+                                       shouldStop: { interruptRequested.load(ordering: .relaxed) })
+            let stop = try loop.train()
+            reporter.message("stopped: \(stop)")
+            let ratings = EloRating.fit(try directory.allMatches())
+            reporter.message("\nElo (random = 0, 95% intervals):\n" + EloRating.table(ratings))
+            if stop != .interrupted { try finalCheck(G.self, loop: loop, configuration: configuration, reporter: reporter) }
+        }
+
+        /// Where the game has a perfect player: the best network with search plays it 200 games.
+        func finalCheck<G: GameState>(_ type: G.Type, loop: TrainingLoop<G>, configuration: TrainingConfiguration, reporter: TerminalReporter) throws {
+            guard let perfectSpec = try? PlayerSpec(parsing: "perfect"), (try? makePlayer(perfectSpec, for: G.self, seed: 0)) != nil,
+                  G.name == "tictactoe" else { return }
+            let best = try directory.loadManifest(directory.completeGenerations().last!).best
+            let network = try PolicyValueNetwork.load(from: directory.modelURL(best)).network
+            var search = configuration.search
+            search.simulations = configuration.evaluation.simulations
+            search.dirichletFraction = 0
+            let agent = NetworkSide<G>(name: "gen\(best)", evaluator: NetworkEvaluator(network: network), configuration: search, slots: 100, seed: 1)
+            let perfect = try PlayerSide<G>(name: "perfect", slots: 100) { try makePlayer(perfectSpec, for: G.self, seed: UInt64($0) + 1) }
+            guard let result = MatchRunner.play(agent, perfect, games: 200, concurrent: 100, seed: 2) else { return }
+            reporter.message("""
+
+            Final check, generation \(best) with \(search.simulations) simulations/move against the perfect player, 200 games:
+              as first player  +\(result.asFirst.wins) =\(result.asFirst.draws) -\(result.asFirst.losses)
+              as second player +\(result.asSecond.wins) =\(result.asSecond.draws) -\(result.asSecond.losses)
+              \(result.total.losses == 0 ? "never lost" : "lost \(result.total.losses) game(s)")
+            """)
+        }
+    }
+}
+
+struct EloCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "elo",
+        abstract: "Print the Elo table of a run (maximum likelihood over all its matches, random = 0)."
+    )
+
+    @Option(name: .customLong("run"), help: "The run directory.")
+    var runPath: String
+    @Option(help: "The player rated 0.")
+    var anchor: String = "random"
+
+    func run() throws {
+        let directory = RunDirectory(url: URL(fileURLWithPath: runPath))
+        guard directory.exists else { throw ValidationError("\(runPath) holds no run (no config.json)") }
+        let matches = try directory.allMatches()
+        guard !matches.isEmpty else { print("no matches yet"); return }
+        print(EloRating.table(EloRating.fit(matches, anchor: anchor)))
+    }
+}
+
+struct RollbackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Make an earlier generation the head of a run; later ones are moved to rolled-back/, not deleted."
+    )
+
+    @Option(name: .customLong("run"), help: "The run directory.")
+    var runPath: String
+    @Option(help: "The generation to go back to.")
+    var to: Int
+
+    func run() throws {
+        let directory = RunDirectory(url: URL(fileURLWithPath: runPath))
+        guard directory.exists else { throw ValidationError("\(runPath) holds no run (no config.json)") }
+        let moved = try directory.rollback(to: to)
+        if moved.isEmpty {
+            print("generation \(to) is already the head")
+        } else {
+            print("generation \(to) is the head again; generations \(moved.map(String.init).joined(separator: ", ")) were moved to \(runPath)/rolled-back/")
+        }
+    }
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the HTML report of one or more runs (curves overlaid; seeds of one experiment also as mean and spread).",
+        discussion: "The training loop also rewrites RUN/report.html after every generation."
+    )
+
+    @Option(name: .customLong("run"), help: "A run directory (repeatable).")
+    var runs: [String]
+    @Option(name: .shortAndLong, help: "The HTML file to write (default: report.html in the run, for one run).")
+    var output: String?
+
+    func validate() throws {
+        guard !runs.isEmpty else { throw ValidationError("give at least one --run") }
+        guard runs.count == 1 || output != nil else { throw ValidationError("with several runs, say where the report goes with -o FILE") }
+    }
+
+    func run() throws {
+        let data = try runs.map { path -> RunReport.RunData in
+            let directory = RunDirectory(url: URL(fileURLWithPath: path))
+            guard directory.exists else { throw ValidationError("\(path) holds no run (no config.json)") }
+            return try RunReport.RunData(run: directory)
+        }
+        let destination = URL(fileURLWithPath: output ?? runs[0] + "/report.html")
+        try AtomicFile.write(Data(RunReport.html(data).utf8), to: destination)
+        print("wrote \(destination.path)")
+    }
+}
