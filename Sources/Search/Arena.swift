@@ -34,7 +34,10 @@ public struct MatchResult: Codable, Sendable, Hashable, CustomStringConvertible 
         let mean2 = (Double(t.wins) + 0.25 * Double(t.draws)) / n
         let variance = max(mean2 - score * score, 1e-9)
         let standardError = (variance / n).squareRoot()
-        func elo(_ p: Double) -> Double { -400 * log10(1 / min(max(p, 1e-6), 1 - 1e-6) - 1) }
+        func elo(_ p: Double) -> Double {
+            let value = -400 * log10(1 / min(max(p, 1e-6), 1 - 1e-6) - 1)
+            return value == 0 ? 0 : value   // no "-0"
+        }
         return (elo(s), elo(s - 1.96 * standardError), elo(s + 1.96 * standardError))
     }
 

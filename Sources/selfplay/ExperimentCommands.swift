@@ -1,0 +1,162 @@
+import ArgumentParser
+import Environments
+import Foundation
+import GameKit
+import NeuralNet
+import Search
+import Training
+
+/// A named, versioned experiment: a game, configuration changes, seeds and a budget, plus final
+/// matches of each seed's best network against fixed opponents.
+struct ExperimentFile: Codable {
+    var name: String
+    var version: Int
+    var description: String?
+    var game: String
+    /// Configuration keys to change, as `selfplay train --set` takes them.
+    var set: [String: String]?
+    var seeds: [UInt64]
+    /// Final matches of each seed's best network: opponent spec and games.
+    var finalMatches: [FinalMatch]?
+
+    struct FinalMatch: Codable {
+        var opponent: String
+        var games: Int
+    }
+}
+
+struct ExperimentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "experiment",
+        abstract: "Run an experiment file's seeds one after another, then aggregate them.",
+        discussion: """
+        Writes OUT/seed-N/ (one run per seed; an existing one is resumed), OUT/aggregate.csv \
+        (generation, seed, Elo with interval, mistake rate, training time, positions), \
+        OUT/final-matches.csv and OUT/report.html with every seed and their mean and spread.
+        Example: selfplay experiment scripts/experiments/tictactoe.json --seeds 3
+        """
+    )
+
+    @Argument(help: "The experiment file (JSON).") var file: String
+    @Option(help: "Use only the first N seeds of the file.") var seeds: Int?
+    @Option(help: "The output folder (default: experiments/NAME).") var out: String?
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        let experiment: ExperimentFile
+        do { experiment = try JSONDecoder().decode(ExperimentFile.self, from: data) } catch {
+            throw ValidationError("\(file) is not an experiment file: \(error)")
+        }
+        guard let type = GameCatalog.game(named: experiment.game) else { throw ValidationError("unknown game '\(experiment.game)' in \(file)") }
+        let chosen = Array(experiment.seeds.prefix(seeds ?? experiment.seeds.count))
+        guard !chosen.isEmpty else { throw ValidationError("no seeds to run") }
+        let folder = URL(fileURLWithPath: out ?? "experiments/\(experiment.name)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try AtomicFile.write(data, to: folder.appendingPathComponent("experiment.json"))
+        try GameCatalog.visit(type, with: Runner(experiment: experiment, seeds: chosen, folder: folder))
+    }
+
+    struct Runner: GameVisitor {
+        let experiment: ExperimentFile
+        let seeds: [UInt64]
+        let folder: URL
+
+        func visit<G: GameState>(_ type: G.Type) throws {
+            var runs: [RunDirectory] = []
+            for seed in seeds {
+                let path = folder.appendingPathComponent("seed-\(seed)").path
+                print("== \(experiment.name) v\(experiment.version), seed \(seed): \(path)")
+                var train = try TrainCommand.parse(["--game", G.name, "--run", path])
+                if !RunDirectory(url: URL(fileURLWithPath: path)).exists {
+                    train.seed = seed
+                    train.overrides = (experiment.set ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                }
+                try train.run()
+                if interruptRequested.load(ordering: .relaxed) { throw ExitCode(130) }
+                runs.append(RunDirectory(url: URL(fileURLWithPath: path)))
+            }
+            try writeAggregate(runs)
+            try playFinalMatches(G.self, runs: runs)
+            let data = try runs.map { try RunReport.RunData(run: $0) }
+            try AtomicFile.write(Data(RunReport.html(data).utf8), to: folder.appendingPathComponent("report.html"))
+            print("wrote \(folder.path)/aggregate.csv and \(folder.path)/report.html")
+        }
+
+        func writeAggregate(_ runs: [RunDirectory]) throws {
+            var csv = "generation,seed,elo,elo_low,elo_high,mistake_rate,training_seconds,positions,simulations,promoted\n"
+            for (run, seed) in zip(runs, seeds) {
+                let data = try RunReport.RunData(run: run)
+                for manifest in data.manifests {
+                    let rating = data.ratings[manifest.generation]
+                    func number(_ value: Double?) -> String { value.map { $0.isFinite ? String(format: "%.4g", $0) : "" } ?? "" }
+                    csv += "\(manifest.generation),\(seed),\(number(rating?.elo)),\(number(rating?.low)),\(number(rating?.high)),"
+                    csv += "\(number(manifest.metrics.mistakeRate)),\(String(format: "%.2f", manifest.totalSeconds)),\(manifest.totalPositions),"
+                    csv += "\(manifest.totalSimulations),\(manifest.promoted)\n"
+                }
+            }
+            try AtomicFile.write(Data(csv.utf8), to: folder.appendingPathComponent("aggregate.csv"))
+        }
+
+        func playFinalMatches<G: GameState>(_ type: G.Type, runs: [RunDirectory]) throws {
+            guard let matches = experiment.finalMatches, !matches.isEmpty else { return }
+            var csv = "seed,player,opponent,games,wins,draws,losses,score,elo_difference,elo_low,elo_high\n"
+            for (run, seed) in zip(runs, seeds) {
+                for match in matches {
+                    let slots = min(64, match.games)
+                    let agent = try makeSide("net:\(run.url.path)", for: G.self, slots: slots, seed: seed)
+                    let opponent = try makeSide(match.opponent, for: G.self, slots: slots, seed: seed &+ 1)
+                    let configuration = try run.loadConfiguration()
+                    guard let result = MatchRunner.play(agent, opponent, games: match.games, concurrent: slots,
+                                                        openingMoves: configuration.evaluation.openingMoves, seed: seed) else { return }
+                    let (elo, low, high) = result.eloDifference
+                    print("seed \(seed): \(agent.name) vs \(match.opponent): \(result)")
+                    let t = result.total
+                    csv += "\(seed),\(agent.name),\(match.opponent),\(t.games),\(t.wins),\(t.draws),\(t.losses),"
+                    csv += String(format: "%.4f,%.1f,%.1f,%.1f\n", result.score, elo, low, high)
+                }
+            }
+            try AtomicFile.write(Data(csv.utf8), to: folder.appendingPathComponent("final-matches.csv"))
+        }
+    }
+}
+
+struct WatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Follow a training run from another terminal (reads its files; never writes).",
+        discussion: "Shows the current phase and progress (RUN/status.json) and the last generations. Ctrl-C to stop watching."
+    )
+
+    @Option(name: .customLong("run"), help: "The run directory.") var runPath: String
+    @Option(help: "Seconds between refreshes.") var interval: Double = 2
+    @Flag(help: "Print once and exit.") var once = false
+
+    func validate() throws { guard interval > 0 else { throw ValidationError("--interval must be positive") } }
+
+    func run() throws {
+        let directory = RunDirectory(url: URL(fileURLWithPath: runPath))
+        guard directory.exists else { throw ValidationError("\(runPath) holds no run (no config.json)") }
+        while true {
+            var lines = ["\(runPath) at \(ISO8601DateFormatter().string(from: Date()))"]
+            if let data = FileManager.default.contents(atPath: directory.url.appendingPathComponent("status.json").path),
+               let status = try? JSONDecoder().decode(RunStatus.self, from: data) {
+                lines.append("now: \(status.line) (updated \(status.updated))")
+            }
+            let generations = directory.completeGenerations()
+            for generation in generations.suffix(8) {
+                guard let manifest = try? directory.loadManifest(generation, verifyFiles: false) else { continue }
+                let m = manifest.metrics
+                let elo = m.elo.map { String(format: "Elo %5.0f", $0) } ?? "Elo     ?"
+                let loss = m.valueLoss.map { String(format: "value loss %.3f", $0) } ?? ""
+                lines.append(String(format: "  gen %4d  %@  %@  %@  %.0f s", generation, elo, loss, m.promoted ? "promoted" : "not promoted", m.totalSeconds))
+            }
+            if generations.isEmpty { lines.append("  no complete generation yet") }
+            if once {
+                print(lines.joined(separator: "\n"))
+                return
+            }
+            print("\u{1B}[2J\u{1B}[H" + lines.joined(separator: "\n"))
+            Thread.sleep(forTimeInterval: interval)
+        }
+    }
+}
