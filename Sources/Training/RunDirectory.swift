@@ -208,6 +208,7 @@ public struct RunDirectory: Sendable {
             manifest.checksums[file] = FNV1a.hex(contents)
         }
         try AtomicFile.write(try AtomicFile.encodeJSON(manifest), to: temporary.appendingPathComponent(Self.manifestFile))
+        FailPoint.hit("checkpoint-manifest", generation: generation)
         let destination = generationURL(generation)
         guard !manager.fileExists(atPath: destination.path) else {
             throw RunDirectoryError("generation \(generation) already exists in \(url.path)")

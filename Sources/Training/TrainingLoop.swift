@@ -174,6 +174,7 @@ public final class TrainingLoop<Game: GameState> {
                                           evaluator: NetworkEvaluator(network: bestNetwork), rng: rng.split(stream: UInt64(generation)))
         let games = configuration.selfPlay.games
         guard let (samples, statistics) = runner.play(progress: { done, stats in
+            if done == games / 2 { FailPoint.hit("self-play", generation: generation) }
             self.reporter.status("gen \(generation) self-play: \(done)/\(games) games, \(stats.moves) moves")
         }, shouldStop: shouldStop) else { return false }
         try run.writeSamples(samples, generation: generation, game: Game.name)
@@ -223,6 +224,7 @@ public final class TrainingLoop<Game: GameState> {
                 break
             }
             if step % 20 == 0 { reporter.status("gen \(generation) training: step \(step)/\(settings.steps)") }
+            if step == settings.steps / 2 { FailPoint.hit("training", generation: generation) }
         }
         if averaged > 0 { metrics.policyLoss = policyLoss / Double(averaged); metrics.valueLoss = valueLoss / Double(averaged) }
         let window = replay.generations.reduce(into: SampleSet(inputSize: Game.encodingShape.count, actionCount: Game.actionCount)) { $0.append(contentsOf: $1.samples) }
@@ -255,11 +257,13 @@ public final class TrainingLoop<Game: GameState> {
                 rejection = String(format: "gating: scored %.3f against generation %d, needs %.3f", result.score, best, threshold)
             }
         }
+        FailPoint.hit("arena", generation: generation)
         lap("arena")
 
         // Evaluation against the references.
         guard let evaluation = evaluate(trainee, generation: generation, previous: matches) else { return false }
         matches += evaluation
+        FailPoint.hit("evaluation", generation: generation)
         lap("evaluation")
 
         // Checkpoint.
@@ -361,7 +365,9 @@ public final class TrainingLoop<Game: GameState> {
             try network.save(to: folder.appendingPathComponent(RunDirectory.modelFile),
                              metadata: ["generation": String(generation), "game": Game.name, "codeVersion": codeVersion],
                              optimizer: optimizer)
+            FailPoint.hit("checkpoint-files", generation: generation)
         }
+        FailPoint.hit("logs", generation: generation)
         try run.rebuildLogs()
         do { try RunReport.write(for: run) } catch { reporter.message("warning: report.html not written: \(error)") }
     }

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import Training
+
+/// The built `selfplay` executable, next to the test bundle (`scripts/test` builds it first).
+let selfplayExecutable: URL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    .deletingLastPathComponent().appendingPathComponent("selfplay")
+
+/// A tiny tic-tac-toe configuration that runs every phase, including the gating arena.
+let quickRun = ["--game", "tictactoe", "--seed", "7", "--blas-threads", "1",
+                "--set", "selfPlay.games=24", "--set", "selfPlay.concurrentGames=24", "--set", "search.simulations=16",
+                "--set", "training.steps=20", "--set", "evaluation.games=4", "--set", "evaluation.references=[\"random\"]",
+                "--set", "arena.games=4"]
+
+@discardableResult
+func runSelfplay(_ arguments: [String], failPoint: String? = nil) throws -> (status: Int32, killed: Bool, output: String) {
+    let process = Process()
+    process.executableURL = selfplayExecutable
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["SELFPLAY_FAILPOINT"] = failPoint
+    process.environment = environment
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, process.terminationReason == .uncaughtSignal, String(decoding: data, as: UTF8.self))
+}
+
+@Suite(.serialized) struct CrashSafetyTests {
+    @Test func theExecutableIsBuilt() {
+        #expect(FileManager.default.isExecutableFile(atPath: selfplayExecutable.path), "build it with `swift build -c release` (scripts/test does)")
+    }
+
+    /// SIGKILL at each point of generation 2, then a resume: generations 0 and 1 stay intact, the
+    /// run completes, and its final weights equal those of a run that was never interrupted.
+    @Test(arguments: ["self-play", "training", "arena", "evaluation", "checkpoint-files", "checkpoint-manifest", "logs"])
+    func killedRunsResumeToTheSameResult(failPoint: String) throws {
+        guard FileManager.default.isExecutableFile(atPath: selfplayExecutable.path) else { return }
+        let reference = temporaryFolder("reference")
+        let crashed = temporaryFolder("crashed-\(failPoint)")
+        defer { try? FileManager.default.removeItem(at: reference); try? FileManager.default.removeItem(at: crashed) }
+        let uninterrupted = try runSelfplay(["train", "--run", reference.path, "--generations", "3"] + quickRun)
+        #expect(uninterrupted.status == 0, "\(uninterrupted.output)")
+
+        let killed = try runSelfplay(["train", "--run", crashed.path, "--generations", "3"] + quickRun, failPoint: "\(failPoint)@2")
+        #expect(killed.killed && killed.status == SIGKILL, "not killed at \(failPoint): \(killed.output)")
+        let run = RunDirectory(url: crashed)
+        let survivors = run.completeGenerations()
+        #expect(survivors == (failPoint == "logs" ? [0, 1, 2] : [0, 1]))
+        for generation in survivors { _ = try run.loadManifest(generation) }   // checksums hold
+
+        let resumed = try runSelfplay(["train", "--run", crashed.path, "--generations", "3", "--blas-threads", "1"])
+        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(run.completeGenerations() == [0, 1, 2, 3])
+        let expected = try Data(contentsOf: RunDirectory(url: reference).modelURL(3))
+        let actual = try Data(contentsOf: run.modelURL(3))
+        #expect(expected == actual, "generation 3 differs after a crash at \(failPoint) and a resume")
+        let lines = try String(contentsOf: crashed.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 4)
+    }
+
+    @Test func corruptedCheckpointsAreRefused() throws {
+        guard FileManager.default.isExecutableFile(atPath: selfplayExecutable.path) else { return }
+        let folder = temporaryFolder("corrupt")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try runSelfplay(["train", "--run", folder.path, "--generations", "1"] + quickRun).status == 0)
+        let model = RunDirectory(url: folder).modelURL(1)
+        var bytes = try Data(contentsOf: model)
+        bytes[bytes.count - 3] ^= 0xFF
+        try bytes.write(to: model)
+        let resumed = try runSelfplay(["train", "--run", folder.path, "--generations", "2"])
+        #expect(resumed.status != 0)
+        #expect(resumed.output.contains("corrupted"), "\(resumed.output)")
+        try Data(bytes.prefix(100)).write(to: model)
+        #expect(try runSelfplay(["train", "--run", folder.path, "--generations", "2"]).output.contains("corrupted"))
+    }
+
+    @Test func sameSeedSameWeights() throws {
+        guard FileManager.default.isExecutableFile(atPath: selfplayExecutable.path) else { return }
+        let a = temporaryFolder("seed-a"), b = temporaryFolder("seed-b")
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        #expect(try runSelfplay(["train", "--run", a.path, "--generations", "1"] + quickRun).status == 0)
+        #expect(try runSelfplay(["train", "--run", b.path, "--generations", "1"] + quickRun).status == 0)
+        #expect(try Data(contentsOf: RunDirectory(url: a).modelURL(1)) == Data(contentsOf: RunDirectory(url: b).modelURL(1)))
+    }
+}
