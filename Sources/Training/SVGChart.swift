@@ -51,7 +51,8 @@ public struct LineChart {
 
     static func format(_ value: Double) -> String {
         if value == 0 { return "0" }
-        if abs(value) >= 10_000 { return String(format: "%.3g", value) }
+        if abs(value) >= 1_000_000 { return String(format: "%gM", value / 1_000_000) }
+        if abs(value) >= 10_000 { return String(format: "%gk", value / 1_000) }
         if abs(value) >= 100 || value == value.rounded() { return String(format: "%.0f", value) }
         return String(format: "%.3g", value)
     }
