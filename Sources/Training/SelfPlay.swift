@@ -20,6 +20,39 @@ public struct SelfPlayStatistics: Codable, Sendable, Hashable {
     public var evaluatedPositions = 0
     public var meanBatchSize: Double = 0
     public var seconds: Double = 0
+    /// The position keys of the recorded samples (for merging workers' distinct counts).
+    var positionKeys = Set<UInt64>()
+
+    enum CodingKeys: String, CodingKey {
+        case games, moves, firstPlayerWins, draws, samples, simulations, rootPolicyEntropy, distinctPositionFraction,
+             firstMoves, evaluatedPositions, meanBatchSize, seconds
+    }
+
+    /// Combines the statistics of workers that played side by side.
+    static func merged(_ parts: [SelfPlayStatistics]) -> SelfPlayStatistics {
+        var total = SelfPlayStatistics()
+        var batches = 0.0
+        for part in parts {
+            total.games += part.games
+            total.moves += part.moves
+            total.firstPlayerWins += part.firstPlayerWins
+            total.draws += part.draws
+            total.samples += part.samples
+            total.simulations += part.simulations
+            total.rootPolicyEntropy += part.rootPolicyEntropy * Double(part.samples)
+            total.firstMoves.merge(part.firstMoves, uniquingKeysWith: +)
+            total.evaluatedPositions += part.evaluatedPositions
+            if part.meanBatchSize > 0 { batches += Double(part.evaluatedPositions) / part.meanBatchSize }
+            total.seconds = max(total.seconds, part.seconds)
+            total.positionKeys.formUnion(part.positionKeys)
+        }
+        if total.samples > 0 {
+            total.rootPolicyEntropy /= Double(total.samples)
+            total.distinctPositionFraction = Double(total.positionKeys.count) / Double(total.samples)
+        }
+        total.meanBatchSize = batches > 0 ? Double(total.evaluatedPositions) / batches : 0
+        return total
+    }
 
     public var drawRate: Double { games > 0 ? Double(draws) / Double(games) : 0 }
     public var meanGameLength: Double { games > 0 ? Double(moves) / Double(games) : 0 }
@@ -148,6 +181,7 @@ public final class SelfPlayRunner<Game: GameState> {
         statistics.samples = samples.count
         statistics.rootPolicyEntropy = samples.count > 0 ? entropySum / Double(samples.count) : 0
         statistics.distinctPositionFraction = samples.count > 0 ? Double(keys.count) / Double(samples.count) : 0
+        statistics.positionKeys = keys
         statistics.evaluatedPositions = search.statistics.evaluatedPositions
         statistics.meanBatchSize = search.statistics.meanBatchSize
         statistics.seconds = (ContinuousClock.now - start).seconds
@@ -158,4 +192,47 @@ public final class SelfPlayRunner<Game: GameState> {
 extension Duration {
     /// The duration in seconds.
     public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}
+
+/// Runs self-play on several threads at once, each with its own copy of the network and its
+/// own share of the games, while OpenBLAS uses one thread per call: on 2 cores this keeps both
+/// busy through the element-wise work between the matrix products. The games each worker plays
+/// depend only on the seed, so results do not depend on thread timing.
+public enum ParallelSelfPlay {
+    /// A box that lets one worker's values cross into its thread; each is used by one thread only.
+    final class WorkerBox<Value>: @unchecked Sendable {
+        var value: Value
+        init(_ value: Value) { self.value = value }
+    }
+
+    public static func play<Game: GameState>(_ game: Game.Type, settings: TrainingConfiguration.SelfPlaySettings, search: SearchConfiguration,
+                                             workers: Int, makeEvaluator: () -> any Evaluator, rng: inout Xoshiro256,
+                                             progress: @escaping (Int, SelfPlayStatistics) -> Void,
+                                             shouldStop: @escaping () -> Bool) -> (samples: SampleSet, statistics: SelfPlayStatistics)? {
+        let count = max(1, min(workers, settings.games))
+        let runners: [WorkerBox<SelfPlayRunner<Game>>] = (0..<count).map { worker in
+            var share = settings
+            share.games = settings.games / count + (worker < settings.games % count ? 1 : 0)
+            share.concurrentGames = max(1, settings.concurrentGames / count)
+            return WorkerBox(SelfPlayRunner<Game>(settings: share, searchConfiguration: search, evaluator: makeEvaluator(),
+                                                  rng: rng.split(stream: UInt64(worker))))
+        }
+        let results = WorkerBox([(samples: SampleSet, statistics: SelfPlayStatistics)?](repeating: nil, count: count))
+        let lock = NSLock()
+        let report = WorkerBox(progress)
+        let stop = WorkerBox(shouldStop)
+        DispatchQueue.concurrentPerform(iterations: count) { worker in
+            let result = runners[worker].value.play(progress: { done, statistics in
+                // Progress is reported by the first worker, scaled to all games.
+                if worker == 0 { report.value(done * count, statistics) }
+            }, shouldStop: { stop.value() })
+            lock.lock()
+            results.value[worker] = result
+            lock.unlock()
+        }
+        guard results.value.allSatisfy({ $0 != nil }) else { return nil }
+        var samples = SampleSet(inputSize: Game.encodingShape.count, actionCount: Game.actionCount)
+        for result in results.value { samples.append(contentsOf: result!.samples) }
+        return (samples, SelfPlayStatistics.merged(results.value.map { $0!.statistics }))
+    }
 }

@@ -43,6 +43,9 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         /// recorded as policy targets; the rest use `fastSimulations` and are not recorded. 1 disables it.
         public var fullSearchFraction: Double = 1
         public var fastSimulations = 16
+        /// Threads that play games side by side, each with its own network copy (OpenBLAS then
+        /// uses one thread per call). 1 plays on one thread with multi-threaded OpenBLAS.
+        public var workers = 2
     }
 
     public struct ReplaySettings: Codable, Sendable, Hashable {
@@ -109,6 +112,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
             (selfPlay.temperatureMoves >= 0, "selfPlay.temperatureMoves must not be negative"),
             ((0...1).contains(selfPlay.fullSearchFraction) && selfPlay.fullSearchFraction > 0, "selfPlay.fullSearchFraction must be in (0, 1]"),
             (selfPlay.fastSimulations > 0, "selfPlay.fastSimulations must be positive"),
+            (selfPlay.workers >= 1 && selfPlay.workers <= 64, "selfPlay.workers must be in 1...64"),
             (replay.windowGenerations > 0, "replay.windowGenerations must be positive"),
             (training.batchSize > 0 && training.batchSize <= 4096, "training.batchSize must be in 1...4096"),
             (training.steps >= 0, "training.steps must not be negative"),

@@ -170,13 +170,21 @@ public final class TrainingLoop<Game: GameState> {
         // Self-play with the best network.
         var searchConfiguration = configuration.search
         searchConfiguration.leavesPerTree = max(1, searchConfiguration.leavesPerTree)
-        let runner = SelfPlayRunner<Game>(settings: configuration.selfPlay, searchConfiguration: searchConfiguration,
-                                          evaluator: NetworkEvaluator(network: bestNetwork), rng: rng.split(stream: UInt64(generation)))
         let games = configuration.selfPlay.games
-        guard let (samples, statistics) = runner.play(progress: { done, stats in
-            if done == games / 2 { FailPoint.hit("self-play", generation: generation) }
-            self.reporter.status("gen \(generation) self-play: \(done)/\(games) games, \(stats.moves) moves")
-        }, shouldStop: shouldStop) else { return false }
+        let workers = configuration.selfPlay.workers
+        let threadsBefore = BLAS.threadCount
+        if workers > 1 { BLAS.threadCount = 1 }
+        var selfPlayRng = rng.split(stream: UInt64(generation))
+        let network = bestNetwork!
+        let reporter = self.reporter
+        let played = ParallelSelfPlay.play(Game.self, settings: configuration.selfPlay, search: searchConfiguration, workers: workers,
+                                           makeEvaluator: { NetworkEvaluator(network: workers > 1 ? network.copy() : network) },
+                                           rng: &selfPlayRng, progress: { done, stats in
+            if done >= games / 2 { FailPoint.hit("self-play", generation: generation) }
+            reporter.status("gen \(generation) self-play: \(done)/\(games) games, \(stats.moves) moves")
+        }, shouldStop: shouldStop)
+        BLAS.threadCount = threadsBefore
+        guard let (samples, statistics) = played else { return false }
         try run.writeSamples(samples, generation: generation, game: Game.name)
         lap("selfPlay")
 
