@@ -21,6 +21,8 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
     public var blasThreads = 0
 
     public struct NetworkSettings: Codable, Sendable, Hashable {
+        public init() {}
+
         /// `mlp` or `resnet`.
         public var body = "mlp"
         /// Hidden layer widths of the MLP body.
@@ -33,6 +35,8 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
     }
 
     public struct SelfPlaySettings: Codable, Sendable, Hashable {
+        public init() {}
+
         /// Games played per generation.
         public var games = 64
         /// Games advanced together (their leaves share each network batch).
@@ -49,6 +53,8 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
     }
 
     public struct ReplaySettings: Codable, Sendable, Hashable {
+        public init() {}
+
         /// Generations of self-play samples the trainer draws from.
         public var windowGenerations = 4
         /// Whether training samples are mapped by a random board symmetry.
@@ -56,6 +62,8 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
     }
 
     public struct OptimizationSettings: Codable, Sendable, Hashable {
+        public init() {}
+
         public var batchSize = 64
         /// Optimizer steps per generation.
         public var steps = 200
@@ -70,6 +78,8 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
     }
 
     public struct ArenaSettings: Codable, Sendable, Hashable {
+        public init() {}
+
         /// Games the candidate plays against the current best (0: promote without playing).
         public var games = 0
         /// The score the candidate needs to be promoted; `nil`: always promote (AlphaZero).
@@ -77,6 +87,8 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
     }
 
     public struct EvaluationSettings: Codable, Sendable, Hashable {
+        public init() {}
+
         /// Fixed reference players each new generation plays (player specs).
         public var references = ["random", "mcts:rollouts=100"]
         /// Games against each reference.
@@ -88,6 +100,8 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
     }
 
     public struct BudgetSettings: Codable, Sendable, Hashable {
+        public init() {}
+
         /// Stop after this many generations (0: no limit).
         public var generations = 10
         /// Stop once the run has trained this long, in seconds (0: no limit).
