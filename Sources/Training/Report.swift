@@ -54,26 +54,22 @@ public enum RunReport {
         charts.append(LineChart(title: "Elo against self-play positions", xLabel: "self-play positions", yLabel: "Elo",
                                 series: eloSeries { Double($0.totalPositions) }).svg)
         let generation: (GenerationManifest) -> Double = { Double($0.generation) }
-        charts.append(LineChart(title: "Training loss (mean of the last quarter of each generation's steps)", xLabel: "generation", yLabel: "loss",
-                                series: runs.flatMap { run in [
-                                    LineChart.Series(name: "\(run.name) policy", points: metric(run, generation) { $0.policyLoss }),
-                                    LineChart.Series(name: "\(run.name) value", points: metric(run, generation) { $0.valueLoss }, dashed: true),
-                                ] }).svg)
-        charts.append(LineChart(title: "Value loss: fresh self-play (best network) vs replay window (candidate)", xLabel: "generation", yLabel: "value MSE",
-                                series: runs.flatMap { run in [
-                                    LineChart.Series(name: "\(run.name) fresh", points: metric(run, generation) { $0.freshValueLoss }),
-                                    LineChart.Series(name: "\(run.name) window", points: metric(run, generation) { $0.windowValueLoss }, dashed: true),
-                                ] }).svg)
-        charts.append(LineChart(title: "Policy entropy", xLabel: "generation", yLabel: "entropy (nats)",
-                                series: runs.flatMap { run in [
-                                    LineChart.Series(name: "\(run.name) search root", points: metric(run, generation) { $0.rootPolicyEntropy }),
-                                    LineChart.Series(name: "\(run.name) raw network", points: metric(run, generation) { $0.networkPolicyEntropy }, dashed: true),
-                                ] }).svg)
-        charts.append(LineChart(title: "Self-play: draw rate and distinct positions", xLabel: "generation", yLabel: "fraction",
-                                series: runs.flatMap { run in [
-                                    LineChart.Series(name: "\(run.name) draws", points: metric(run, generation) { $0.drawRate }),
-                                    LineChart.Series(name: "\(run.name) distinct", points: metric(run, generation) { $0.distinctPositionFraction }, dashed: true),
-                                ] }).svg)
+        /// A chart with two metrics per run, the second dashed.
+        func pairChart(_ title: String, yLabel: String, _ first: (String, (GenerationMetrics) -> Double?),
+                       _ second: (String, (GenerationMetrics) -> Double?)) -> String {
+            LineChart(title: title, xLabel: "generation", yLabel: yLabel, series: runs.flatMap { run in [
+                LineChart.Series(name: "\(run.name) \(first.0)", points: metric(run, generation, first.1)),
+                LineChart.Series(name: "\(run.name) \(second.0)", points: metric(run, generation, second.1), dashed: true),
+            ] }).svg
+        }
+        charts.append(pairChart("Training loss (mean of the last quarter of each generation's steps)", yLabel: "loss",
+                                ("policy", { $0.policyLoss }), ("value", { $0.valueLoss })))
+        charts.append(pairChart("Value loss: fresh self-play (best network) vs replay window (candidate)", yLabel: "value MSE",
+                                ("fresh", { $0.freshValueLoss }), ("window", { $0.windowValueLoss })))
+        charts.append(pairChart("Policy entropy", yLabel: "entropy (nats)",
+                                ("search root", { $0.rootPolicyEntropy }), ("raw network", { $0.networkPolicyEntropy })))
+        charts.append(pairChart("Self-play: draw rate and distinct positions", yLabel: "fraction",
+                                ("draws", { $0.drawRate }), ("distinct", { $0.distinctPositionFraction })))
         charts.append(LineChart(title: "Mean self-play game length", xLabel: "generation", yLabel: "moves",
                                 series: runs.map { run in LineChart.Series(name: run.name, points: metric(run, generation) { $0.meanGameLength }) }).svg)
         if runs.contains(where: { run in run.manifests.contains { $0.metrics.mistakeRate != nil } }) {

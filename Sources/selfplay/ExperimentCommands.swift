@@ -134,8 +134,7 @@ struct WatchCommand: ParsableCommand {
     func validate() throws { guard interval > 0 else { throw ValidationError("--interval must be positive") } }
 
     func run() throws {
-        let directory = RunDirectory(url: URL(fileURLWithPath: runPath))
-        guard directory.exists else { throw ValidationError("\(runPath) holds no run (no config.json)") }
+        let directory = try existingRun(runPath)
         while true {
             var lines = ["\(runPath) at \(ISO8601DateFormatter().string(from: Date()))"]
             if let data = FileManager.default.contents(atPath: directory.url.appendingPathComponent("status.json").path),

@@ -37,6 +37,13 @@ final class TerminalReporter: TrainingReporter {
     }
 }
 
+/// The run at `path`, or a validation error when there is none.
+func existingRun(_ path: String) throws -> RunDirectory {
+    let directory = RunDirectory(url: URL(fileURLWithPath: path))
+    guard directory.exists else { throw ValidationError("\(path) holds no run (no config.json)") }
+    return directory
+}
+
 /// Parses budgets like `90s`, `30m`, `2h` or a plain number of seconds.
 func parseDuration(_ text: String) throws -> Double {
     let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
@@ -151,7 +158,8 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             let threads = configuration.blasThreads > 0 ? configuration.blasThreads : ProcessInfo.processInfo.activeProcessorCount
             try BLAS.applyThreadSetting(command.blasThreads ?? (configuration.blasThreads > 0 ? threads : nil))
             installInterruptHandler()
-            let reporter = TerminalReporter()
+            let terminal = TerminalReporter()
+            let reporter = StatusFileReporter(run: directory, forwardingTo: terminal)
             reporter.message("\(stored == nil ? "new run" : "run") \(directory.url.path): \(G.name), seed \(configuration.seed), OpenBLAS \(BLAS.threadCount) thread(s) (\(BLAS.coreName))")
             let loop = TrainingLoop<G>(run: directory, configuration: configuration, references: references,
                                        labels: LabelledPositions.solverLabelled(G.self), reporter: reporter, codeVersion: CodeVersion.current,
@@ -160,7 +168,7 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             reporter.message("stopped: \(stop)")
             let ratings = EloRating.fit(try directory.allMatches())
             reporter.message("\nElo (random = 0, 95% intervals):\n" + EloRating.table(ratings))
-            if stop != .interrupted { try finalCheck(G.self, loop: loop, configuration: configuration, reporter: reporter) }
+            if stop != .interrupted { try finalCheck(G.self, loop: loop, configuration: configuration, reporter: terminal) }
         }
 
         /// Where the game has a perfect player: the best network with search plays it 200 games.
@@ -198,8 +206,7 @@ struct EloCommand: ParsableCommand {
     var anchor: String = "random"
 
     func run() throws {
-        let directory = RunDirectory(url: URL(fileURLWithPath: runPath))
-        guard directory.exists else { throw ValidationError("\(runPath) holds no run (no config.json)") }
+        let directory = try existingRun(runPath)
         let matches = try directory.allMatches()
         guard !matches.isEmpty else { print("no matches yet"); return }
         print(EloRating.table(EloRating.fit(matches, anchor: anchor)))
@@ -218,8 +225,7 @@ struct RollbackCommand: ParsableCommand {
     var to: Int
 
     func run() throws {
-        let directory = RunDirectory(url: URL(fileURLWithPath: runPath))
-        guard directory.exists else { throw ValidationError("\(runPath) holds no run (no config.json)") }
+        let directory = try existingRun(runPath)
         let moved = try directory.rollback(to: to)
         if moved.isEmpty {
             print("generation \(to) is already the head")
@@ -247,11 +253,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let data = try runs.map { path -> RunReport.RunData in
-            let directory = RunDirectory(url: URL(fileURLWithPath: path))
-            guard directory.exists else { throw ValidationError("\(path) holds no run (no config.json)") }
-            return try RunReport.RunData(run: directory)
-        }
+        let data = try runs.map { try RunReport.RunData(run: try existingRun($0)) }
         let destination = URL(fileURLWithPath: output ?? runs[0] + "/report.html")
         try AtomicFile.write(Data(RunReport.html(data).utf8), to: destination)
         print("wrote \(destination.path)")
