@@ -29,24 +29,25 @@ extension TrainingConfiguration {
             configuration.evaluation.simulations = 64
             configuration.budget.generations = 12
         case "connect4":
-            configuration.network.body = "resnet"
-            configuration.network.blocks = 3
-            configuration.network.filters = 32
-            configuration.network.valueHidden = 32
-            configuration.search.simulations = 96
+            // An MLP: on 2 cores it evaluates ~19x more positions per second than a 2x32 residual
+            // net (bench nn), and in a one-hour budget more games beat a better-shaped network.
+            configuration.network.body = "mlp"
+            configuration.network.hidden = [256, 256]
+            configuration.network.valueHidden = 64
+            configuration.search.simulations = 128
             configuration.search.dirichletAlpha = 1.0
             configuration.search.dirichletFraction = 0.25
             configuration.search.leavesPerTree = 2
-            configuration.selfPlay.games = 256
-            configuration.selfPlay.concurrentGames = 128
+            configuration.selfPlay.games = 512
+            configuration.selfPlay.concurrentGames = 256
             configuration.selfPlay.temperatureMoves = 8
-            configuration.replay.windowGenerations = 6
-            configuration.training.batchSize = 128
-            configuration.training.steps = 300
+            configuration.replay.windowGenerations = 8
+            configuration.training.batchSize = 256
+            configuration.training.steps = 400
             configuration.training.learningRate = 0.002
             configuration.evaluation.references = ["random", "mcts:rollouts=100", "mcts:rollouts=1000"]
             configuration.evaluation.games = 20
-            configuration.evaluation.simulations = 96
+            configuration.evaluation.simulations = 128
             configuration.evaluation.openingMoves = 2
             configuration.budget.generations = 0
             configuration.budget.wallSeconds = 3600
