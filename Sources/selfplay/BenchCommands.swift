@@ -10,7 +10,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the kernels: game move generation, tree search, the network.",
-        subcommands: [BenchGamesCommand.self, BenchMCTSCommand.self]
+        subcommands: [BenchGamesCommand.self, BenchMCTSCommand.self, BenchGemmCommand.self, BenchNNCommand.self]
     )
 }
 

@@ -63,19 +63,6 @@ struct NetworkSpec {
     }
 }
 
-/// Parses `net:PATH,...` as `net` with a `path` option (the path may hold `:` or `=`).
-func parsePlayerSpec(_ text: String) throws -> PlayerSpec {
-    if text.lowercased().hasPrefix("net:") {
-        let rest = text.dropFirst(4)
-        let parts = rest.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
-        var spec = try PlayerSpec(parsing: parts.count > 1 ? "net:" + parts[1] : "net")
-        guard spec.options["path"] == nil else { throw ValidationError("player 'net': give the path first, as net:PATH,sims=N") }
-        spec.options["path"] = String(parts[0])
-        return spec
-    }
-    return try PlayerSpec(parsing: text)
-}
-
 /// A `net:` player: PUCT search guided by the network.
 func makeNetworkPlayer<G: GameState>(_ spec: PlayerSpec, for game: G.Type, seed: UInt64) throws -> any GamePlayer<G> {
     let resolved = try NetworkSpec(spec, for: G.self)
@@ -89,14 +76,16 @@ func makeNetworkPlayer<G: GameState>(_ spec: PlayerSpec, for game: G.Type, seed:
 /// One side of a match: a network searches all its games in one batch; other players play
 /// one instance per game.
 func makeSide<G: GameState>(_ text: String, for game: G.Type, slots: Int, seed: UInt64) throws -> any BatchedSide<G> {
-    let spec = try parsePlayerSpec(text)
+    let spec = try PlayerSpec(parsing: text)
     if spec.kind == "net" {
         let resolved = try NetworkSpec(spec, for: G.self)
         return NetworkSide<G>(name: resolved.label, evaluator: NetworkEvaluator(network: resolved.network), configuration: resolved.search,
                               slots: slots, temperatureMoves: resolved.temperature > 0 ? resolved.temperatureMoves : 0, seed: seed)
     }
-    _ = try makePlayer(spec, for: G.self, seed: seed)
-    return try PlayerSide<G>(name: spec.description, slots: slots) { try makePlayer(spec, for: G.self, seed: seed &+ UInt64($0)) }
+    let first = try makePlayer(spec, for: G.self, seed: seed)
+    // Players without per-game state are shared by all slots (a Connect Four solver's table is large).
+    if ["random", "perfect"].contains(spec.kind) { return PlayerSide<G>(name: spec.description, slots: slots) { _ in first } }
+    return try PlayerSide<G>(name: spec.description, slots: slots) { $0 == 0 ? first : try makePlayer(spec, for: G.self, seed: seed &+ UInt64($0)) }
 }
 
 struct ArenaCommand: ParsableCommand, GameVisitor {
@@ -107,7 +96,6 @@ struct ArenaCommand: ParsableCommand, GameVisitor {
         Colours alternate game by game; with --opening-moves each pair of games starts from the same \
         random opening, once with each colour. Players:
         \(PlayerSpec.help)
-        net:PATH[,sims=N,gen=N,temperature=T,moves=K]  a trained network (a run directory or a .safetensors file) with PUCT search
 
         Example: selfplay arena --game connect4 net:runs/c4,sims=200 mcts:rollouts=1000 --games 100
         """

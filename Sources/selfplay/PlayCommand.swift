@@ -27,7 +27,7 @@ struct PlayCommand: ParsableCommand, GameVisitor {
     func run() throws { try GameCatalog.visit(try game.resolve(), with: self) }
 
     func visit<G: GameState>(_ type: G.Type) throws {
-        let player = try makePlayer(try parsePlayerSpec(agent), for: G.self, seed: seed)
+        let player = try makePlayer(try PlayerSpec(parsing: agent), for: G.self, seed: seed)
         let humanSide: Player = human == .first ? .first : .second
         var history: [Int] = []
         var state = G()

@@ -151,7 +151,9 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             }
             let references = try configuration.evaluation.references.map { spec -> ReferencePlayer<G> in
                 let parsed = try PlayerSpec(parsing: spec)
-                _ = try makePlayer(parsed, for: G.self, seed: 0)   // refuse a bad spec before training starts
+                let shared = try makePlayer(parsed, for: G.self, seed: configuration.seed)   // refuses a bad spec before training
+                // Players without per-game state serve every game slot (a Connect Four solver's table is large).
+                if ["random", "perfect"].contains(parsed.kind) { return ReferencePlayer(name: spec) { _ in shared } }
                 return ReferencePlayer(name: spec) { seed in try makePlayer(parsed, for: G.self, seed: seed) }
             }
             if stored == nil { _ = try RunDirectory.create(at: directory.url, configuration: configuration) } else { try directory.saveConfiguration(configuration) }

@@ -1,0 +1,208 @@
+import Foundation
+
+/// SGD with momentum or Adam, with a learning-rate schedule, L2 weight decay on dense and
+/// convolution weights (added to the gradient, as PyTorch's `weight_decay`), and optional
+/// clipping of the gradient's global norm.
+///
+/// `Codable` covers the hyper-parameters and `step` (what a configuration file needs); the
+/// moment tensors travel in checkpoints (`PolicyValueNetwork.save(to:metadata:optimizer:)`).
+/// The moments are sized to one network's parameters at the first step.
+public struct Optimizer: Codable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        case sgd
+        case adam
+    }
+
+    /// How the learning rate changes with the step count (after the warm-up).
+    public enum Schedule: Codable, Sendable, Hashable {
+        case constant
+        /// Multiplied by `factor` every `every` steps.
+        case step(every: Int, factor: Float)
+        /// Cosine decay from the base rate to `finalFactor` × base rate at `totalSteps`, then flat.
+        case cosine(totalSteps: Int, finalFactor: Float)
+    }
+
+    public var kind: Kind
+    /// The base learning rate.
+    public var learningRate: Float
+    /// SGD's momentum, or Adam's β₁.
+    public var momentum: Float
+    /// Adam's β₂.
+    public var beta2: Float
+    /// Adam's ε.
+    public var epsilon: Float
+    /// Nesterov momentum (SGD only).
+    public var nesterov: Bool
+    /// L2 coefficient λ: the loss gains `λ/2 · Σ w²` and the gradient `λ · w`.
+    public var weightDecay: Float
+    /// If set, gradients are scaled down so that their global L2 norm is at most this.
+    public var clipNorm: Float?
+    public var schedule: Schedule
+    /// Steps of linear warm-up from `learningRate / warmupSteps` to `learningRate`.
+    public var warmupSteps: Int
+    /// The number of steps taken.
+    public var step: Int
+    /// SGD's velocity or Adam's first moment: one float per parameter float of the network
+    /// (its flat, 64-byte-padded layout); empty before the first step.
+    public internal(set) var firstMoment: ContiguousArray<Float> = []
+    /// Adam's second moment, laid out as `firstMoment`; empty for SGD.
+    public internal(set) var secondMoment: ContiguousArray<Float> = []
+    /// The global L2 norm of the last step's loss gradient, before clipping and weight decay.
+    public internal(set) var lastGradientNorm: Float = 0
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, learningRate, momentum, beta2, epsilon, nesterov, weightDecay, clipNorm, schedule, warmupSteps, step
+    }
+
+    public init(kind: Kind = .sgd, learningRate: Float, momentum: Float = 0.9, weightDecay: Float = 1e-4,
+                clipNorm: Float? = nil, schedule: Schedule = .constant, warmupSteps: Int = 0,
+                beta2: Float = 0.999, epsilon: Float = 1e-8, nesterov: Bool = false) {
+        self.kind = kind
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        self.clipNorm = clipNorm
+        self.schedule = schedule
+        self.warmupSteps = warmupSteps
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.nesterov = nesterov
+        step = 0
+    }
+
+    /// The learning rate used for step number `step` (0-based).
+    public func learningRate(atStep step: Int) -> Float {
+        let warmup: Float = step < warmupSteps ? Float(step + 1) / Float(warmupSteps) : 1
+        let factor: Float
+        switch schedule {
+        case .constant:
+            factor = 1
+        case .step(let every, let decay):
+            factor = pow(decay, Float(step / max(1, every)))
+        case .cosine(let totalSteps, let finalFactor):
+            let progress = Float(min(step, totalSteps)) / Float(max(1, totalSteps))
+            factor = finalFactor + (1 - finalFactor) * 0.5 * (1 + cos(Float.pi * progress))
+        }
+        return learningRate * warmup * factor
+    }
+
+    /// `weightDecay/2 · Σ w²` over the decayed tensors.
+    func l2Penalty(_ parameters: TensorStore) -> Float {
+        guard weightDecay != 0 else { return 0 }
+        var sum = 0.0
+        for index in parameters.specs.indices where parameters.specs[index].role.decays {
+            var tensorSum: Float = 0
+            for w in parameters.slice(index, in: parameters.storage.pointer) { tensorSum += w * w }
+            sum += Double(tensorSum)
+        }
+        return Float(0.5 * Double(weightDecay) * sum)
+    }
+
+    /// Applies one step to `parameters` from `gradients` (same layout). First checks that the
+    /// gradients are finite, then computes the whole update without writing it and checks
+    /// that the new weights and moments are finite; only then writes. Throws
+    /// `NetworkError.nonFinite` naming the tensor otherwise, with nothing changed.
+    mutating func update(parameters: TensorStore, gradients: UnsafeMutablePointer<Float>) throws(NetworkError) {
+        let total = parameters.storage.count
+        var sumOfSquares = 0.0
+        for index in parameters.specs.indices {
+            var tensorSum: Float = 0
+            for g in parameters.slice(index, in: gradients) { tensorSum += g * g }
+            guard tensorSum.isFinite else { throw .nonFinite("gradient of \(parameters.specs[index].name)") }
+            sumOfSquares += Double(tensorSum)
+        }
+        let norm = Float(sumOfSquares.squareRoot())
+        let fresh = firstMoment.isEmpty
+        if fresh {
+            firstMoment = ContiguousArray(repeating: 0, count: total)
+            secondMoment = kind == .adam ? ContiguousArray(repeating: 0, count: total) : []
+        }
+        precondition(firstMoment.count == total && secondMoment.count == (kind == .adam ? total : 0),
+                     "the optimizer's state is for another network (\(firstMoment.count) floats, this one has \(total))")
+        let rule = UpdateRule(optimizer: self, gradientScale: clipNorm.map { norm > $0 ? $0 / norm : 1 } ?? 1)
+        let bad: String? = firstMoment.withUnsafeMutableBufferPointer { first in
+            secondMoment.withUnsafeMutableBufferPointer { second in
+                if let bad = rule.apply(parameters, gradients, first.baseAddress!, second.baseAddress, commit: false) {
+                    return bad
+                }
+                _ = rule.apply(parameters, gradients, first.baseAddress!, second.baseAddress, commit: true)
+                return nil
+            }
+        }
+        if let bad {
+            if fresh {
+                firstMoment = []
+                secondMoment = []
+            }
+            throw .nonFinite(bad)
+        }
+        lastGradientNorm = norm
+        step += 1
+    }
+}
+
+/// The arithmetic of one optimizer step, the same in the checking and the writing pass.
+private struct UpdateRule {
+    let kind: Optimizer.Kind
+    let rate, momentum, beta2, epsilon, weightDecay, gradientScale: Float
+    let nesterov: Bool
+    /// Adam's bias corrections 1/(1 − β₁ᵗ) and 1/(1 − β₂ᵗ).
+    let firstCorrection, secondCorrection: Float
+
+    init(optimizer: Optimizer, gradientScale: Float) {
+        kind = optimizer.kind
+        rate = optimizer.learningRate(atStep: optimizer.step)
+        momentum = optimizer.momentum
+        beta2 = optimizer.beta2
+        epsilon = optimizer.epsilon
+        weightDecay = optimizer.weightDecay
+        nesterov = optimizer.nesterov
+        self.gradientScale = gradientScale
+        let t = Double(optimizer.step + 1)
+        firstCorrection = Float(1 / (1 - pow(Double(optimizer.momentum), t)))
+        secondCorrection = Float(1 / (1 - pow(Double(optimizer.beta2), t)))
+    }
+
+    /// With `commit` false, returns the name of the first tensor whose update would not be
+    /// finite; with `commit` true, writes the update.
+    func apply(_ parameters: TensorStore, _ gradients: UnsafeMutablePointer<Float>, _ first: UnsafeMutablePointer<Float>,
+               _ second: UnsafeMutablePointer<Float>?, commit: Bool) -> String? {
+        for index in parameters.specs.indices {
+            let offset = parameters.offsets[index], count = parameters.specs[index].count
+            let w = parameters.storage.pointer + offset, g = gradients + offset, m = first + offset
+            let decay = parameters.specs[index].role.decays ? weightDecay : 0
+            var finite = true
+            switch kind {
+            case .sgd:
+                for i in 0..<count {
+                    let gradient = g[i] * gradientScale + decay * w[i]
+                    let velocity = momentum * m[i] + gradient
+                    let weight = w[i] - rate * (nesterov ? gradient + momentum * velocity : velocity)
+                    if commit {
+                        m[i] = velocity
+                        w[i] = weight
+                    } else {
+                        finite = finite && weight.isFinite && velocity.isFinite
+                    }
+                }
+            case .adam:
+                let v = second! + offset
+                for i in 0..<count {
+                    let gradient = g[i] * gradientScale + decay * w[i]
+                    let mean = momentum * m[i] + (1 - momentum) * gradient
+                    let square = beta2 * v[i] + (1 - beta2) * gradient * gradient
+                    let weight = w[i] - rate * (mean * firstCorrection) / ((square * secondCorrection).squareRoot() + epsilon)
+                    if commit {
+                        m[i] = mean
+                        v[i] = square
+                        w[i] = weight
+                    } else {
+                        finite = finite && weight.isFinite && square.isFinite
+                    }
+                }
+            }
+            if !finite { return "\(parameters.specs[index].name) after the update" }
+        }
+        return nil
+    }
+}

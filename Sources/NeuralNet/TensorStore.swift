@@ -1,0 +1,61 @@
+/// Errors of the network module.
+public enum NetworkError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A loss, gradient or weight became NaN or infinite; names the tensor.
+    case nonFinite(String)
+    /// A checkpoint file was refused; says why.
+    case badCheckpoint(String)
+    /// An architecture with sizes out of range.
+    case invalidArchitecture(String)
+    /// Caller metadata used a key the checkpoint format reserves.
+    case reservedMetadataKey(String)
+    /// Writing a file failed.
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .nonFinite(let tensor): return "non-finite values in \(tensor)"
+        case .badCheckpoint(let reason): return "bad checkpoint: \(reason)"
+        case .invalidArchitecture(let reason): return "invalid architecture: \(reason)"
+        case .reservedMetadataKey(let key): return "metadata key '\(key)' is reserved for the checkpoint format"
+        case .io(let reason): return reason
+        }
+    }
+}
+
+/// Named tensors packed into one aligned buffer, each starting on a 64-byte boundary.
+final class TensorStore {
+    let specs: [TensorSpec]
+    /// Where each spec's values start in `storage`.
+    let offsets: [Int]
+    let storage: FloatBuffer
+    private let indexByName: [String: Int]
+
+    init(specs: [TensorSpec]) {
+        var layout = ArenaLayout()
+        offsets = specs.map { layout.reserve($0.count) }
+        self.specs = specs
+        storage = FloatBuffer(count: layout.count)
+        indexByName = Dictionary(uniqueKeysWithValues: specs.enumerated().map { ($0.element.name, $0.offset) })
+    }
+
+    /// The start of the tensor called `name` (which must exist).
+    func pointer(_ name: String) -> UnsafeMutablePointer<Float> {
+        guard let index = indexByName[name] else { preconditionFailure("no tensor \(name)") }
+        return storage.pointer + offsets[index]
+    }
+
+    func index(of name: String) -> Int? { indexByName[name] }
+
+    /// The tensor at `index` as a buffer inside `base` (this store's storage or a buffer of the same layout).
+    func slice(_ index: Int, in base: UnsafeMutablePointer<Float>) -> UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(start: base + offsets[index], count: specs[index].count)
+    }
+
+    /// The name of the first tensor holding a NaN or infinity in `base`, if any.
+    func firstNonFinite(in base: UnsafeMutablePointer<Float>) -> String? {
+        for index in specs.indices where slice(index, in: base).contains(where: { !$0.isFinite }) {
+            return specs[index].name
+        }
+        return nil
+    }
+}

@@ -1,0 +1,434 @@
+import ArgumentParser
+import Environments
+import Foundation
+import GameKit
+import NeuralNet
+
+/// The recommended network for each game: what the benches measure by default.
+enum DefaultNetworks {
+    static func architecture(for game: any GameState.Type) -> NetworkArchitecture {
+        let shape = game.encodingShape
+        let body: NetworkArchitecture.Body
+        switch game.name {
+        case "tictactoe": body = .mlp(hidden: [64, 64])
+        case "connect4": body = .residual(blocks: 4, filters: 48)
+        default: body = .residual(blocks: 6, filters: 64)
+        }
+        return NetworkArchitecture(body: body, inputPlanes: shape.planes, boardHeight: shape.height, boardWidth: shape.width,
+                                   actionCount: game.actionCount, valueHidden: game.name == "tictactoe" ? 32 : 64)
+    }
+}
+
+// MARK: - selfplay bench gemm
+
+struct BenchGemmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm",
+        abstract: "sgemm GFLOP/s for the shapes a game's default network issues, against the CPU's peak.",
+        discussion: """
+        Records the distinct sgemm shapes of one inference pass (forward, NT) and one training \
+        pass (backward: TN for weight gradients, NN for input gradients) at each batch size, then \
+        times each shape alone with 1 OpenBLAS thread and with all threads, and a 1024^3 product. \
+        The peak is cores x GHz x 2 FMA units x fp32 lanes (16 for avx512f, 8 for avx2) x 2, \
+        from /proc/cpuinfo ('cpu MHz' is the base clock on most VMs); --peak-gflops overrides it.
+        """
+    )
+
+    @Option(help: "The game whose default network's shapes are timed.")
+    var game: String = "connect4"
+    @Option(help: "Comma-separated batch sizes.")
+    var batches: String = "1,32,256,1024"
+    @Option(help: "Seconds spent timing each shape at each thread count.")
+    var seconds: Double = 0.05
+    @Option(help: "The CPU's fp32 peak in GFLOP/s, instead of the estimate from /proc/cpuinfo.")
+    var peakGflops: Double?
+
+    func run() throws {
+        guard let type = GameCatalog.game(named: game) else {
+            throw ValidationError("unknown game '\(game)'; choose one of: \(GameCatalog.names.joined(separator: ", "))")
+        }
+        let batchSizes = try parseBatches(batches)
+        let machine = Machine.current()
+        machine.printHeader()
+        let peak = peakGflops ?? machine.estimatedPeakGFLOPS
+        print(peakGflops != nil ? "fp32 peak: \(format(peak)) GFLOP/s (given)" : "fp32 peak: \(machine.peakExplanation)")
+        let threadCounts = [1, ProcessInfo.processInfo.activeProcessorCount]
+        let original = BLAS.threadCount
+        defer { BLAS.threadCount = original }
+
+        let architecture = DefaultNetworks.architecture(for: type)
+        print("\nnetwork: \(architecture.summary)")
+        let network = PolicyValueNetwork(architecture: architecture, seed: 1)
+        let timer = ShapeTimer(seconds: seconds)
+        for batch in batchSizes {
+            let data = BenchData(type, architecture: architecture, count: batch, seed: 1)
+            let forward = recordShapes { data.predict(network, count: batch) }
+            let training = recordShapes { data.computeGradients(network, count: batch) }
+                .filter { $0.key.transposeA || !$0.key.transposeB }
+            print("\nbatch \(batch)")
+            print("  pass      shape                  calls  MFLOP/pass " + threadCounts.map { "  GF/s \($0)T" }.joined()
+                  + "  %peak \(threadCounts.last!)T")
+            for (pass, shapes) in [("forward", forward), ("backward", training)] {
+                var totalFlops = 0.0, totalSeconds = threadCounts.map { _ in 0.0 }
+                for (shape, calls) in shapes.sorted(by: { $0.key.flops * Double($0.value) > $1.key.flops * Double($1.value) }) {
+                    let rates = threadCounts.map { threads -> Double in
+                        BLAS.threadCount = threads
+                        return timer.gflops(shape)
+                    }
+                    let flops = shape.flops * Double(calls)
+                    totalFlops += flops
+                    for index in rates.indices { totalSeconds[index] += flops / (rates[index] * 1e9) }
+                    let label = pass.padding(toLength: 9, withPad: " ", startingAt: 0)
+                    print("  \(label) \(shape.description.padding(toLength: 22, withPad: " ", startingAt: 0))"
+                          + String(format: "%5d  %10.2f", calls, flops / 1e6)
+                          + rates.map { String(format: "  %8.1f", $0) }.joined()
+                          + String(format: "  %9.1f%%", 100 * rates.last! / peak))
+                }
+                let rates = totalSeconds.map { totalFlops / $0 / 1e9 }
+                print("  \(pass) total: " + zip(threadCounts, rates).map { String(format: "%.1f GF/s at %dT", $0.1, $0.0) }
+                    .joined(separator: ", ") + String(format: " (%.1f%% of peak)", 100 * rates.last! / peak))
+            }
+        }
+        print("\nsquare product")
+        let square = GEMMShape(m: 1024, n: 1024, k: 1024)
+        for threads in threadCounts {
+            BLAS.threadCount = threads
+            let rate = ShapeTimer(seconds: max(seconds, 0.5)).gflops(square)
+            print(String(format: "  1024^3 at %dT: %.1f GFLOP/s (%.1f%% of peak)", threads, rate, 100 * rate / peak))
+        }
+    }
+
+    /// The shapes `body` issues, with their call counts.
+    private func recordShapes(_ body: () -> Void) -> [GEMMShape: Int] {
+        body()  // warm-up: workspaces
+        GEMMProfiler.reset()
+        GEMMProfiler.isEnabled = true
+        body()
+        GEMMProfiler.isEnabled = false
+        return GEMMProfiler.shapes.mapValues(\.calls)
+    }
+}
+
+/// Times one sgemm shape in a loop on private buffers.
+private struct ShapeTimer {
+    var seconds: Double
+
+    func gflops(_ shape: GEMMShape) -> Double {
+        let a = FloatBuffer(count: shape.m * shape.k), b = FloatBuffer(count: shape.k * shape.n)
+        let c = FloatBuffer(count: shape.m * shape.n)
+        var generator = Xoshiro256(seed: 7)
+        for buffer in [a, b] {
+            for i in 0..<buffer.count { buffer.pointer[i] = generator.nextUnitFloat() - 0.5 }
+        }
+        let perCall = timePerRun(seconds: seconds, minimumRuns: 3) {
+            GEMM.multiply(shape, a: a.pointer, b: b.pointer, c: c.pointer)
+        }
+        return shape.flops / perCall / 1e9
+    }
+}
+
+// MARK: - selfplay bench nn
+
+struct BenchNNCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nn",
+        abstract: "Network throughput: positions/s for inference and training, time inside sgemm, heap allocations.",
+        discussion: """
+        Inputs are positions from random playouts of the game. 'train' is a full optimizer step \
+        (forward, backward, SGD with momentum). The sgemm share comes from a timer around every \
+        sgemm call, switched on only for that measurement. Heap allocations after warm-up are \
+        counted exactly when a malloc counter is preloaded (benchmarks/nn/run.sh builds one); \
+        otherwise they are not measured. OpenBLAS threads: --blas-threads, else \
+        \(BLAS.threadsEnvironmentVariable), else OpenBLAS's default.
+        """
+    )
+
+    @OptionGroup var game: GameOption
+    @Option(help: "Override the body: mlp or resnet.")
+    var architecture: String?
+    @Option(help: "Residual blocks (with --architecture resnet).")
+    var blocks: Int?
+    @Option(help: "Filters per convolution (with --architecture resnet).")
+    var filters: Int?
+    @Option(help: "Comma-separated hidden widths (with --architecture mlp).")
+    var hidden: String?
+    @Option(help: "Hidden units of the value head.")
+    var valueHidden: Int?
+    @Option(help: "Comma-separated batch sizes.")
+    var batches: String = "1,32,256,1024"
+    @Option(help: "Minimum seconds per measurement.")
+    var seconds: Double = 1
+    @Option(help: "Batch size of the sgemm-share and allocation measurements.")
+    var profileBatch: Int = 256
+    @Option(help: "OpenBLAS threads.")
+    var blasThreads: Int?
+    @Option(help: "Seed of the weights and positions.")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        let type = try game.resolve()
+        let architecture = try resolveArchitecture(for: type)
+        do { try architecture.validate() } catch { throw ValidationError("\(error)") }
+        let batchSizes = try parseBatches(batches)
+        guard profileBatch > 0, seconds > 0 else { throw ValidationError("--profile-batch and --seconds must be positive") }
+        let threads = try BLAS.applyThreadSetting(blasThreads)
+        Machine.current().printHeader()
+        print("game: \(type.name), network: \(architecture.summary), OpenBLAS threads: \(threads)\n")
+
+        let network = PolicyValueNetwork(architecture: architecture, seed: seed)
+        var optimizer = Optimizer(kind: .sgd, learningRate: 1e-3, momentum: 0.9, weightDecay: 1e-4)
+        let data = BenchData(type, architecture: architecture, count: max(batchSizes.max()!, profileBatch), seed: seed)
+        print(" batch   inference pos/s   us/pos    train pos/s   us/pos")
+        for batch in batchSizes {
+            let inference = timePerRun(seconds: seconds) { data.predict(network, count: batch) }
+            let training = try timePerRun(seconds: seconds) { try data.train(network, &optimizer, count: batch) }
+            print(String(format: "%6d   %15.0f   %6.1f   %12.0f   %6.1f", batch, Double(batch) / inference,
+                         1e6 * inference / Double(batch), Double(batch) / training, 1e6 * training / Double(batch)))
+        }
+
+        print("\nat batch \(profileBatch):")
+        let inferenceShare = sgemmShare { data.predict(network, count: profileBatch) }
+        let trainingShare = try sgemmShare { try data.train(network, &optimizer, count: profileBatch) }
+        for (name, share) in [("inference", inferenceShare), ("train step", trainingShare)] {
+            print(String(format: "  %@: %.2f ms per pass, %.1f%% in sgemm (%d calls, %.1f GF/s inside), non-sgemm %.2f ms = %.1f%%",
+                         name, 1e3 * share.wall, 100 * share.gemm / share.wall, share.calls, share.flops / share.gemm / 1e9,
+                         1e3 * (share.wall - share.gemm), 100 * (1 - share.gemm / share.wall)))
+        }
+        let overhead = 1 - trainingShare.gemm / trainingShare.wall
+        print(String(format: "  non-sgemm share of the train step: %.1f%% (target <= 15%%: %@)", 100 * overhead,
+                     overhead <= 0.15 ? "met" : "not met"))
+
+        print("\nheap allocations after warm-up (20 inference + 20 train calls at batch \(profileBatch) and at batch 1):")
+        guard let count = MallocCounter.load() else {
+            print("  not measured: no malloc counter preloaded (benchmarks/nn/run.sh runs this bench with one)")
+            return
+        }
+        defer { BLAS.threadCount = threads }
+        for threadCount in Set([1, threads]).sorted() {
+            BLAS.threadCount = threadCount
+            func exercise(_ repetitions: Int) throws {
+                for batch in [profileBatch, 1] {
+                    for _ in 0..<repetitions {
+                        data.predict(network, count: batch)
+                        try data.train(network, &optimizer, count: batch)
+                    }
+                }
+            }
+            try exercise(1)
+            let before = count()
+            try exercise(20)
+            let allocations = count() - before
+            print("  OpenBLAS \(threadCount) thread\(threadCount == 1 ? "" : "s"): \(allocations) malloc-family calls "
+                  + "(exact, all threads)"
+                  + (threadCount > 1 && allocations > 0 ? "; OpenBLAS's threaded sgemm allocates once per call it splits" : ""))
+        }
+    }
+
+    private func resolveArchitecture(for type: any GameState.Type) throws -> NetworkArchitecture {
+        var result = DefaultNetworks.architecture(for: type)
+        if let valueHidden { result.valueHidden = valueHidden }
+        switch architecture {
+        case nil:
+            guard blocks == nil, filters == nil, hidden == nil else {
+                throw ValidationError("--blocks, --filters and --hidden need --architecture")
+            }
+        case "resnet":
+            var (defaultBlocks, defaultFilters) = (4, 32)
+            if case .residual(let b, let f) = result.body { (defaultBlocks, defaultFilters) = (b, f) }
+            result.body = .residual(blocks: blocks ?? defaultBlocks, filters: filters ?? defaultFilters)
+        case "mlp":
+            let widths = (hidden ?? "64,64").split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard widths.allSatisfy({ ($0 ?? 0) > 0 }) else {
+                throw ValidationError("--hidden must be positive integers, e.g. 64,64")
+            }
+            result.body = .mlp(hidden: widths.map { $0! })
+        case let other?:
+            throw ValidationError("--architecture must be mlp or resnet, not '\(other)'")
+        }
+        return result
+    }
+
+    /// Wall time and time inside sgemm per run of `body`, with the sgemm timer on.
+    private func sgemmShare(_ body: () throws -> Void) rethrows -> (wall: Double, gemm: Double, calls: Int, flops: Double) {
+        try body()
+        GEMMProfiler.reset()
+        GEMMProfiler.isEnabled = true
+        defer { GEMMProfiler.isEnabled = false }
+        var runs = 0
+        let wall = try timePerRun(seconds: seconds, warmUp: false) {
+            try body()
+            runs += 1
+        }
+        let totals = GEMMProfiler.totals
+        return (wall, totals.seconds / Double(runs), totals.calls / runs, totals.flops / Double(runs))
+    }
+}
+
+// MARK: - Shared pieces
+
+/// Encoded positions from random playouts, with legal masks, training targets and output buffers.
+private final class BenchData {
+    let inputs: [Float]
+    let mask: [Float]
+    let policyTargets: [Float]
+    let valueTargets: [Float]
+    private var policy: [Float]
+    private var values: [Float]
+
+    convenience init(_ type: any GameState.Type, architecture: NetworkArchitecture, count: Int, seed: UInt64) {
+        self.init(type, architecture.inputSize, architecture.actionCount, count, seed)
+    }
+
+    private init<G: GameState>(_ type: G.Type, _ size: Int, _ actions: Int, _ count: Int, _ seed: UInt64) {
+        var generator = Xoshiro256(seed: seed)
+        var inputs = [Float](repeating: 0, count: count * size), mask = [Float](repeating: 0, count: count * actions)
+        var policy = [Float](repeating: 0, count: count * actions), values = [Float](repeating: 0, count: count)
+        for n in 0..<count {
+            var state = G()
+            for _ in 0..<Int(generator.next() % UInt64(G.maxGameLength)) where !state.isTerminal {
+                state.apply(state.legalActions.randomElement(using: &generator))
+            }
+            if state.isTerminal { state = G() }
+            inputs.withUnsafeMutableBufferPointer {
+                state.encode(into: UnsafeMutableBufferPointer(rebasing: $0[(n * size)..<((n + 1) * size)]))
+            }
+            let legal = state.legalActions
+            for action in legal {
+                mask[n * actions + action] = 1
+                policy[n * actions + action] = 1 / Float(legal.count)
+            }
+            values[n] = Float(Int(generator.next() % 3) - 1)
+        }
+        (self.inputs, self.mask, policyTargets, valueTargets) = (inputs, mask, policy, values)
+        self.policy = [Float](repeating: 0, count: count * actions)
+        self.values = [Float](repeating: 0, count: count)
+    }
+
+    func predict(_ network: PolicyValueNetwork, count: Int) {
+        inputs.withUnsafeBufferPointer { x in
+            mask.withUnsafeBufferPointer { m in
+                policy.withUnsafeMutableBufferPointer { p in
+                    values.withUnsafeMutableBufferPointer { v in
+                        network.predict(inputs: x, legalMask: m, count: count, policy: p, values: v)
+                    }
+                }
+            }
+        }
+    }
+
+    func train(_ network: PolicyValueNetwork, _ optimizer: inout Optimizer, count: Int) throws {
+        _ = try inputs.withUnsafeBufferPointer { x in
+            try mask.withUnsafeBufferPointer { m in
+                try policyTargets.withUnsafeBufferPointer { p in
+                    try valueTargets.withUnsafeBufferPointer { v in
+                        try network.train(inputs: x, legalMask: m, policyTargets: p, valueTargets: v, count: count,
+                                          optimizer: &optimizer)
+                    }
+                }
+            }
+        }
+    }
+
+    func computeGradients(_ network: PolicyValueNetwork, count: Int) {
+        inputs.withUnsafeBufferPointer { x in
+            mask.withUnsafeBufferPointer { m in
+                policyTargets.withUnsafeBufferPointer { p in
+                    valueTargets.withUnsafeBufferPointer { v in
+                        _ = network.computeGradients(inputs: x, legalMask: m, policyTargets: p, valueTargets: v, count: count)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Seconds per run of `body`: after one warm-up run (unless `warmUp` is false), runs it
+/// until at least `seconds` have passed and at least `minimumRuns` runs.
+private func timePerRun(seconds: Double, minimumRuns: Int = 3, warmUp: Bool = true, _ body: () throws -> Void) rethrows -> Double {
+    if warmUp { try body() }
+    let clock = ContinuousClock()
+    let start = clock.now
+    var runs = 0
+    var elapsed = 0.0
+    repeat {
+        try body()
+        runs += 1
+        elapsed = (clock.now - start).seconds
+    } while elapsed < seconds || runs < minimumRuns
+    return elapsed / Double(runs)
+}
+
+private func parseBatches(_ text: String) throws -> [Int] {
+    let sizes = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !sizes.isEmpty, sizes.count == text.split(separator: ",").count, sizes.allSatisfy({ (1...65_536).contains($0) }) else {
+        throw ValidationError("--batches must be comma-separated sizes from 1 to 65536, e.g. 1,32,256")
+    }
+    return sizes
+}
+
+private func format(_ value: Double) -> String { String(format: "%.1f", value) }
+
+/// The CPU as /proc/cpuinfo describes it, and OpenBLAS's view of it.
+private struct Machine {
+    var model = "unknown CPU"
+    var family = "?"
+    var modelNumber = "?"
+    var megahertz: Double?
+    var flags: Set<String> = []
+    var cores = ProcessInfo.processInfo.activeProcessorCount
+
+    static func current() -> Machine {
+        var machine = Machine()
+        let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { continue }
+            switch parts[0] {
+            case "model name" where machine.model == "unknown CPU": machine.model = parts[1]
+            case "cpu family" where machine.family == "?": machine.family = parts[1]
+            case "model" where machine.modelNumber == "?": machine.modelNumber = parts[1]
+            case "cpu MHz" where machine.megahertz == nil: machine.megahertz = Double(parts[1])
+            case "flags" where machine.flags.isEmpty: machine.flags = Set(parts[1].split(separator: " ").map(String.init))
+            default: break
+            }
+        }
+        return machine
+    }
+
+    /// fp32 lanes of the widest FMA the flags advertise, and its name.
+    var vector: (lanes: Int, name: String) {
+        if flags.contains("avx512f") { return (16, "AVX-512") }
+        if flags.contains("avx2") && flags.contains("fma") { return (8, "AVX2+FMA") }
+        if flags.contains("avx") { return (8, "AVX") }
+        return (4, "SSE")
+    }
+
+    var estimatedPeakGFLOPS: Double { Double(cores) * (megahertz ?? 0) / 1000 * 2 * Double(vector.lanes) * 2 }
+
+    var peakExplanation: String {
+        String(format: "%.1f GFLOP/s = %d cores x %.2f GHz x 2 FMA units x %d lanes (%@) x 2 flops "
+               + "(assumes two FMA pipes per core at the /proc/cpuinfo clock; --peak-gflops overrides)",
+               estimatedPeakGFLOPS, cores, (megahertz ?? 0) / 1000, vector.lanes, vector.name)
+    }
+
+    func printHeader() {
+        let date = ISO8601DateFormatter().string(from: Date())
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+            .joined(separator: " ") ?? "unknown"
+        print("date: \(date), load average \(load) (other jobs on the machine skew the figures)")
+        print("cpu: \(model) (family \(family), model \(modelNumber)), \(cores) cores, "
+              + "\(megahertz.map { String(format: "%.0f MHz", $0) } ?? "unknown clock"), widest SIMD \(vector.name)")
+        print("OpenBLAS: core \(BLAS.coreName), \(BLAS.threadCount) threads, OPENBLAS_CORETYPE="
+              + "\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)"); \(BLAS.configuration)")
+    }
+}
+
+/// The counter of a preloaded malloc interposer (benchmarks/nn/malloc_count.c), if present.
+private enum MallocCounter {
+    typealias Count = @convention(c) () -> UInt64
+
+    static func load() -> Count? {
+        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "selfplay_malloc_count") else { return nil }
+        return unsafeBitCast(symbol, to: Count.self)
+    }
+}

@@ -1,0 +1,266 @@
+import ArgumentParser
+import Environments
+import Foundation
+import GameKit
+import Solvers
+
+struct SolveCommand: ParsableCommand, GameVisitor {
+    static let configuration = CommandConfiguration(
+        commandName: "solve",
+        abstract: "Exact scores of positions, read one per line.",
+        discussion: """
+        Each line holds a move sequence from the start position (e.g. 4453 for Connect Four); \
+        a second whitespace-separated field is ignored, so the public benchmark files \
+        ('moves score') can be read as they are. Blank lines are skipped. Each position prints \
+        as 'moves score', or with --all-moves as 'moves' and the score of every action (x where \
+        illegal); with --time two more fields follow: seconds and searched nodes.
+
+        Scores are for the side to move: 0 draw, positive a win worth 22 - n in Connect Four \
+        (6 - n in tic-tac-toe), n being the number of its own stones when it wins with best \
+        play, negative a loss on the same scale.
+
+        Lines that are not positions of a game still going on get an error on standard error \
+        and are skipped; the exit status is then 1. The Connect Four table persists across \
+        lines, so later positions may reuse earlier work.
+        """
+    )
+
+    @OptionGroup var game: GameOption
+    @Argument(help: "A file of positions (default: standard input).")
+    var file: String?
+    @Flag(name: .customLong("all-moves"), help: "Print the score of every action instead of the position's.")
+    var allMoves = false
+    @Flag(help: "Print each solve's seconds and searched nodes, and a summary on standard error.")
+    var time = false
+    @Option(help: "log2 of the Connect Four transposition table's entries (8 bytes each).")
+    var table: Int = 23
+
+    func validate() throws {
+        guard (10...30).contains(table) else { throw ValidationError("--table must be in 10...30") }
+    }
+
+    func run() throws {
+        try GameCatalog.visit(try game.resolve(), with: self)
+    }
+
+    func visit<G: GameState>(_ type: G.Type) throws {
+        let solver = try makeSolver(for: G.self, tableSizeLog2: table)
+        var failures = 0
+        var solved = 0
+        var totalSeconds = 0.0
+        var slowest = (seconds: 0.0, line: 0)
+        var totalNodes = 0
+        let malformed = try forEachPositionLine(in: file) { number, moves in
+            let state: G
+            do {
+                state = try parsePosition(moves)
+            } catch {
+                reportLineError(file: file, line: number, "\(error)")
+                failures += 1
+                return
+            }
+            let nodesBefore = solver.nodeCount
+            let start = ContinuousClock.now
+            let result = allMoves
+                ? solver.actionValues(state).map { $0.map(String.init) ?? "x" }.joined(separator: " ")
+                : String(solver.score(state))
+            let seconds = (ContinuousClock.now - start).seconds
+            let nodes = solver.nodeCount - nodesBefore
+            print("\(moves) \(result)" + (time ? " \(String(format: "%.6f", seconds)) \(nodes)" : ""))
+            solved += 1
+            totalSeconds += seconds
+            totalNodes += nodes
+            if seconds > slowest.seconds { slowest = (seconds, number) }
+        }
+        failures += malformed
+        if time && solved > 0 {
+            let summary = String(format: "solved %d positions in %.3f s: mean %.6f s, max %.6f s (line %d); mean %.0f nodes",
+                                 solved, totalSeconds, totalSeconds / Double(solved), slowest.seconds, slowest.line,
+                                 Double(totalNodes) / Double(solved))
+            FileHandle.standardError.write(Data((summary + "\n").utf8))
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+}
+
+struct EvalPositionsCommand: ParsableCommand, GameVisitor {
+    static let configuration = CommandConfiguration(
+        commandName: "eval-positions",
+        abstract: "A player's mistake rate on solved positions.",
+        discussion: """
+        For each position (lines 'moves [score]', as in the public Connect Four benchmark sets; \
+        the score is ignored) the player chooses a move. The move is a mistake if another legal \
+        move has a strictly better game-theoretic value (win > draw > loss), as the exact solver \
+        finds. Prints, per file, the mistake count and rate with a 95% Wilson interval, and the \
+        player's expected rate where its move distribution is known (random, perfect).
+
+        Players:
+        \(PlayerSpec.help)
+        """
+    )
+
+    @OptionGroup var game: GameOption
+    @Option(help: "The player, e.g. random or perfect (see below).")
+    var player: String
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Position files.", valueName: "file"))
+    var positions: [String]
+    @Option(help: "Use only the first N positions of each file.")
+    var limit: Int?
+    @Option(help: "Seed of the player.")
+    var seed: UInt64 = 1
+    @Option(help: "log2 of the Connect Four transposition table's entries (8 bytes each).")
+    var table: Int = 23
+
+    func validate() throws {
+        guard !positions.isEmpty else { throw ValidationError("give at least one file with --positions") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be positive") }
+        guard (10...30).contains(table) else { throw ValidationError("--table must be in 10...30") }
+    }
+
+    func run() throws {
+        try GameCatalog.visit(try game.resolve(), with: self)
+    }
+
+    func visit<G: GameState>(_ type: G.Type) throws {
+        let spec = try PlayerSpec(parsing: player)
+        let player = try makePlayer(spec, for: G.self, seed: seed)
+        let solver = try makeSolver(for: G.self, tableSizeLog2: table)
+        let knownPolicy = player as? any KnownPolicy<G>
+        let showProgress = isatty(STDERR_FILENO) != 0
+        var failures = 0
+        var total = Tally()
+        for file in positions {
+            var tally = Tally()
+            let clock = ContinuousClock()
+            let start = clock.now
+            var lastProgress = start
+            var lineCount = 0
+            let malformed = try forEachPositionLine(in: file) { number, moves in
+                if let limit, lineCount >= limit { return }
+                lineCount += 1
+                let state: G
+                do {
+                    state = try parsePosition(moves)
+                } catch {
+                    reportLineError(file: file, line: number, "\(error)")
+                    failures += 1
+                    return
+                }
+                let solveStart = clock.now
+                let mistakes = solver.mistakes(in: state)
+                let playerStart = clock.now
+                player.newGame()
+                let action = player.chooseAction(in: state)
+                let probabilities = knownPolicy?.actionProbabilities(in: state)
+                let playerEnd = clock.now
+                tally.solverSeconds += (playerStart - solveStart).seconds
+                tally.playerSeconds += (playerEnd - playerStart).seconds
+
+                guard state.legalActions.contains(action) else {
+                    reportLineError(file: file, line: number, "player \(player.name) chose illegal action \(action)")
+                    failures += 1
+                    return
+                }
+                tally.positions += 1
+                if mistakes.contains(action) { tally.mistakes += 1 }
+                if let probabilities { tally.expectedMistakes += mistakes.reduce(0) { $0 + probabilities[$1] } }
+                if showProgress && (playerEnd - lastProgress).seconds > 0.5 {
+                    lastProgress = playerEnd
+                    FileHandle.standardError.write(Data("\r\(file): \(tally.positions) positions, \(tally.mistakes) mistakes".utf8))
+                }
+            }
+            if showProgress && lastProgress != start { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            failures += malformed
+            print(tally.summary(name: file, expected: knownPolicy != nil))
+            total.add(tally)
+        }
+        if positions.count > 1 { print(total.summary(name: "all", expected: knownPolicy != nil)) }
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// Counts over one file's positions.
+    struct Tally {
+        var positions = 0
+        var mistakes = 0
+        var expectedMistakes = 0.0
+        var solverSeconds = 0.0
+        var playerSeconds = 0.0
+
+        mutating func add(_ other: Tally) {
+            positions += other.positions
+            mistakes += other.mistakes
+            expectedMistakes += other.expectedMistakes
+            solverSeconds += other.solverSeconds
+            playerSeconds += other.playerSeconds
+        }
+
+        func summary(name: String, expected: Bool) -> String {
+            guard positions > 0 else { return "\(name): no positions" }
+            let (low, high) = wilsonInterval(successes: mistakes, trials: positions)
+            var text = name + String(format: ": %d positions, %d mistakes, rate %.2f%% (95%% CI %.2f-%.2f%%)",
+                              positions, mistakes, 100 * Double(mistakes) / Double(positions), 100 * low, 100 * high)
+            if expected { text += String(format: ", expected %.2f%%", 100 * expectedMistakes / Double(positions)) }
+            text += String(format: "; solver %.2f s, player %.2f s", solverSeconds, playerSeconds)
+            return text
+        }
+    }
+}
+
+/// The 95% Wilson score interval of a binomial proportion.
+func wilsonInterval(successes: Int, trials: Int) -> (low: Double, high: Double) {
+    let n = Double(trials), p = Double(successes) / n, z = 1.959964
+    let denominator = 1 + z * z / n
+    let centre = (p + z * z / (2 * n)) / denominator
+    let half = z / denominator * (p * (1 - p) / n + z * z / (4 * n * n)).squareRoot()
+    return (max(0, centre - half), min(1, centre + half))
+}
+
+/// Calls `body` with each non-blank line's number and first field (the moves), from `file` or
+/// standard input; a second field is ignored. Lines with more than two fields get an error
+/// instead; returns how many.
+private func forEachPositionLine(in file: String?, _ body: (Int, String) throws -> Void) throws -> Int {
+    var number = 0
+    var malformed = 0
+    func handle(_ line: some StringProtocol) throws {
+        number += 1
+        let fields = line.split(whereSeparator: \.isWhitespace)
+        if fields.isEmpty { return }
+        if fields.count > 2 {
+            reportLineError(file: file, line: number, "expected 'moves [score]', found \(fields.count) fields")
+            malformed += 1
+            return
+        }
+        try body(number, String(fields[0]))
+    }
+    if let file {
+        let text: String
+        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+            throw InputError(description: "cannot read \(file): \(error.localizedDescription)")
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        for line in lines { try handle(line) }
+    } else {
+        while let line = readLine() { try handle(line) }
+    }
+    return malformed
+}
+
+/// The position after `moves`, which must leave the game going on.
+private func parsePosition<G: GameState>(_ moves: String) throws -> G {
+    let state: G
+    do { state = try G(notation: moves) } catch { throw InputError(description: "bad position '\(moves)' \(error)") }
+    if let outcome = state.outcome {
+        throw InputError(description: "'\(moves)': the game is already over (\(outcome))")
+    }
+    return state
+}
+
+/// Unusable input: a file that cannot be read, a line that is no position.
+private struct InputError: Error, CustomStringConvertible {
+    var description: String
+}
+
+private func reportLineError(file: String?, line: Int, _ message: String) {
+    FileHandle.standardError.write(Data("\(file ?? "stdin") line \(line): \(message)\n".utf8))
+}
