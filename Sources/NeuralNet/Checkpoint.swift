@@ -89,9 +89,7 @@ extension PolicyValueNetwork {
         } catch {
             throw .badCheckpoint("the stored architecture is unusable: \(error)")
         }
-        let network = PolicyValueNetwork(uninitialized: architecture)
-        var unread = Set(file.entries.keys)
-        func read(_ name: String, _ shape: [Int], into destination: UnsafeMutableBufferPointer<Float>) throws(NetworkError) {
+        func check(_ name: String, _ shape: [Int]) throws(NetworkError) {
             guard let entry = file.entries[name] else {
                 throw .badCheckpoint("tensor '\(name)' is missing (the architecture \(architecture.summary) needs it)")
             }
@@ -99,6 +97,15 @@ extension PolicyValueNetwork {
                 throw .badCheckpoint("tensor '\(name)' has shape \(entry.shape) but the architecture \(architecture.summary) "
                                      + "needs \(shape)")
             }
+        }
+        // Every tensor is checked before the network is allocated, so a small file cannot
+        // make this allocate more than the file holds.
+        let specs = architecture.tensorSpecs()
+        for spec in specs.parameters + specs.statistics { try check(spec.name, spec.shape) }
+        let network = PolicyValueNetwork(uninitialized: architecture)
+        var unread = Set(file.entries.keys)
+        func read(_ name: String, _ shape: [Int], into destination: UnsafeMutableBufferPointer<Float>) throws(NetworkError) {
+            try check(name, shape)
             file.copyValues(of: name, into: destination)
             guard destination.allSatisfy(\.isFinite) else { throw .badCheckpoint("tensor '\(name)' holds NaN or infinite values") }
             unread.remove(name)

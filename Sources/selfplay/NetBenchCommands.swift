@@ -43,10 +43,22 @@ struct BenchGemmCommand: ParsableCommand {
     @Option(help: "The CPU's fp32 peak in GFLOP/s, instead of the estimate from /proc/cpuinfo.")
     var peakGflops: Double?
 
-    func run() throws {
+    func validate() throws {
+        _ = try gameType()
+        _ = try parseBatches(batches)
+        guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
+        guard (peakGflops ?? 1) > 0 else { throw ValidationError("--peak-gflops must be positive") }
+    }
+
+    private func gameType() throws -> any GameState.Type {
         guard let type = GameCatalog.game(named: game) else {
             throw ValidationError("unknown game '\(game)'; choose one of: \(GameCatalog.names.joined(separator: ", "))")
         }
+        return type
+    }
+
+    func run() throws {
+        let type = try gameType()
         let batchSizes = try parseBatches(batches)
         let machine = Machine.current()
         machine.printHeader()
@@ -165,12 +177,20 @@ struct BenchNNCommand: ParsableCommand {
     @Option(help: "Seed of the weights and positions.")
     var seed: UInt64 = 1
 
+    func validate() throws {
+        _ = try parseBatches(batches)
+        guard profileBatch > 0, seconds > 0, (blasThreads ?? 1) > 0 else {
+            throw ValidationError("--profile-batch, --seconds and --blas-threads must be positive")
+        }
+        do { try resolveArchitecture(for: try game.resolve()).validate() } catch let error as NetworkError {
+            throw ValidationError("\(error)")
+        }
+    }
+
     func run() throws {
         let type = try game.resolve()
         let architecture = try resolveArchitecture(for: type)
-        do { try architecture.validate() } catch { throw ValidationError("\(error)") }
         let batchSizes = try parseBatches(batches)
-        guard profileBatch > 0, seconds > 0 else { throw ValidationError("--profile-batch and --seconds must be positive") }
         let threads = try BLAS.applyThreadSetting(blasThreads)
         Machine.current().printHeader()
         print("game: \(type.name), network: \(architecture.summary), OpenBLAS threads: \(threads)\n")

@@ -112,6 +112,19 @@ struct NetworkTests {
         #expect(first.l2 == 0 && first.policy > 0 && first.value > 0)
     }
 
+    @Test("copy() is independent and bit-identical")
+    func copyIsIndependent() throws {
+        var generator = SplitMix64(seed: 705)
+        let network = PolicyValueNetwork(architecture: TestArchitectures.tinyResidual, seed: 705)
+        let copy = network.copy()
+        let batch = Batch(TestArchitectures.tinyResidual, count: 5, &generator)
+        #expect(copy.parametersEqual(network) && batch.predict(copy).policy == batch.predict(network).policy)
+        var optimizer = Optimizer(learningRate: 0.1)
+        _ = try batch.train(network, &optimizer)
+        #expect(!copy.parametersEqual(network))
+        #expect(copy.parametersEqual(PolicyValueNetwork(architecture: TestArchitectures.tinyResidual, seed: 705)))
+    }
+
     @Test("architecture summary, parameter count and validation")
     func architecture() throws {
         let connectFour = NetworkArchitecture(body: .residual(blocks: 4, filters: 32), inputPlanes: 2, boardHeight: 6,
