@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "SolversTests", dependencies: ["GameKit", "Environments", "Solvers"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "SearchTests", dependencies: ["GameKit", "Environments", "Search"]),
-        .testTarget(name: "TrainingTests", dependencies: ["GameKit", "Environments", "Search", "NeuralNet", "Training"]),
+        .testTarget(name: "TrainingTests", dependencies: ["GameKit", "Environments", "Search", "NeuralNet", "Solvers", "Training"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,16 +1,16 @@
 /// Something that chooses moves in a game: a random player, a search, a solver.
 ///
 /// Players are reference types because most carry state between moves (a search tree,
-/// a network, a random generator). The arena calls `newGame()` before each game, then
-/// `chooseAction(in:)` on the player to move and `observe(_:)` on both after every move.
+/// a network, a random generator). The arena calls `newGame(from:)` before each game, then
+/// `chooseAction(in:)` on the player to move and `observe(_:resultingIn:)` on both after every move.
 public protocol GamePlayer<Game>: AnyObject {
     associatedtype Game: GameState
 
     /// A short description, e.g. `mcts:rollouts=1000`.
     var name: String { get }
 
-    /// Called before a game starts from the start position.
-    func newGame()
+    /// Called before a game starts from `start` (the initial position, or an opening).
+    func newGame(from start: Game)
 
     /// The action to play in `state`, which is not terminal and is the player's turn.
     func chooseAction(in state: Game) -> Int
@@ -20,7 +20,7 @@ public protocol GamePlayer<Game>: AnyObject {
 }
 
 extension GamePlayer {
-    public func newGame() {}
+    public func newGame(from start: Game) {}
     public func observe(_ action: Int, resultingIn state: Game) {}
 }
 

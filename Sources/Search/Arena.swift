@@ -64,8 +64,8 @@ public enum Arena {
     /// notice a start other than the usual one and search it afresh.
     public static func playGame<Game: GameState>(first: any GamePlayer<Game>, second: any GamePlayer<Game>, from start: Game = Game()) -> (outcome: Outcome, actions: [Int]) {
         var state = start
-        first.newGame()
-        second.newGame()
+        first.newGame(from: start)
+        second.newGame(from: start)
         var actions: [Int] = []
         while !state.isTerminal {
             let mover = state.currentPlayer == .first ? first : second

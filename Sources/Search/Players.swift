@@ -17,7 +17,7 @@ public final class RolloutMCTSPlayer<Game: GameState>: GamePlayer {
     /// The tree after the last `chooseAction` (for showing the search).
     public var tree: SearchTree<Game> { search.tree }
 
-    public func newGame() { search.tree.reset(to: Game()) }
+    public func newGame(from start: Game) { search.tree.reset(to: start) }
 
     public func chooseAction(in state: Game) -> Int {
         if search.tree.rootState != state { search.tree.reset(to: state) }
@@ -25,11 +25,7 @@ public final class RolloutMCTSPlayer<Game: GameState>: GamePlayer {
         return search.tree.chooseAction(temperature: 0, using: &rng)
     }
 
-    public func observe(_ action: Int, resultingIn state: Game) {
-        if search.tree.rootState.isTerminal { return }
-        search.tree.advance(by: action)
-        if search.tree.rootState != state { search.tree.reset(to: state) }
-    }
+    public func observe(_ action: Int, resultingIn state: Game) { search.tree.follow(action, to: state) }
 }
 
 /// PUCT search with an evaluator (a network, or `UniformEvaluator`) as a player, reusing its
@@ -50,7 +46,7 @@ public final class PUCTPlayer<Game: GameState>: GamePlayer {
 
     public var tree: SearchTree<Game> { search.trees[0] }
 
-    public func newGame() { tree.reset(to: Game()) }
+    public func newGame(from start: Game) { tree.reset(to: start) }
 
     public func chooseAction(in state: Game) -> Int {
         if tree.rootState != state { tree.reset(to: state) }
@@ -59,9 +55,5 @@ public final class PUCTPlayer<Game: GameState>: GamePlayer {
         return tree.chooseAction(temperature: tau, using: &rng)
     }
 
-    public func observe(_ action: Int, resultingIn state: Game) {
-        if tree.rootState.isTerminal { return }
-        tree.advance(by: action)
-        if tree.rootState != state { tree.reset(to: state) }
-    }
+    public func observe(_ action: Int, resultingIn state: Game) { tree.follow(action, to: state) }
 }

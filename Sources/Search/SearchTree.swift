@@ -134,6 +134,21 @@ public final class SearchTree<Game: GameState> {
         rootState = next
     }
 
+    /// Follows a move of the game being played: keeps the subtree when `action` is legal at the
+    /// root and leads to `state`, and otherwise (the tree stood elsewhere, e.g. before a random
+    /// opening) starts afresh at `state`. Never applies an action where it is illegal.
+    public func follow(_ action: Int, to state: Game) {
+        if !rootState.isTerminal && rootState.legalActions.contains(action) {
+            var next = rootState
+            next.apply(action)
+            if next == state {
+                advance(by: action)
+                return
+            }
+        }
+        reset(to: state)
+    }
+
     /// Copies the subtree under `newRoot` breadth-first into the spare arena and swaps arenas.
     func compact(from newRoot: Int32) {
         if spareCapacity < capacity {

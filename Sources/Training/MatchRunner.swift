@@ -42,10 +42,7 @@ public final class NetworkSide<Game: GameState>: BatchedSide {
     }
 
     public func observe(slot: Int, action: Int, resultingIn state: Game) {
-        let tree = search.trees[slot]
-        guard !tree.rootState.isTerminal else { return }
-        tree.advance(by: action)
-        if tree.rootState != state { tree.reset(to: state) }
+        search.trees[slot].follow(action, to: state)
     }
 }
 
@@ -60,7 +57,7 @@ public final class PlayerSide<Game: GameState>: BatchedSide {
         players = try (0..<slots).map(make)
     }
 
-    public func newGame(slot: Int, from state: Game) { players[slot].newGame() }
+    public func newGame(slot: Int, from state: Game) { players[slot].newGame(from: state) }
 
     public func chooseMoves(slots: [Int], states: [Game]) -> [Int] {
         slots.map { players[$0].chooseAction(in: states[$0]) }

@@ -31,11 +31,11 @@ struct PlayCommand: ParsableCommand, GameVisitor {
         let humanSide: Player = human == .first ? .first : .second
         var history: [Int] = []
         var state = G()
-        player.newGame()
+        player.newGame(from: state)
         print("You play \(humanSide) against \(player.name). Commands: a move, undo, hint, quit.")
         func replay(_ actions: [Int]) -> G {
             var position = G()
-            player.newGame()
+            player.newGame(from: position)
             for action in actions {
                 position.apply(action)
                 player.observe(action, resultingIn: position)

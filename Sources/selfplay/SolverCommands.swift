@@ -149,7 +149,7 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
                 let solveStart = clock.now
                 let mistakes = solver.mistakes(in: state)
                 let playerStart = clock.now
-                player.newGame()
+                player.newGame(from: state)
                 let action = player.chooseAction(in: state)
                 let probabilities = knownPolicy?.actionProbabilities(in: state)
                 let playerEnd = clock.now

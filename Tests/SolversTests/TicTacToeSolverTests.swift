@@ -45,8 +45,8 @@ private func reachablePositions() -> [TicTacToe] {
 /// Plays one game and returns its outcome.
 func playGame<G: GameState>(first: any GamePlayer<G>, second: any GamePlayer<G>, from start: G = G()) -> Outcome {
     var state = start
-    first.newGame()
-    second.newGame()
+    first.newGame(from: start)
+    second.newGame(from: start)
     while !state.isTerminal {
         let mover = state.currentPlayer == .first ? first : second
         let action = mover.chooseAction(in: state)

@@ -1,0 +1,85 @@
+import Environments
+import GameKit
+import NeuralNet
+import Search
+import Solvers
+import Testing
+import Training
+
+/// Every game × every kind of player × random openings: matches run to the end without a
+/// player applying a move where it is illegal (a tree left on the standard start position
+/// while the game began from an opening once crashed Othello's default run).
+@Suite struct OpeningMatchTests {
+    struct Visitor: GameVisitor {
+        let openingMoves: Int
+
+        func visit<Game: GameState>(_ game: Game.Type) throws -> Int {
+            var search = SearchConfiguration()
+            search.simulations = 8
+            let network = PolicyValueNetwork(
+                architecture: NetworkArchitecture(body: .mlp(hidden: [8]), inputPlanes: Game.encodingShape.planes,
+                                                  boardHeight: Game.encodingShape.height,
+                                                  boardWidth: Game.encodingShape.width,
+                                                  actionCount: Game.actionCount, valueHidden: 4),
+                seed: 5)
+            var makers: [(String, (UInt64) -> any GamePlayer<Game>)] = [
+                ("random", { RandomPlayer<Game>(seed: $0) }),
+                ("mcts", { RolloutMCTSPlayer<Game>(simulations: 8, seed: $0) }),
+                ("puct", { PUCTPlayer<Game>(name: "puct", evaluator: UniformEvaluator(actionCount: Game.actionCount),
+                                            configuration: search, seed: $0) }),
+                ("net", { PUCTPlayer<Game>(name: "net", evaluator: NetworkEvaluator(network: network),
+                                           configuration: search, seed: $0) }),
+            ]
+            if Game.self == TicTacToe.self {
+                makers.append(("perfect", { PerfectPlayer(solver: TicTacToeSolver(), seed: $0) as! any GamePlayer<Game> }))
+            }
+            var games = 0
+            for (nameA, makeA) in makers {
+                for (nameB, makeB) in makers {
+                    // One instance per slot, as the match runner asks for.
+                    let a = PlayerSide<Game>(name: nameA, slots: 2) { makeA(UInt64($0) + 1) }
+                    let b = PlayerSide<Game>(name: nameB, slots: 2) { makeB(UInt64($0) + 11) }
+                    let result = MatchRunner.play(a, b, games: 2, concurrent: 2, openingMoves: openingMoves, seed: 3)
+                    games += result?.total.games ?? 0
+                }
+                // The batched network side, whose trees are fed the same moves.
+                let side = NetworkSide<Game>(name: "batched", evaluator: NetworkEvaluator(network: network),
+                                             configuration: search, slots: 2, seed: 7)
+                let other = PlayerSide<Game>(name: nameA, slots: 2) { makeA(UInt64($0) + 21) }
+                games += MatchRunner.play(side, other, games: 2, concurrent: 2, openingMoves: openingMoves, seed: 4)?
+                    .total.games ?? 0
+                // The one-game-at-a-time arena, from a fixed opening.
+                var start = Game()
+                var rng = Xoshiro256(seed: 9)
+                for _ in 0..<openingMoves where !start.isTerminal {
+                    var next = start
+                    next.apply(start.legalActions.randomElement(using: &rng))
+                    if next.isTerminal { break }
+                    start = next
+                }
+                games += Arena.match(makeA(31), makeA(32), games: 2, openings: { _ in start }).total.games
+            }
+            return games
+        }
+    }
+
+    @Test(arguments: [0, 1, 2, 3])
+    func everyGameAndPlayerKindFinishesFromOpenings(openingMoves: Int) throws {
+        for game in GameCatalog.all {
+            let games = try GameCatalog.visit(game, with: Visitor(openingMoves: openingMoves))
+            let kinds = game == TicTacToe.self ? 5 : 4
+            #expect(games == kinds * kinds * 2 + kinds * 4, "\(game.name) with \(openingMoves) opening moves")
+        }
+    }
+
+    @Test func followKeepsTheSubtreeOnlyWhenTheMoveWasPlayedFromTheRoot() {
+        let tree = SearchTree<Othello>(configuration: SearchConfiguration())
+        let opening = try! Othello(notation: "f5")
+        // The tree stands on the start position; the game began from "f5", so d6 is played from
+        // there. On the start position d6 is illegal: follow must start afresh, not apply it.
+        var next = opening
+        next.apply(Othello.action(named: "d6")!)
+        tree.follow(Othello.action(named: "d6")!, to: next)
+        #expect(tree.rootState == next)
+    }
+}
