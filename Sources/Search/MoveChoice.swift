@@ -31,13 +31,25 @@ extension SearchTree {
         return moves.last!.action
     }
 
-    /// Writes the root's visit distribution (the AlphaZero policy target) into `policy`
-    /// (`actionCount` floats; zero for moves not at the root).
+    /// Writes the policy target into `policy` (`actionCount` floats; zero for moves not at the
+    /// root): the root's visit distribution (AlphaZero), except where the solver has proven
+    /// moves: with a proven win the target is uniform over the proven wins, and proven losses get
+    /// no mass while another move remains. Moves left without visits share the mass uniformly.
     public func visitDistribution(into policy: UnsafeMutableBufferPointer<Float>) {
         for k in 0..<policy.count { policy[k] = 0 }
-        let moves = rootMoves
+        var moves = rootMoves
+        guard !moves.isEmpty else { return }
+        if configuration.solver {
+            let wins = moves.filter { $0.proof == .win }
+            if !wins.isEmpty {
+                for move in wins { policy[move.action] = 1 / Float(wins.count) }
+                return
+            }
+            if moves.contains(where: { $0.proof != .loss }) { moves.removeAll { $0.proof == .loss } }
+        }
         let total = moves.reduce(0) { $0 + $1.visits }
-        guard total > 0 else { return }
-        for move in moves { policy[move.action] = Float(move.visits) / Float(total) }
+        for move in moves {
+            policy[move.action] = total > 0 ? Float(move.visits) / Float(total) : 1 / Float(moves.count)
+        }
     }
 }

@@ -319,14 +319,14 @@ public final class SearchTree<Game: GameState> {
         }
     }
 
-    /// Removes the virtual visit of `index` and its ancestors (a collision or cancelled leaf).
+    /// Removes the virtual visit of `index` and its ancestors (a descent that hit a leaf already
+    /// waiting for its evaluation). The leaf stays pending: its evaluation is still to come.
     public func revertVirtualVisits(from index: Int32) {
         var current = index
         while current >= 0 {
             nodes[Int(current)].virtualVisits -= 1
             current = nodes[Int(current)].parent
         }
-        nodes[Int(index)].isPending = false
     }
 
     /// Marks ancestors proven where the children's proofs decide them.

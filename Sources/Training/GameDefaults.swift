@@ -40,7 +40,11 @@ extension TrainingConfiguration {
             configuration.search.leavesPerTree = 2
             configuration.selfPlay.games = 512
             configuration.selfPlay.concurrentGames = 256
-            configuration.selfPlay.temperatureMoves = 8
+            // AlphaZero.jl's Connect Four schedule: τ = 1 for 20 moves, then down to 0.3 by move 30;
+            // never 0, so that games stay distinct and the value head sees varied positions.
+            configuration.selfPlay.temperatureMoves = 20
+            configuration.selfPlay.temperatureDecayMoves = 10
+            configuration.selfPlay.finalTemperature = 0.3
             configuration.replay.windowGenerations = 8
             configuration.training.batchSize = 256
             configuration.training.steps = 400
@@ -62,7 +66,9 @@ extension TrainingConfiguration {
             configuration.search.leavesPerTree = 2
             configuration.selfPlay.games = 128
             configuration.selfPlay.concurrentGames = 128
-            configuration.selfPlay.temperatureMoves = 10
+            configuration.selfPlay.temperatureMoves = 20
+            configuration.selfPlay.temperatureDecayMoves = 20
+            configuration.selfPlay.finalTemperature = 0.3
             configuration.training.batchSize = 128
             configuration.training.steps = 300
             configuration.evaluation.references = ["random", "mcts:rollouts=100"]

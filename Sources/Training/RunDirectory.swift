@@ -55,6 +55,13 @@ public struct GenerationMetrics: Codable, Sendable {
     public var drawRate: Double?
     public var meanGameLength: Double?
     public var distinctPositionFraction: Double?
+    /// Distinct self-play games and the fraction of games that repeated an earlier one.
+    public var distinctGames: Int?
+    public var duplicateGameRate: Double?
+    /// Fraction of recorded self-play positions whose root the search had proven.
+    public var provenRootFraction: Double?
+    /// Mean root visits added per recorded move (the real simulation count).
+    public var meanRootVisits: Double?
     public var firstMoves: [String: Int]?
     /// Raw network's mistake rate on solver-labelled positions, where the game has them.
     public var mistakeRate: Double?
@@ -140,7 +147,7 @@ public struct RunDirectory: Sendable {
             throw RunDirectoryError("\(url.path) holds no run (no \(Self.configurationFile))")
         }
         do {
-            return try JSONDecoder().decode(TrainingConfiguration.self, from: data)
+            return try TrainingConfiguration.decode(data)
         } catch {
             throw RunDirectoryError("\(configurationURL.path) is not a SelfPlay configuration: \(error)")
         }

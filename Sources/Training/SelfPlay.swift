@@ -10,7 +10,12 @@ public struct SelfPlayStatistics: Codable, Sendable, Hashable {
     public var firstPlayerWins = 0
     public var draws = 0
     public var samples = 0
+    /// Root visits the searches added (proven roots stop early, so this can be below the nominal count).
     public var simulations = 0
+    /// Recorded positions whose root the search had proven (MCTS-solver).
+    public var provenRoots = 0
+    /// Games whose move sequence no earlier game of the generation played.
+    public var distinctGames = 0
     /// Mean entropy (nats) of the recorded visit distributions.
     public var rootPolicyEntropy: Double = 0
     /// Fraction of recorded positions that are distinct.
@@ -20,12 +25,14 @@ public struct SelfPlayStatistics: Codable, Sendable, Hashable {
     public var evaluatedPositions = 0
     public var meanBatchSize: Double = 0
     public var seconds: Double = 0
-    /// The position keys of the recorded samples (for merging workers' distinct counts).
+    /// The position keys of the recorded samples and the move-sequence keys of the games (for
+    /// merging workers' distinct counts).
     var positionKeys = Set<UInt64>()
+    var gameKeys = Set<UInt64>()
 
     enum CodingKeys: String, CodingKey {
-        case games, moves, firstPlayerWins, draws, samples, simulations, rootPolicyEntropy, distinctPositionFraction,
-             firstMoves, evaluatedPositions, meanBatchSize, seconds
+        case games, moves, firstPlayerWins, draws, samples, simulations, provenRoots, distinctGames, rootPolicyEntropy,
+             distinctPositionFraction, firstMoves, evaluatedPositions, meanBatchSize, seconds
     }
 
     /// Combines the statistics of workers that played side by side.
@@ -39,13 +46,16 @@ public struct SelfPlayStatistics: Codable, Sendable, Hashable {
             total.draws += part.draws
             total.samples += part.samples
             total.simulations += part.simulations
+            total.provenRoots += part.provenRoots
             total.rootPolicyEntropy += part.rootPolicyEntropy * Double(part.samples)
             total.firstMoves.merge(part.firstMoves, uniquingKeysWith: +)
             total.evaluatedPositions += part.evaluatedPositions
             if part.meanBatchSize > 0 { batches += Double(part.evaluatedPositions) / part.meanBatchSize }
             total.seconds = max(total.seconds, part.seconds)
             total.positionKeys.formUnion(part.positionKeys)
+            total.gameKeys.formUnion(part.gameKeys)
         }
+        total.distinctGames = total.gameKeys.count
         if total.samples > 0 {
             total.rootPolicyEntropy /= Double(total.samples)
             total.distinctPositionFraction = Double(total.positionKeys.count) / Double(total.samples)
@@ -56,14 +66,18 @@ public struct SelfPlayStatistics: Codable, Sendable, Hashable {
 
     public var drawRate: Double { games > 0 ? Double(draws) / Double(games) : 0 }
     public var meanGameLength: Double { games > 0 ? Double(moves) / Double(games) : 0 }
+    /// The fraction of games that repeated an earlier game's moves exactly.
+    public var duplicateGameRate: Double { games > 0 ? 1 - Double(distinctGames) / Double(games) : 0 }
+    public var provenRootFraction: Double { samples > 0 ? Double(provenRoots) / Double(samples) : 0 }
 }
 
 /// Plays self-play games with one network, many at a time so that every network call
 /// carries the leaves of all of them.
 ///
-/// Each move is searched with PUCT, with Dirichlet noise at the root; the first
-/// `temperatureMoves` moves are sampled in proportion to visits, the rest take the most
-/// visited. With a Gumbel root, the move and the policy target come from sequential halving.
+/// Each move is searched with PUCT, with Dirichlet noise at the root, and sampled in proportion
+/// to visits^(1/τ) with the settings' temperature schedule. The policy target is the visit
+/// distribution, or at a root the solver has proven, uniform over its best proven moves. With a
+/// Gumbel root, the move and the policy target come from sequential halving.
 /// With playout-cap randomization only the fully searched moves become samples.
 public final class SelfPlayRunner<Game: GameState> {
     public let settings: TrainingConfiguration.SelfPlaySettings
@@ -96,6 +110,9 @@ public final class SelfPlayRunner<Game: GameState> {
         var samples = SampleSet(inputSize: inputSize, actionCount: Game.actionCount)
         var statistics = SelfPlayStatistics()
         var pending = [[PendingSample]](repeating: [], count: slots)
+        var gameKey = [UInt64](repeating: Self.emptyGameKey, count: slots)
+        var rootVisitsBefore = [Int](repeating: 0, count: slots)
+        var gameKeys = Set<UInt64>()
         var started = 0
         var active: [Int] = []
         for slot in 0..<slots where started < settings.games {
@@ -118,6 +135,7 @@ public final class SelfPlayRunner<Game: GameState> {
             for slot in active {
                 if settings.fullSearchFraction >= 1 || rng.nextUnitDouble() < settings.fullSearchFraction { full.append(slot) } else { fast.append(slot) }
             }
+            for slot in active { rootVisitsBefore[slot] = Int(search.trees[slot][0].visits) }
             var gumbelChoices: [Int: GumbelChoice] = [:]
             if !full.isEmpty {
                 if case .gumbel(let sampled) = search.configuration.root {
@@ -128,13 +146,14 @@ public final class SelfPlayRunner<Game: GameState> {
                 }
             }
             if !fast.isEmpty { search.search(trees: fast, simulations: settings.fastSimulations, rootNoise: false, using: &rng) }
-            statistics.simulations += full.count * fullSimulations + fast.count * settings.fastSimulations
             var finished: [Int] = []
             for slot in active {
                 let tree = search.trees[slot]
                 let state = tree.rootState
                 let gumbel = gumbelChoices[slot]
+                statistics.simulations += Int(tree[0].visits) - rootVisitsBefore[slot]
                 if full.contains(slot) {
+                    if tree[0].proof != .unknown { statistics.provenRoots += 1 }
                     input.withUnsafeMutableBufferPointer { state.encode(into: $0) }
                     if let gumbel { policy = gumbel.policy } else { policy.withUnsafeMutableBufferPointer { tree.visitDistribution(into: $0) } }
                     var mask = [Float](repeating: 0, count: Game.actionCount)
@@ -144,10 +163,11 @@ public final class SelfPlayRunner<Game: GameState> {
                     entropySum += entropy
                     pending[slot].append(PendingSample(input: input, mask: mask, policy: policy, player: state.currentPlayer, key: state.positionKey))
                 }
-                let temperature: Float = state.moveCount < settings.temperatureMoves ? 1 : 0
+                let temperature = settings.temperature(atMove: state.moveCount)
                 // Gumbel sampling already explores; its selected action is played as it is.
                 let action = gumbel?.action ?? tree.chooseAction(temperature: temperature, using: &rng)
                 if state.moveCount == 0 { statistics.firstMoves[action, default: 0] += 1 }
+                gameKey[slot] = Self.extend(gameKey[slot], with: action)
                 tree.advance(by: action)
                 statistics.moves += 1
                 if let outcome = tree.rootState.outcome {
@@ -167,6 +187,8 @@ public final class SelfPlayRunner<Game: GameState> {
                         keys.insert(sample.key)
                     }
                     pending[slot].removeAll()
+                    gameKeys.insert(gameKey[slot])
+                    gameKey[slot] = Self.emptyGameKey
                     if started < settings.games {
                         tree.reset(to: Game())
                         started += 1
@@ -182,10 +204,21 @@ public final class SelfPlayRunner<Game: GameState> {
         statistics.rootPolicyEntropy = samples.count > 0 ? entropySum / Double(samples.count) : 0
         statistics.distinctPositionFraction = samples.count > 0 ? Double(keys.count) / Double(samples.count) : 0
         statistics.positionKeys = keys
+        statistics.gameKeys = gameKeys
+        statistics.distinctGames = gameKeys.count
         statistics.evaluatedPositions = search.statistics.evaluatedPositions
         statistics.meanBatchSize = search.statistics.meanBatchSize
         statistics.seconds = (ContinuousClock.now - start).seconds
         return (samples, statistics)
+    }
+}
+
+extension SelfPlayRunner {
+    /// The key of a game with no moves yet, and the key after one more move (FNV-1a over the moves).
+    static var emptyGameKey: UInt64 { 0xCBF2_9CE4_8422_2325 }
+
+    static func extend(_ key: UInt64, with action: Int) -> UInt64 {
+        (key ^ UInt64(action + 1)) &* 0x0000_0100_0000_01B3
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GameKit
+import NeuralNet
 import Search
 
 /// Everything that defines a training run. Written, resolved, into the run directory
@@ -41,8 +42,12 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var games = 64
         /// Games advanced together (their leaves share each network batch).
         public var concurrentGames = 64
-        /// Moves sampled with temperature 1 at the start of each game; later moves take the most-visited.
+        /// The temperature schedule of self-play moves, sampled in proportion to visits^(1/τ):
+        /// τ = 1 for the first `temperatureMoves` moves, then falling linearly to `finalTemperature`
+        /// over `temperatureDecayMoves` moves, then flat. A final τ of 0 plays the most-visited move.
         public var temperatureMoves = 4
+        public var temperatureDecayMoves = 10
+        public var finalTemperature: Double = 0.3
         /// Playout-cap randomization (KataGo): the fraction of moves searched with the full budget and
         /// recorded as policy targets; the rest use `fastSimulations` and are not recorded. 1 disables it.
         public var fullSearchFraction: Double = 1
@@ -72,9 +77,12 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var learningRate: Double = 0.003
         public var momentum: Double = 0.9
         public var weightDecay: Double = 0.0001
-        /// Multiply the learning rate by this factor every `decayEveryGenerations` generations.
+        /// Multiply the learning rate by this factor every `decayEveryGenerations` generations
+        /// (that is, every `decayEveryGenerations × steps` optimizer steps).
         public var decayFactor: Double = 1
         public var decayEveryGenerations = 10
+        /// Steps of linear learning-rate warm-up at the start of the run.
+        public var warmupSteps = 0
     }
 
     public struct ArenaSettings: Codable, Sendable, Hashable {
@@ -124,6 +132,8 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
             (selfPlay.games > 0, "selfPlay.games must be positive"),
             (selfPlay.concurrentGames > 0 && selfPlay.concurrentGames <= 4096, "selfPlay.concurrentGames must be in 1...4096"),
             (selfPlay.temperatureMoves >= 0, "selfPlay.temperatureMoves must not be negative"),
+            (selfPlay.temperatureDecayMoves >= 0, "selfPlay.temperatureDecayMoves must not be negative"),
+            ((0...1).contains(selfPlay.finalTemperature), "selfPlay.finalTemperature must be in [0, 1]"),
             ((0...1).contains(selfPlay.fullSearchFraction) && selfPlay.fullSearchFraction > 0, "selfPlay.fullSearchFraction must be in (0, 1]"),
             (selfPlay.fastSimulations > 0, "selfPlay.fastSimulations must be positive"),
             (selfPlay.workers >= 1 && selfPlay.workers <= 64, "selfPlay.workers must be in 1...64"),
@@ -136,6 +146,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
             (training.weightDecay >= 0, "training.weightDecay must not be negative"),
             (training.decayFactor > 0 && training.decayFactor <= 1, "training.decayFactor must be in (0, 1]"),
             (training.decayEveryGenerations > 0, "training.decayEveryGenerations must be positive"),
+            (training.warmupSteps >= 0, "training.warmupSteps must not be negative"),
             (arena.games >= 0, "arena.games must not be negative"),
             (arena.gatingThreshold.map { (0...1).contains($0) } ?? true, "arena.gatingThreshold must be in [0, 1]"),
             (evaluation.games >= 0, "evaluation.games must not be negative"),
@@ -259,5 +270,52 @@ extension TrainingConfiguration {
         }
         try flatten(object, prefix: "")
         return try applying(overrides: overrides.sorted())
+    }
+}
+
+extension TrainingConfiguration {
+    /// Keys added after the first release, with the values that reproduce the behaviour of a
+    /// configuration written before them (so an older run resumes exactly as it would have).
+    static var legacyValues: [String: [String: Any]] { [
+        "selfPlay": ["temperatureDecayMoves": 0, "finalTemperature": 0],
+        "training": ["warmupSteps": 0],
+    ] }
+
+    /// Reads a `config.json`, filling keys that older versions did not write with their legacy values.
+    public static func decode(_ data: Data) throws -> TrainingConfiguration {
+        if var object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            for (group, values) in legacyValues {
+                guard var groupObject = object[group] as? [String: Any] else { continue }
+                for (key, value) in values where groupObject[key] == nil { groupObject[key] = value }
+                object[group] = groupObject
+            }
+            return try JSONDecoder().decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+        }
+        return try JSONDecoder().decode(TrainingConfiguration.self, from: data)
+    }
+}
+
+extension TrainingConfiguration.SelfPlaySettings {
+    /// The sampling temperature of move number `move` (0-based) of a self-play game.
+    public func temperature(atMove move: Int) -> Float {
+        if move < temperatureMoves { return 1 }
+        guard temperatureDecayMoves > 0 else { return Float(finalTemperature) }
+        let progress = min(1, Double(move - temperatureMoves + 1) / Double(temperatureDecayMoves))
+        return Float(1 + (finalTemperature - 1) * progress)
+    }
+}
+
+extension TrainingConfiguration.OptimizationSettings {
+    /// Sets the optimizer's hyper-parameters and learning-rate schedule from these settings,
+    /// keeping its step count and moments: the schedule then runs on the optimizer's own steps
+    /// (`decayFactor` every `decayEveryGenerations × steps` steps, after `warmupSteps` of warm-up).
+    public func configure(_ optimizer: inout Optimizer) {
+        optimizer.learningRate = Float(learningRate)
+        optimizer.momentum = Float(momentum)
+        optimizer.weightDecay = Float(weightDecay)
+        optimizer.warmupSteps = warmupSteps
+        optimizer.schedule = decayFactor < 1
+            ? .step(every: max(1, decayEveryGenerations * steps), factor: Float(decayFactor))
+            : .constant
     }
 }

@@ -83,8 +83,10 @@ public final class TrainingLoop<Game: GameState> {
 
     func makeOptimizer() -> Optimizer {
         let settings = configuration.training
-        return Optimizer(kind: settings.optimizer == "sgd" ? .sgd : .adam, learningRate: Float(settings.learningRate),
-                         momentum: Float(settings.momentum), weightDecay: Float(settings.weightDecay), clipNorm: 10)
+        var optimizer = Optimizer(kind: settings.optimizer == "sgd" ? .sgd : .adam, learningRate: Float(settings.learningRate),
+                                  clipNorm: 10)
+        settings.configure(&optimizer)
+        return optimizer
     }
 
     /// The player name of a generation in matches and ratings.
@@ -135,6 +137,7 @@ public final class TrainingLoop<Game: GameState> {
         let loaded = try loadNetwork(last)
         trainee = loaded.network
         optimizer = loaded.optimizer ?? makeOptimizer()
+        configuration.training.configure(&optimizer)
         bestNetwork = best == last ? loaded.network.copy() : try loadNetwork(best).network
         replay = ReplayBuffer(window: configuration.replay.windowGenerations)
         for generation in max(1, last - configuration.replay.windowGenerations + 1)...max(1, last) where generation <= last {
@@ -194,6 +197,10 @@ public final class TrainingLoop<Game: GameState> {
         metrics.drawRate = statistics.drawRate
         metrics.meanGameLength = statistics.meanGameLength
         metrics.distinctPositionFraction = statistics.distinctPositionFraction
+        metrics.distinctGames = statistics.distinctGames
+        metrics.duplicateGameRate = statistics.duplicateGameRate
+        metrics.provenRootFraction = statistics.provenRootFraction
+        metrics.meanRootVisits = statistics.moves > 0 ? Double(statistics.simulations) / Double(statistics.moves) : nil
         metrics.firstMoves = Dictionary(uniqueKeysWithValues: statistics.firstMoves.map { (Game.actionName($0.key), $0.value) })
         metrics.selfPlayPositions = samples.count
         replay.add(generation: generation, samples: samples)
@@ -204,8 +211,6 @@ public final class TrainingLoop<Game: GameState> {
         let optimizerBefore = optimizer!
         var rejection: String?
         let settings = configuration.training
-        let decays = (generation - 1) / settings.decayEveryGenerations
-        optimizer.learningRate = Float(settings.learningRate * pow(settings.decayFactor, Double(decays)))
         var batch = MiniBatch(inputSize: Game.encodingShape.count, actionCount: Game.actionCount)
         let symmetries = configuration.replay.augmentSymmetries ? Game.symmetries : []
         var trainRng = rng.split(stream: 0x7EA1 &+ UInt64(generation))
