@@ -11,6 +11,8 @@ public struct LabelledPositions: Sendable {
     public var masks: ContiguousArray<Float> = []
     /// 1 for each best action of each position.
     public var bestMasks: ContiguousArray<Float> = []
+    /// The tactical kind of each position (see `PositionKind`).
+    public var kinds: [PositionKind] = []
     public var count = 0
     public let inputSize: Int
     public let actionCount: Int
@@ -22,6 +24,7 @@ public struct LabelledPositions: Sendable {
 
     /// Adds `state` with its best actions.
     public mutating func append<Game: GameState>(_ state: Game, bestActions: [Int]) {
+        kinds.append(PositionKind(of: state))
         var input = [Float](repeating: 0, count: inputSize)
         input.withUnsafeMutableBufferPointer { state.encode(into: $0) }
         inputs.append(contentsOf: input)
@@ -34,46 +37,110 @@ public struct LabelledPositions: Sendable {
         count += 1
     }
 
-    /// The fraction of positions where the network's most probable move is not a best move.
-    public func mistakeRate(of network: PolicyValueNetwork) -> Double {
-        guard count > 0 else { return 0 }
+    /// The fraction of positions where the network's most probable move is not a best move:
+    /// overall and per kind of position (`nil` for a kind with no positions).
+    public func mistakeRates(of network: PolicyValueNetwork) -> MistakeRates {
+        guard count > 0 else { return MistakeRates() }
         var policy = [Float](repeating: 0, count: count * actionCount)
         var values = [Float](repeating: 0, count: count)
         inputs.withUnsafeBufferPointer { input in
             masks.withUnsafeBufferPointer { mask in
                 policy.withUnsafeMutableBufferPointer { p in
-                    values.withUnsafeMutableBufferPointer { network.predict(inputs: input, legalMask: mask, count: count, policy: p, values: $0) }
-                }
-            }
-        }
-        var mistakes = 0
-        for position in 0..<count {
-            let row = policy[(position * actionCount)..<((position + 1) * actionCount)]
-            let choice = row.indices.max { row[$0] < row[$1] }! - position * actionCount
-            if bestMasks[position * actionCount + choice] == 0 { mistakes += 1 }
-        }
-        return Double(mistakes) / Double(count)
-    }
-}
-
-/// Figures computed from a network on a set of samples.
-enum SampleDiagnostics {
-    /// Mean losses (in inference mode) on up to `limit` samples.
-    static func losses(of network: PolicyValueNetwork, on samples: SampleSet, limit: Int = 2048) -> TrainingLosses? {
-        let count = min(samples.count, limit)
-        guard count > 0 else { return nil }
-        return samples.inputs.withUnsafeBufferPointer { input in
-            samples.masks.withUnsafeBufferPointer { mask in
-                samples.policies.withUnsafeBufferPointer { policy in
-                    samples.values.withUnsafeBufferPointer { value in
-                        network.losses(inputs: UnsafeBufferPointer(rebasing: input[0..<(count * samples.inputSize)]),
-                                       legalMask: UnsafeBufferPointer(rebasing: mask[0..<(count * samples.actionCount)]),
-                                       policyTargets: UnsafeBufferPointer(rebasing: policy[0..<(count * samples.actionCount)]),
-                                       valueTargets: UnsafeBufferPointer(rebasing: value[0..<count]), count: count)
+                    values.withUnsafeMutableBufferPointer {
+                        network.predict(inputs: input, legalMask: mask, count: count, policy: p, values: $0)
                     }
                 }
             }
         }
+        var mistakes = [PositionKind: Int]()
+        var positions = [PositionKind: Int]()
+        for position in 0..<count {
+            let row = policy[(position * actionCount)..<((position + 1) * actionCount)]
+            let choice = row.indices.max { row[$0] < row[$1] }! - position * actionCount
+            positions[kinds[position], default: 0] += 1
+            if bestMasks[position * actionCount + choice] == 0 { mistakes[kinds[position], default: 0] += 1 }
+        }
+        func rate(_ kind: PositionKind) -> Double? {
+            positions[kind].map { Double(mistakes[kind] ?? 0) / Double($0) }
+        }
+        return MistakeRates(all: Double(mistakes.values.reduce(0, +)) / Double(count), immediateWin: rate(.immediateWin),
+                            threat: rate(.threat), quiet: rate(.quiet))
+    }
+
+    /// The overall mistake rate (see `mistakeRates(of:)`).
+    public func mistakeRate(of network: PolicyValueNetwork) -> Double { mistakeRates(of: network).all }
+}
+
+/// A position's tactical kind, for mistake rates that do not mix easy and hard positions.
+public enum PositionKind: String, Codable, Sendable, Hashable {
+    /// The side to move can win at once.
+    case immediateWin
+    /// No immediate win, but some move lets the opponent win at once (a threat to meet).
+    case threat
+    /// Neither.
+    case quiet
+
+    public init<Game: GameState>(of state: Game) {
+        var threatened = false
+        for action in state.legalActions {
+            var child = state
+            child.apply(action)
+            if let outcome = child.outcome {
+                if outcome.value(for: state.currentPlayer) > 0 { self = .immediateWin; return }
+                continue
+            }
+            if !threatened {
+                for reply in child.legalActions {
+                    var grandchild = child
+                    grandchild.apply(reply)
+                    if let outcome = grandchild.outcome, outcome.value(for: child.currentPlayer) > 0 {
+                        threatened = true
+                        break
+                    }
+                }
+            }
+        }
+        self = threatened ? .threat : .quiet
+    }
+}
+
+/// Mistake rates of a network's most probable move, overall and per kind of position.
+public struct MistakeRates: Codable, Sendable, Hashable {
+    public var all: Double = 0
+    public var immediateWin: Double?
+    public var threat: Double?
+    public var quiet: Double?
+}
+
+/// Figures computed from a network on a set of samples.
+enum SampleDiagnostics {
+    /// Mean losses (in inference mode) on up to `limit` samples drawn at random (seeded), so that
+    /// the figure covers every game length and generation of `samples`.
+    static func losses(of network: PolicyValueNetwork, on samples: SampleSet, limit: Int = 2048,
+                       seed: UInt64 = 0x1055) -> TrainingLosses? {
+        let subset = samples.count > limit ? samples.randomSubset(limit, seed: seed) : samples
+        let count = subset.count
+        guard count > 0 else { return nil }
+        return subset.inputs.withUnsafeBufferPointer { input in
+            subset.masks.withUnsafeBufferPointer { mask in
+                subset.policies.withUnsafeBufferPointer { policy in
+                    subset.values.withUnsafeBufferPointer { value in
+                        network.losses(inputs: input, legalMask: mask, policyTargets: policy, valueTargets: value,
+                                       count: count)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The value loss of the best constant prediction (the targets' mean) on the same samples
+    /// as `losses(of:on:limit:seed:)`: a value head that does not beat it has learnt nothing
+    /// that carries over to these positions.
+    static func constantValueLoss(on samples: SampleSet, limit: Int = 2048, seed: UInt64 = 0x1055) -> Double? {
+        let subset = samples.count > limit ? samples.randomSubset(limit, seed: seed) : samples
+        guard subset.count > 0 else { return nil }
+        let mean = subset.values.reduce(0.0) { $0 + Double($1) } / Double(subset.count)
+        return subset.values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(subset.count)
     }
 
     /// Mean entropy (nats) of the network's policy on up to `limit` samples.
@@ -137,5 +204,15 @@ extension LabelledPositions {
             return labels
         }
         return nil
+    }
+}
+
+extension GenerationMetrics {
+    /// Stores the raw network's mistake rates (overall and by kind of position).
+    mutating func recordMistakes(_ rates: MistakeRates?) {
+        mistakeRate = rates?.all
+        mistakeRateImmediateWin = rates?.immediateWin
+        mistakeRateThreat = rates?.threat
+        mistakeRateQuiet = rates?.quiet
     }
 }

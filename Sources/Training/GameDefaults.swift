@@ -49,10 +49,17 @@ extension TrainingConfiguration {
             configuration.training.batchSize = 256
             configuration.training.steps = 400
             configuration.training.learningRate = 0.002
+            // Every 4th generation plays 40 games against each reference and against the
+            // generations 4, 8 and 16 back; stronger rollout players join as the agent passes the
+            // strongest so far, so the curve neither saturates nor hides progress in its noise.
             configuration.evaluation.references = ["random", "mcts:rollouts=100", "mcts:rollouts=1000"]
-            configuration.evaluation.games = 20
+            configuration.evaluation.strongerReferences = ["mcts:rollouts=4000", "mcts:rollouts=16000"]
+            configuration.evaluation.games = 40
             configuration.evaluation.simulations = 128
             configuration.evaluation.openingMoves = 2
+            configuration.evaluation.everyGenerations = 4
+            configuration.evaluation.ladderOpponents = 3
+            configuration.evaluation.ladderGames = 40
             configuration.budget.generations = 0
             configuration.budget.wallSeconds = 3600
         default:  // othello and later games
@@ -72,9 +79,12 @@ extension TrainingConfiguration {
             configuration.training.batchSize = 128
             configuration.training.steps = 300
             configuration.evaluation.references = ["random", "mcts:rollouts=100"]
+            configuration.evaluation.strongerReferences = ["mcts:rollouts=400", "mcts:rollouts=1600"]
             configuration.evaluation.games = 20
             configuration.evaluation.simulations = 64
             configuration.evaluation.openingMoves = 2
+            configuration.evaluation.ladderOpponents = 2
+            configuration.evaluation.ladderGames = 20
             configuration.budget.generations = 0
             configuration.budget.wallSeconds = 3600
         }

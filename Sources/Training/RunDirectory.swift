@@ -63,8 +63,14 @@ public struct GenerationMetrics: Codable, Sendable {
     /// Mean root visits added per recorded move (the real simulation count).
     public var meanRootVisits: Double?
     public var firstMoves: [String: Int]?
-    /// Raw network's mistake rate on solver-labelled positions, where the game has them.
+    /// Raw network's mistake rate on solver-labelled positions, where the game has them, and
+    /// by kind of position: an immediate win available, a threat to meet, neither.
     public var mistakeRate: Double?
+    public var mistakeRateImmediateWin: Double?
+    public var mistakeRateThreat: Double?
+    public var mistakeRateQuiet: Double?
+    /// The value loss of a constant prediction on the fresh samples (the bar the value head must beat).
+    public var freshValueBaseline: Double?
     public var selfPlayPositions: Int?
     public var gatingScore: Double?
     public var promoted: Bool

@@ -27,6 +27,28 @@ public struct SampleSet: Sendable {
         values.append(value)
     }
 
+    /// `count` samples drawn without replacement, in their original order.
+    public func randomSubset(_ count: Int, seed: UInt64) -> SampleSet {
+        var rng = Xoshiro256(seed: seed)
+        var indices = Array(0..<self.count)
+        let picked = min(count, self.count)
+        for k in 0..<picked { indices.swapAt(k, Int.random(in: k..<self.count, using: &rng)) }
+        var subset = SampleSet(inputSize: inputSize, actionCount: actionCount)
+        for index in indices[0..<picked].sorted() {
+            inputs.withUnsafeBufferPointer { i in
+                masks.withUnsafeBufferPointer { m in
+                    policies.withUnsafeBufferPointer { p in
+                        subset.append(input: UnsafeBufferPointer(rebasing: i[(index * inputSize)..<((index + 1) * inputSize)]),
+                                      mask: UnsafeBufferPointer(rebasing: m[(index * actionCount)..<((index + 1) * actionCount)]),
+                                      policy: UnsafeBufferPointer(rebasing: p[(index * actionCount)..<((index + 1) * actionCount)]),
+                                      value: values[index])
+                    }
+                }
+            }
+        }
+        return subset
+    }
+
     public mutating func append(contentsOf other: SampleSet) {
         precondition(other.inputSize == inputSize && other.actionCount == actionCount)
         inputs.append(contentsOf: other.inputs)

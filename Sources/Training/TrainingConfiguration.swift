@@ -105,6 +105,16 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var simulations = 100
         /// Random moves that open each pair of evaluation games (both colours play the opening).
         public var openingMoves = 0
+        /// Stronger references, each played once the agent scores at least 90% against the one
+        /// before it in the same evaluation (the last of `references` for the first), and in every
+        /// evaluation after that: the yardstick stays above the agent.
+        public var strongerReferences: [String] = []
+        /// Generations evaluated: those whose number is a multiple of this (and generation 0).
+        public var everyGenerations = 1
+        /// Earlier evaluated generations each evaluation plays (a ladder: 1, 2, 4, … evaluations
+        /// back), `ladderGames` games each, so that ratings compare generations directly.
+        public var ladderOpponents = 0
+        public var ladderGames = 20
     }
 
     public struct BudgetSettings: Codable, Sendable, Hashable {
@@ -152,6 +162,9 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
             (evaluation.games >= 0, "evaluation.games must not be negative"),
             (evaluation.simulations > 0, "evaluation.simulations must be positive"),
             (evaluation.openingMoves >= 0, "evaluation.openingMoves must not be negative"),
+            (evaluation.everyGenerations >= 1, "evaluation.everyGenerations must be at least 1"),
+            ((0...16).contains(evaluation.ladderOpponents), "evaluation.ladderOpponents must be in 0...16"),
+            (evaluation.ladderGames >= 0, "evaluation.ladderGames must not be negative"),
             (budget.generations >= 0, "budget.generations must not be negative"),
             (budget.wallSeconds >= 0, "budget.wallSeconds must not be negative"),
             (budget.simulations >= 0, "budget.simulations must not be negative"),
@@ -279,6 +292,7 @@ extension TrainingConfiguration {
     static var legacyValues: [String: [String: Any]] { [
         "selfPlay": ["temperatureDecayMoves": 0, "finalTemperature": 0],
         "training": ["warmupSteps": 0],
+        "evaluation": ["strongerReferences": [String](), "everyGenerations": 1, "ladderOpponents": 0, "ladderGames": 20],
     ] }
 
     /// Reads a `config.json`, filling keys that older versions did not write with their legacy values.

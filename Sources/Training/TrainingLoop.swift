@@ -118,7 +118,7 @@ public final class TrainingLoop<Game: GameState> {
         reporter.message("generation 0: \(network.architecture.summary)")
         guard let matches = evaluate(network, generation: 0, previous: []) else { throw CancellationError() }
         var metrics = GenerationMetrics(generation: 0, promoted: true, totalSeconds: 0, totalSimulations: 0, totalPositions: 0)
-        metrics.mistakeRate = labels?.mistakeRate(of: network)
+        metrics.recordMistakes(labels?.mistakeRates(of: network))
         let seconds = (ContinuousClock.now - start).seconds
         metrics.totalSeconds = seconds
         rate(&metrics, matches: matches)
@@ -193,6 +193,7 @@ public final class TrainingLoop<Game: GameState> {
 
         var metrics = GenerationMetrics(generation: generation, promoted: false, totalSeconds: 0, totalSimulations: 0, totalPositions: 0)
         metrics.freshValueLoss = SampleDiagnostics.losses(of: bestNetwork, on: samples).map { Double($0.value) }
+        metrics.freshValueBaseline = SampleDiagnostics.constantValueLoss(on: samples)
         metrics.rootPolicyEntropy = statistics.rootPolicyEntropy
         metrics.drawRate = statistics.drawRate
         metrics.meanGameLength = statistics.meanGameLength
@@ -243,7 +244,7 @@ public final class TrainingLoop<Game: GameState> {
         let window = replay.generations.reduce(into: SampleSet(inputSize: Game.encodingShape.count, actionCount: Game.actionCount)) { $0.append(contentsOf: $1.samples) }
         metrics.windowValueLoss = SampleDiagnostics.losses(of: trainee, on: window).map { Double($0.value) }
         metrics.networkPolicyEntropy = SampleDiagnostics.policyEntropy(of: trainee, on: samples)
-        metrics.mistakeRate = labels?.mistakeRate(of: trainee)
+        metrics.recordMistakes(labels?.mistakeRates(of: trainee))
         if rejection == nil { rejection = collapse(metrics, generation: generation) }
         lap("training")
 
@@ -324,28 +325,63 @@ public final class TrainingLoop<Game: GameState> {
         return search
     }
 
-    /// Plays `network` against every reference; nil if interrupted.
+    /// Plays `network` against the references and the ladder of earlier generations, if this
+    /// generation is one that is evaluated; nil if interrupted.
     func evaluate(_ network: PolicyValueNetwork, generation: Int, previous: [MatchRecord]) -> [MatchRecord]? {
-        let games = configuration.evaluation.games
-        guard games > 0 else { return [] }
+        let settings = configuration.evaluation
+        guard generation % settings.everyGenerations == 0 else { return [] }
         var records: [MatchRecord] = []
-        let slots = min(64, games)
-        for reference in references {
+        let played = Set(((try? run.allMatches()) ?? []).map(\.playerB))
+        var lastScore = 0.0
+        for (index, reference) in references.enumerated() where settings.games > 0 {
+            // A stronger reference joins once the agent beats the one before it (and then stays).
+            if index >= settings.references.count && lastScore < 0.9 && !played.contains(reference.name) { break }
             let side = NetworkSide<Game>(name: Self.playerName(generation), evaluator: NetworkEvaluator(network: network),
-                                         configuration: evaluationSearch(), slots: slots, seed: rng.next())
+                                         configuration: evaluationSearch(), slots: min(64, settings.games), seed: rng.next())
             let base = rng.next()
-            guard let opponent = try? PlayerSide<Game>(name: reference.name, slots: slots, make: { try reference.make(base &+ UInt64($0)) }) else {
+            let opponent: PlayerSide<Game>
+            do {
+                opponent = try PlayerSide<Game>(name: reference.name, slots: min(64, settings.games)) {
+                    try reference.make(base &+ UInt64($0))
+                }
+            } catch {
                 reporter.message("warning: cannot make reference player \(reference.name); skipped")
                 continue
             }
-            guard let result = MatchRunner.play(side, opponent, games: games, concurrent: slots,
-                                                openingMoves: configuration.evaluation.openingMoves, seed: rng.next(),
-                                                progress: { done, result in
-                                                    self.reporter.status("gen \(generation) vs \(reference.name): \(done)/\(games) games, score \(String(format: "%.3f", result.score))")
-                                                }, shouldStop: shouldStop) else { return nil }
+            guard let result = play(side, opponent, games: settings.games, generation: generation) else { return nil }
+            lastScore = result.score
             records.append(record(result, generation: generation, kind: "reference", a: side.name, b: reference.name))
         }
+        for earlier in ladder(below: generation) where settings.ladderGames > 0 {
+            guard let opponentNetwork = try? loadNetwork(earlier).network else {
+                reporter.message("warning: generation \(earlier) cannot be loaded; its ladder match is skipped")
+                continue
+            }
+            let slots = min(64, settings.ladderGames)
+            let side = NetworkSide<Game>(name: Self.playerName(generation), evaluator: NetworkEvaluator(network: network),
+                                         configuration: evaluationSearch(), slots: slots, seed: rng.next())
+            let opponent = NetworkSide<Game>(name: Self.playerName(earlier),
+                                             evaluator: NetworkEvaluator(network: opponentNetwork),
+                                             configuration: evaluationSearch(), slots: slots, seed: rng.next())
+            guard let result = play(side, opponent, games: settings.ladderGames, generation: generation) else { return nil }
+            records.append(record(result, generation: generation, kind: "ladder", a: side.name, b: opponent.name))
+        }
         return records
+    }
+
+    /// The earlier evaluated generations a generation plays: 1, 2, 4, … evaluations back.
+    func ladder(below generation: Int) -> [Int] {
+        let every = configuration.evaluation.everyGenerations
+        return (0..<configuration.evaluation.ladderOpponents).map { generation - every * (1 << $0) }.filter { $0 >= 0 }
+    }
+
+    /// One evaluation match with evaluation's openings and progress; nil if interrupted.
+    func play(_ a: any BatchedSide<Game>, _ b: any BatchedSide<Game>, games: Int, generation: Int) -> MatchResult? {
+        MatchRunner.play(a, b, games: games, concurrent: min(64, games), openingMoves: configuration.evaluation.openingMoves,
+                         seed: rng.next(), progress: { done, result in
+                             self.reporter.status("gen \(generation) vs \(b.name): \(done)/\(games) games, "
+                                                  + "score \(String(format: "%.3f", result.score))")
+                         }, shouldStop: shouldStop)
     }
 
     func record(_ result: MatchResult, generation: Int, kind: String, a: String, b: String) -> MatchRecord {
@@ -394,7 +430,17 @@ public final class TrainingLoop<Game: GameState> {
         if let p = metrics.policyLoss, let v = metrics.valueLoss { parts.append(String(format: "loss policy %.3f value %.3f", p, v)) }
         if let entropy = metrics.rootPolicyEntropy { parts.append(String(format: "root entropy %.2f", entropy)) }
         if let draws = metrics.drawRate { parts.append(String(format: "draws %.0f%%", 100 * draws)) }
-        if let mistakes = metrics.mistakeRate { parts.append(String(format: "mistakes %.1f%%", 100 * mistakes)) }
+        if let mistakes = metrics.mistakeRate {
+            var text = String(format: "mistakes %.1f%%", 100 * mistakes)
+            if let quiet = metrics.mistakeRateQuiet, let threat = metrics.mistakeRateThreat {
+                text += String(format: " (quiet %.0f%%, threat %.0f%%", 100 * quiet, 100 * threat)
+                text += metrics.mistakeRateImmediateWin.map { String(format: ", win %.0f%%)", 100 * $0) } ?? ")"
+            }
+            parts.append(text)
+        }
+        if let fresh = metrics.freshValueLoss, let baseline = metrics.freshValueBaseline {
+            parts.append(String(format: "fresh value %.3f vs constant %.3f", fresh, baseline))
+        }
         if let score = metrics.gatingScore { parts.append(String(format: "arena %.3f", score)) }
         if metrics.generation > 0 { parts.append(metrics.promoted ? "promoted" : "not promoted") }
         if let rejection = metrics.rejection { parts.append(rejection) }

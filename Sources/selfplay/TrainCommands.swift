@@ -149,7 +149,8 @@ struct TrainCommand: ParsableCommand, GameVisitor {
                 print(String(decoding: try AtomicFile.encodeJSON(configuration), as: UTF8.self))
                 return
             }
-            let references = try configuration.evaluation.references.map { spec -> ReferencePlayer<G> in
+            let specs = configuration.evaluation.references + configuration.evaluation.strongerReferences
+            let references = try specs.map { spec -> ReferencePlayer<G> in
                 let parsed = try PlayerSpec(parsing: spec)
                 let shared = try makePlayer(parsed, for: G.self, seed: configuration.seed)   // refuses a bad spec before training
                 // Players without per-game state serve every game slot (a Connect Four solver's table is large).
