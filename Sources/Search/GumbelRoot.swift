@@ -49,16 +49,10 @@ extension BatchedSearch {
             candidates[k] = Array(candidates[k].prefix(max(1, sampledActions)))
         }
 
-        func sigma(_ q: Float, tree: Int) -> Float {
-            let searchTree = trees[tree]
-            let root = searchTree[0]
-            var maxVisits: Int32 = 0
-            for index in Int(root.firstChild)..<Int(root.firstChild) + Int(root.childCount) { maxVisits = max(maxVisits, searchTree[Int32(index)].visits) }
-            return (50 + Float(maxVisits)) * 1.0 * (q + 1) / 2
-        }
-        func score(_ candidate: GumbelCandidate, tree: Int) -> Float {
-            let node = trees[tree][candidate.child]
-            return candidate.gumbel + candidate.logit + (node.visits > 0 ? sigma(node.meanValue, tree: tree) : 0)
+        // σ(q̂) of every root action, recomputed from the tree's current statistics.
+        func transformed(tree: Int) -> [Int32: Float] { Self.transformedValues(trees[tree]) }
+        func score(_ candidate: GumbelCandidate, values: [Int32: Float]) -> Float {
+            candidate.gumbel + candidate.logit + (values[candidate.child] ?? 0)
         }
 
         // Sequential halving.
@@ -83,7 +77,8 @@ extension BatchedSearch {
             }
             if phase < phases - 1 {
                 for (k, tree) in active.enumerated() where candidates[k].count > 1 {
-                    candidates[k].sort { score($0, tree: tree) > score($1, tree: tree) }
+                    let values = transformed(tree: tree)
+                    candidates[k].sort { score($0, values: values) > score($1, values: values) }
                     candidates[k] = Array(candidates[k].prefix((candidates[k].count + 1) / 2))
                 }
             }
@@ -91,37 +86,63 @@ extension BatchedSearch {
 
         return active.enumerated().map { k, tree in
             let searchTree = trees[tree]
-            let best = candidates[k].max { score($0, tree: tree) < score($1, tree: tree) }!
-            // Completed Q: visited children keep their Q; unvisited ones get the mixed value.
-            let root = searchTree[0]
-            let rootValue = root.visits > 0 ? -root.valueSum / Float(root.visits) : 0
-            var visitedPrior: Float = 0, visitedPriorQ: Float = 0, totalVisits: Float = 0
-            for candidate in logitsOfAll[k] {
-                let node = searchTree[candidate.child]
-                if node.visits > 0 {
-                    visitedPrior += node.prior
-                    visitedPriorQ += node.prior * node.meanValue
-                    totalVisits += Float(node.visits)
-                }
-            }
-            let mixed = visitedPrior > 0 ? (rootValue + totalVisits * visitedPriorQ / visitedPrior) / (1 + totalVisits) : rootValue
             var policy = [Float](repeating: 0, count: Game.actionCount)
+            // Proven moves decide, as in PUCT's target: a proven win is played (uniform target
+            // over the proven wins); proven losses are avoided while another move remains.
+            let moves = searchTree.rootMoves
+            let wins = moves.filter { $0.proof == .win }
+            if searchTree.configuration.solver && !wins.isEmpty {
+                for move in wins { policy[move.action] = 1 / Float(wins.count) }
+                let sampledWin = candidates[k].first { candidate in wins.contains { $0.action == candidate.action } }
+                return GumbelChoice(action: sampledWin?.action ?? wins[0].action, policy: policy)
+            }
+            let losing = searchTree.configuration.solver && moves.contains { $0.proof != .loss }
+                ? Set(moves.filter { $0.proof == .loss }.map(\.action)) : []
+            let values = Self.transformedValues(searchTree)
+            let kept = candidates[k].filter { !losing.contains($0.action) }
+            let best = (kept.isEmpty ? candidates[k] : kept).max { score($0, values: values) < score($1, values: values) }!
+            // The improved policy: softmax(logits + σ(completed Q)) over every legal action.
             var largestLogit = -Float.infinity
-            var improved: [(Int, Float)] = []
-            for candidate in logitsOfAll[k] {
-                let node = searchTree[candidate.child]
-                let q = node.visits > 0 ? node.meanValue : mixed
-                let logit = candidate.logit + sigma(q, tree: tree)
-                improved.append((candidate.action, logit))
-                largestLogit = max(largestLogit, logit)
+            for candidate in logitsOfAll[k] where !losing.contains(candidate.action) {
+                largestLogit = max(largestLogit, candidate.logit + values[candidate.child]!)
             }
             var total: Float = 0
-            for (action, logit) in improved {
-                policy[action] = exp(logit - largestLogit)
-                total += policy[action]
+            for candidate in logitsOfAll[k] where !losing.contains(candidate.action) {
+                policy[candidate.action] = exp(candidate.logit + values[candidate.child]! - largestLogit)
+                total += policy[candidate.action]
             }
-            for (action, _) in improved { policy[action] /= total }
+            for action in policy.indices { policy[action] /= total }
             return GumbelChoice(action: best.action, policy: policy)
         }
+    }
+
+    /// σ(completed Q) of each root child (Danihelka et al. 2022, with mctx's defaults): visited
+    /// children keep their mean value (a proven child its proven value); unvisited ones take the
+    /// mixed value of the network's root value and the prior-weighted Q of the visited ones.
+    /// The completed values are scaled to [0, 1] by their minimum and maximum, then
+    /// σ(q̂) = (c_visit + max N) · c_scale · q̂ with c_visit = 50, c_scale = 0.1.
+    static func transformedValues(_ tree: SearchTree<Game>) -> [Int32: Float] {
+        let root = tree[0]
+        guard root.firstChild >= 0 else { return [:] }
+        let children = root.firstChild..<root.firstChild + Int32(root.childCount)
+        func q(_ node: SearchNode) -> Float { node.proof.value ?? node.meanValue }
+        var visitSum: Float = 0, visitedPrior: Float = 0, visitedPriorQ: Float = 0
+        var maxVisits: Int32 = 0
+        for index in children {
+            let node = tree[index]
+            maxVisits = max(maxVisits, node.visits)
+            guard node.visits > 0 else { continue }
+            visitSum += Float(node.visits)
+            visitedPrior += node.prior
+            visitedPriorQ += node.prior * q(node)
+        }
+        let mixed = visitedPrior > 0
+            ? (root.rawValue + visitSum * visitedPriorQ / visitedPrior) / (1 + visitSum)
+            : root.rawValue
+        var completed: [Int32: Float] = [:]
+        for index in children { completed[index] = tree[index].visits > 0 ? q(tree[index]) : mixed }
+        let low = completed.values.min()!, high = completed.values.max()!
+        let scale = (50 + Float(maxVisits)) * 0.1
+        return completed.mapValues { scale * ($0 - low) / max(high - low, 1e-8) }
     }
 }

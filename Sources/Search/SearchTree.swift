@@ -6,12 +6,12 @@ import GameKit
 public struct SearchNode: Sendable {
     /// Completed visits.
     public var visits: Int32 = 0
-    /// Visits in flight (virtual loss), reverted when their evaluation returns.
-    public var virtualVisits: Int32 = 0
     /// Sum of backed-up values from the view of the player who moved into this node.
     public var valueSum: Float = 0
     /// The prior probability of the move into this node.
     public var prior: Float = 0
+    /// The evaluator's value of this position for its side to move (set when expanded).
+    public var rawValue: Float = 0
     /// Index of the first child, or -1 while unexpanded.
     public var firstChild: Int32 = -1
     /// Index of the parent, or -1 for the root.
@@ -19,6 +19,9 @@ public struct SearchNode: Sendable {
     public var childCount: Int16 = 0
     /// The action that leads here from the parent.
     public var action: Int16 = -1
+    /// Visits in flight (virtual loss), reverted when their evaluation returns (at most a few
+    /// leaves per tree and batch, so 16 bits do; the node stays at 32 bytes).
+    public var virtualVisits: Int16 = 0
     /// The game-theoretic value if known, from the view of the player who moved into this node.
     public var proof: Proof = .unknown
     /// Whether this leaf waits for a network evaluation.
@@ -238,7 +241,7 @@ public final class SearchTree<Game: GameState> {
         var bestScore = -Float.infinity
         switch rule {
         case .puct:
-            let parentVisits = Float(parent.visits + parent.virtualVisits)
+            let parentVisits = Float(parent.visits + Int32(parent.virtualVisits))
             let explore = (configuration.cInit + logf((parentVisits + configuration.cBase + 1) / configuration.cBase))
                 * max(parentVisits, 1).squareRoot()
             let unvisitedValue: Float
@@ -253,13 +256,13 @@ public final class SearchTree<Game: GameState> {
                     if node.proof == .win { return Int32(child) }
                     if node.proof == .loss { continue }
                 }
-                let visits = Float(node.visits + node.virtualVisits)
+                let visits = Float(node.visits + Int32(node.virtualVisits))
                 let q = visits > 0 ? (node.valueSum + Float(node.virtualVisits) * virtualValue) / visits : unvisitedValue
                 let score = q + explore * node.prior / (1 + visits)
                 if score > bestScore { bestScore = score; best = Int32(child) }
             }
         case .uct(let c):
-            let logParent = logf(Float(max(1, parent.visits + parent.virtualVisits)))
+            let logParent = logf(Float(max(1, parent.visits + Int32(parent.virtualVisits))))
             let offset = Int.random(in: 0..<(end - first), using: &rng)
             for k in 0..<(end - first) {
                 let child = first + (k + offset) % (end - first)
@@ -268,7 +271,7 @@ public final class SearchTree<Game: GameState> {
                     if node.proof == .win { return Int32(child) }
                     if node.proof == .loss { continue }
                 }
-                let visits = Float(node.visits + node.virtualVisits)
+                let visits = Float(node.visits + Int32(node.virtualVisits))
                 if visits == 0 { return Int32(child) }
                 let q = (node.valueSum + Float(node.virtualVisits) * virtualValue) / visits
                 let score = q + c * (logParent / visits).squareRoot()
@@ -299,6 +302,7 @@ public final class SearchTree<Game: GameState> {
             k += 1
         }
         nodeCount = k
+        nodes[Int(index)].rawValue = value
         nodes[Int(index)].firstChild = Int32(first)
         nodes[Int(index)].childCount = Int16(legal.count)
         nodes[Int(index)].isPending = false

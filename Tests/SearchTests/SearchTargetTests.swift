@@ -20,6 +20,10 @@ import Testing
         #expect(tree.outstandingVirtualVisits == 1)
     }
 
+    @Test func aNodeStaysThirtyTwoBytes() {
+        #expect(MemoryLayout<SearchNode>.stride == 32)
+    }
+
     @Test func batchedSearchExpandsEveryLeafOnceWithManyLeavesPerTree() {
         var rng = Xoshiro256(seed: 2)
         var configuration = SearchConfiguration()
