@@ -99,6 +99,8 @@ public final class SelfPlayRunner<Game: GameState> {
         var policy: [Float]
         var player: Player
         var key: UInt64
+        /// The root's searched value for `player`.
+        var rootValue: Float
     }
 
     /// Plays `settings.games` games; `progress` gets the number of finished games.
@@ -161,7 +163,9 @@ public final class SelfPlayRunner<Game: GameState> {
                     var entropy = 0.0
                     for p in policy where p > 0 { entropy -= Double(p) * log(Double(p)) }
                     entropySum += entropy
-                    pending[slot].append(PendingSample(input: input, mask: mask, policy: policy, player: state.currentPlayer, key: state.positionKey))
+                    let rootValue = tree[0].proof.value.map { -$0 } ?? -tree[0].meanValue
+                    pending[slot].append(PendingSample(input: input, mask: mask, policy: policy, player: state.currentPlayer,
+                                                       key: state.positionKey, rootValue: rootValue))
                 }
                 let temperature = settings.temperature(atMove: state.moveCount)
                 // Gumbel sampling already explores; its selected action is played as it is.
@@ -180,7 +184,9 @@ public final class SelfPlayRunner<Game: GameState> {
                         sample.input.withUnsafeBufferPointer { i in
                             sample.mask.withUnsafeBufferPointer { m in
                                 sample.policy.withUnsafeBufferPointer { p in
-                                    samples.append(input: i, mask: m, policy: p, value: outcome.value(for: sample.player))
+                                    let weight = Float(settings.valueTargetQWeight)
+                                    let value = (1 - weight) * outcome.value(for: sample.player) + weight * sample.rootValue
+                                    samples.append(input: i, mask: m, policy: p, value: value)
                                 }
                             }
                         }

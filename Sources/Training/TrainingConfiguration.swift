@@ -52,6 +52,8 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         /// recorded as policy targets; the rest use `fastSimulations` and are not recorded. 1 disables it.
         public var fullSearchFraction: Double = 1
         public var fastSimulations = 16
+        /// The value target: (1 − w) · game result + w · the root's searched value (0: AlphaZero's z).
+        public var valueTargetQWeight: Double = 0
         /// Threads that play games side by side, each with its own network copy (OpenBLAS then
         /// uses one thread per call). 1 plays on one thread with multi-threaded OpenBLAS.
         public var workers = 2
@@ -64,6 +66,9 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var windowGenerations = 4
         /// Whether training samples are mapped by a random board symmetry.
         public var augmentSymmetries = true
+        /// Whether samples of the same position in the window are merged into one whose targets
+        /// are their mean (AlphaZero.jl's position averaging).
+        public var averagePositions = false
     }
 
     public struct OptimizationSettings: Codable, Sendable, Hashable {
@@ -146,6 +151,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
             ((0...1).contains(selfPlay.finalTemperature), "selfPlay.finalTemperature must be in [0, 1]"),
             ((0...1).contains(selfPlay.fullSearchFraction) && selfPlay.fullSearchFraction > 0, "selfPlay.fullSearchFraction must be in (0, 1]"),
             (selfPlay.fastSimulations > 0, "selfPlay.fastSimulations must be positive"),
+            ((0...1).contains(selfPlay.valueTargetQWeight), "selfPlay.valueTargetQWeight must be in [0, 1]"),
             (selfPlay.workers >= 1 && selfPlay.workers <= 64, "selfPlay.workers must be in 1...64"),
             (replay.windowGenerations > 0, "replay.windowGenerations must be positive"),
             (training.batchSize > 0 && training.batchSize <= 4096, "training.batchSize must be in 1...4096"),
@@ -290,7 +296,8 @@ extension TrainingConfiguration {
     /// Keys added after the first release, with the values that reproduce the behaviour of a
     /// configuration written before them (so an older run resumes exactly as it would have).
     static var legacyValues: [String: [String: Any]] { [
-        "selfPlay": ["temperatureDecayMoves": 0, "finalTemperature": 0],
+        "selfPlay": ["temperatureDecayMoves": 0, "finalTemperature": 0, "valueTargetQWeight": 0],
+        "replay": ["averagePositions": false],
         "training": ["warmupSteps": 0],
         "evaluation": ["strongerReferences": [String](), "everyGenerations": 1, "ladderOpponents": 0, "ladderGames": 20],
     ] }

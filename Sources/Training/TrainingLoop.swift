@@ -68,7 +68,8 @@ public final class TrainingLoop<Game: GameState> {
         self.reporter = reporter
         self.codeVersion = codeVersion
         self.shouldStop = shouldStop
-        replay = ReplayBuffer(window: configuration.replay.windowGenerations)
+        replay = ReplayBuffer(window: configuration.replay.windowGenerations,
+                              averagePositions: configuration.replay.averagePositions)
     }
 
     /// The network description the configuration asks for.
@@ -139,7 +140,8 @@ public final class TrainingLoop<Game: GameState> {
         optimizer = loaded.optimizer ?? makeOptimizer()
         configuration.training.configure(&optimizer)
         bestNetwork = best == last ? loaded.network.copy() : try loadNetwork(best).network
-        replay = ReplayBuffer(window: configuration.replay.windowGenerations)
+        replay = ReplayBuffer(window: configuration.replay.windowGenerations,
+                              averagePositions: configuration.replay.averagePositions)
         for generation in max(1, last - configuration.replay.windowGenerations + 1)...max(1, last) where generation <= last {
             let samples = try run.loadSamples(generation: generation, game: Game.name, inputSize: Game.encodingShape.count, actionCount: Game.actionCount)
             replay.add(generation: generation, samples: samples)

@@ -1,0 +1,60 @@
+import Environments
+import GameKit
+import Search
+import Testing
+import Training
+
+/// Optional value and policy targets: the root's value mixed into the game result, and
+/// position averaging in the replay window.
+@Suite struct SampleTargetTests {
+    func play(valueWeight: Double) -> SampleSet {
+        var settings = TrainingConfiguration.SelfPlaySettings()
+        settings.games = 20
+        settings.concurrentGames = 10
+        settings.valueTargetQWeight = valueWeight
+        var search = SearchConfiguration()
+        search.simulations = 24
+        let runner = SelfPlayRunner<TicTacToe>(settings: settings, searchConfiguration: search,
+                                               evaluator: UniformEvaluator(actionCount: 9), rng: Xoshiro256(seed: 8))
+        return runner.play()!.samples
+    }
+
+    @Test func theRootValueMixesIntoTheValueTarget() {
+        let results = play(valueWeight: 0)
+        let mixed = play(valueWeight: 0.5)
+        #expect(results.values.allSatisfy { [-1, 0, 1].contains($0) })
+        #expect(mixed.count == results.count)
+        #expect(mixed.values.contains { ![-1, 0, 1].contains($0) })
+        // The same games (same seed): each mixed target lies within half a point of the result.
+        for (z, v) in zip(results.values, mixed.values) { #expect(abs(v - z) <= 1.0001) }
+    }
+
+    func add(_ set: inout SampleSet, input: [Float], policy: [Float], value: Float) {
+        input.withUnsafeBufferPointer { i in
+            [Float](repeating: 1, count: 2).withUnsafeBufferPointer { m in
+                policy.withUnsafeBufferPointer { set.append(input: i, mask: m, policy: $0, value: value) }
+            }
+        }
+    }
+
+    @Test func samplesOfOnePositionAverageTheirTargets() {
+        var first = SampleSet(inputSize: 2, actionCount: 2)
+        var second = SampleSet(inputSize: 2, actionCount: 2)
+        add(&first, input: [1, 0], policy: [1, 0], value: 1)
+        add(&first, input: [0, 1], policy: [0.5, 0.5], value: 0)
+        add(&second, input: [1, 0], policy: [0, 1], value: -1)
+        add(&second, input: [1, 0], policy: [0, 1], value: -1)
+        let averaged = ReplayBuffer.averaged([first, second])
+        #expect(averaged.count == 2)
+        #expect(Array(averaged.inputs) == [1, 0, 0, 1])
+        #expect(abs(averaged.policies[0] - 1.0 / 3) < 1e-6 && abs(averaged.policies[1] - 2.0 / 3) < 1e-6)
+        #expect(abs(averaged.values[0] + 1.0 / 3) < 1e-6)
+        #expect(Array(averaged.policies[2...3]) == [0.5, 0.5] && averaged.values[1] == 0)
+
+        var buffer = ReplayBuffer(window: 4, averagePositions: true)
+        buffer.add(generation: 1, samples: first)
+        buffer.add(generation: 2, samples: second)
+        #expect(buffer.sampleCount == 4)
+        #expect(buffer.trainingSampleCount == 2)
+    }
+}
