@@ -54,27 +54,39 @@ public enum RunReport {
         charts.append(LineChart(title: "Elo against self-play positions", xLabel: "self-play positions", yLabel: "Elo",
                                 series: eloSeries { Double($0.totalPositions) }).svg)
         let generation: (GenerationManifest) -> Double = { Double($0.generation) }
-        /// A chart with two metrics per run, the second dashed.
-        func pairChart(_ title: String, yLabel: String, _ first: (String, (GenerationMetrics) -> Double?),
-                       _ second: (String, (GenerationMetrics) -> Double?)) -> String {
-            LineChart(title: title, xLabel: "generation", yLabel: yLabel, series: runs.flatMap { run in [
-                LineChart.Series(name: "\(run.name) \(first.0)", points: metric(run, generation, first.1)),
-                LineChart.Series(name: "\(run.name) \(second.0)", points: metric(run, generation, second.1), dashed: true),
-            ] }).svg
+        /// A chart of metrics per run, the first solid and the others dashed; a metric after the
+        /// first `kept` that no generation of any run has (one older runs did not record) is left out.
+        func metricsChart(_ title: String, yLabel: String, kept: Int = 2,
+                          _ metrics: [(String, (GenerationMetrics) -> Double?)]) -> String {
+            let present = metrics.enumerated().filter { index, entry in
+                index < kept || runs.contains { !metric($0, generation, entry.1).isEmpty }
+            }.map(\.element)
+            return LineChart(title: title, xLabel: "generation", yLabel: yLabel, series: runs.flatMap { run in
+                present.enumerated().map { index, entry in
+                    LineChart.Series(name: "\(run.name) \(entry.0)", points: metric(run, generation, entry.1), dashed: index > 0)
+                }
+            }).svg
         }
-        charts.append(pairChart("Training loss (mean of the last quarter of each generation's steps)", yLabel: "loss",
-                                ("policy", { $0.policyLoss }), ("value", { $0.valueLoss })))
-        charts.append(pairChart("Value loss: fresh self-play (best network) vs replay window (candidate)", yLabel: "value MSE",
-                                ("fresh", { $0.freshValueLoss }), ("window", { $0.windowValueLoss })))
-        charts.append(pairChart("Policy entropy", yLabel: "entropy (nats)",
-                                ("search root", { $0.rootPolicyEntropy }), ("raw network", { $0.networkPolicyEntropy })))
-        charts.append(pairChart("Self-play: draw rate and distinct positions", yLabel: "fraction",
-                                ("draws", { $0.drawRate }), ("distinct", { $0.distinctPositionFraction })))
+        charts.append(metricsChart("Training loss (mean of the last quarter of each generation's steps)", yLabel: "loss",
+                                   [("policy", { $0.policyLoss }), ("value", { $0.valueLoss })]))
+        charts.append(metricsChart("Value loss: fresh self-play (best network), replay window (candidate), constant predictor",
+                                   yLabel: "value MSE",
+                                   [("fresh", { $0.freshValueLoss }), ("window", { $0.windowValueLoss }),
+                                    ("constant on fresh", { $0.freshValueBaseline })]))
+        charts.append(metricsChart("Policy entropy", yLabel: "entropy (nats)",
+                                   [("search root", { $0.rootPolicyEntropy }), ("raw network", { $0.networkPolicyEntropy })]))
+        charts.append(metricsChart("Self-play: draw rate, distinct positions, repeated games", yLabel: "fraction",
+                                   [("draws", { $0.drawRate }), ("distinct", { $0.distinctPositionFraction }),
+                                    ("repeated games", { $0.duplicateGameRate })]))
         charts.append(LineChart(title: "Mean self-play game length", xLabel: "generation", yLabel: "moves",
                                 series: runs.map { run in LineChart.Series(name: run.name, points: metric(run, generation) { $0.meanGameLength }) }).svg)
         if runs.contains(where: { run in run.manifests.contains { $0.metrics.mistakeRate != nil } }) {
-            charts.append(LineChart(title: "Raw network's mistake rate on solver-labelled positions", xLabel: "generation", yLabel: "mistakes (%)",
-                                    series: runs.map { run in LineChart.Series(name: run.name, points: metric(run, generation) { $0.mistakeRate.map { 100 * $0 } }) }).svg)
+            charts.append(metricsChart("Raw network's mistake rate on solver-labelled positions (all, and by kind)",
+                                       yLabel: "mistakes (%)", kept: 1,
+                                       [("all", { $0.mistakeRate.map { 100 * $0 } }),
+                                        ("quiet", { $0.mistakeRateQuiet.map { 100 * $0 } }),
+                                        ("threat", { $0.mistakeRateThreat.map { 100 * $0 } }),
+                                        ("immediate win", { $0.mistakeRateImmediateWin.map { 100 * $0 } })]))
         }
 
         var body = "<h1>SelfPlay report</h1>\n"
