@@ -68,11 +68,16 @@ extension PolicyValueNetwork {
     /// tensors missing, extra or shaped differently from the stored architecture, NaNs.
     public static func load(from url: URL) throws(NetworkError)
         -> (network: PolicyValueNetwork, metadata: [String: String], optimizer: Optimizer?) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw .badCheckpoint("cannot read \(url.path): \(error.localizedDescription)")
+        var status = stat()
+        guard stat(url.path, &status) == 0, access(url.path, R_OK) == 0 else {
+            throw .badCheckpoint("cannot read \(url.path): \(String(cString: strerror(errno)))")
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            let kind = status.st_mode & S_IFMT == S_IFDIR ? "a folder" : "not a regular file"
+            throw .badCheckpoint("\(url.path) is \(kind), not a checkpoint file")
+        }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw .badCheckpoint("cannot read \(url.path)")
         }
         let file = try SafeTensors.File(data: data)
         guard let architectureJSON = file.metadata["architecture"] else {
@@ -82,7 +87,7 @@ extension PolicyValueNetwork {
         do {
             architecture = try JSONDecoder().decode(NetworkArchitecture.self, from: Data(architectureJSON.utf8))
         } catch {
-            throw .badCheckpoint("the 'architecture' metadata is not valid: \(SafeTensors.describe(error))")
+            throw .badCheckpoint("the 'architecture' metadata is not valid: \(describeDecodingError(error))")
         }
         do {
             try architecture.validate()
@@ -120,7 +125,7 @@ extension PolicyValueNetwork {
             do {
                 optimizer = try JSONDecoder().decode(Optimizer.self, from: Data(optimizerJSON.utf8))
             } catch {
-                throw .badCheckpoint("the 'optimizer' metadata is not valid: \(SafeTensors.describe(error))")
+                throw .badCheckpoint("the 'optimizer' metadata is not valid: \(describeDecodingError(error))")
             }
             let parameters = network.storage.parameters
             for (slot, prefix) in optimizer!.stateTensorPrefixes.enumerated()

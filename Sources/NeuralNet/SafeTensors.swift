@@ -55,7 +55,7 @@ public enum SafeTensors {
             do {
                 parsed = try JSONDecoder().decode(Header.self, from: header)
             } catch {
-                throw .badCheckpoint("the header is not valid safetensors JSON: \(SafeTensors.describe(error))")
+                throw .badCheckpoint("the header is not valid safetensors JSON: \(describeDecodingError(error))")
             }
             metadata = parsed.metadata
             let dataSize = data.count - headerEnd
@@ -214,22 +214,22 @@ public enum SafeTensors {
             }
         }
     }
+}
 
-    /// A short reason for a JSON decoding error.
-    static func describe(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return "\(error)" }
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.isEmpty ? "" : " at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        }
-        switch error {
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return "unexpected value\(path(context)): \(context.debugDescription)"
-        case .keyNotFound(let key, let context):
-            return "missing '\(key.stringValue)'\(path(context))"
-        case .dataCorrupted(let context):
-            return "\(context.debugDescription)\(path(context))"
-        @unknown default:
-            return "\(error)"
-        }
+/// A short reason for a JSON decoding error: what is wrong and at which key.
+public func describeDecodingError(_ error: any Error) -> String {
+    guard let error = error as? DecodingError else { return "\(error)" }
+    func path(_ context: DecodingError.Context) -> String {
+        context.codingPath.isEmpty ? "" : " at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+    }
+    switch error {
+    case .typeMismatch(_, let context), .valueNotFound(_, let context):
+        return "unexpected value\(path(context)): \(context.debugDescription)"
+    case .keyNotFound(let key, let context):
+        return "missing '\(key.stringValue)'\(path(context))"
+    case .dataCorrupted(let context):
+        return "\(context.debugDescription)\(path(context))"
+    @unknown default:
+        return "\(error)"
     }
 }
