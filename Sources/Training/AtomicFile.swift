@@ -46,8 +46,8 @@ public enum AtomicFile {
         if descriptor >= 0 { fsync(descriptor); close(descriptor) }
     }
 
-    /// Renames a folder atomically (the last step of writing a generation).
-    public static func moveDirectory(_ source: URL, to destination: URL) throws {
+    /// Renames a file or folder atomically within one file system, e.g. a finished generation.
+    public static func move(_ source: URL, to destination: URL) throws {
         guard rename(source.path, destination.path) == 0 else {
             throw WriteError(description: "cannot rename \(source.path) to \(destination.path): \(String(cString: strerror(errno)))")
         }

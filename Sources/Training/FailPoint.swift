@@ -3,7 +3,7 @@ import Foundation
 /// Fault injection for crash-safety tests: with `SELFPLAY_FAILPOINT=NAME@GENERATION` in the
 /// environment, the process kills itself with SIGKILL when it reaches that point, as a power
 /// cut would. Points: `self-play`, `training`, `arena`, `evaluation`, `checkpoint-files`,
-/// `checkpoint-manifest`, `logs`.
+/// `checkpoint-manifest`, `logs`, and `rollback` (after moving that generation aside).
 public enum FailPoint {
     static let target: (name: String, generation: Int)? = {
         guard let value = ProcessInfo.processInfo.environment["SELFPLAY_FAILPOINT"] else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 
 /// What a generation's manifest records: where it came from, how it was made, what it scored.
 /// A generation exists only once its manifest has been written.
@@ -122,25 +123,41 @@ public struct RunDirectory: Sendable {
 
     public init(url: URL) { self.url = url }
 
-    /// Whether `url` already holds a run.
-    public var exists: Bool { FileManager.default.fileExists(atPath: configurationURL.path) }
+    /// Whether `url` already holds a run (a generation folder, with its copy of the configuration, does not).
+    public var exists: Bool {
+        let manager = FileManager.default
+        return manager.fileExists(atPath: configurationURL.path) && manager.fileExists(atPath: generationsURL.path)
+    }
 
     /// Creates a new run with `configuration`, refusing a folder that holds anything else.
+    /// `config.json` is written last, so a crash before it leaves a folder this accepts again.
     public static func create(at url: URL, configuration: TrainingConfiguration) throws -> RunDirectory {
         let manager = FileManager.default
+        let data = try AtomicFile.encodeJSON(configuration)
+        let run = RunDirectory(url: url)
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: url.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw RunDirectoryError("\(url.path) is a file, not a run directory") }
             let contents = try manager.contentsOfDirectory(atPath: url.path).filter { !$0.hasPrefix(".") }
-            guard contents.isEmpty else {
+            let emptyFolders = [run.generationsURL, run.gamesURL].filter { folder in
+                (try? manager.contentsOfDirectory(atPath: folder.path).isEmpty) == true
+            }.map(\.lastPathComponent)
+            guard Set(contents).isSubset(of: emptyFolders) else {
                 throw RunDirectoryError("\(url.path) is not empty and holds no run (no \(configurationFile)); choose a new folder")
             }
+            run.removeStaleTemporaryFiles()
         }
-        let run = RunDirectory(url: url)
         try manager.createDirectory(at: run.generationsURL, withIntermediateDirectories: true)
         try manager.createDirectory(at: run.gamesURL, withIntermediateDirectories: true)
-        try run.saveConfiguration(configuration)
+        try AtomicFile.write(data, to: run.configurationURL)
         return run
+    }
+
+    /// Throws unless the run's folders can be written (training, rollback and reports write there).
+    public func checkWritable() throws {
+        for folder in [url, generationsURL, gamesURL] where access(folder.path, W_OK) != 0 {
+            throw RunDirectoryError("cannot write in \(folder.path): \(String(cString: strerror(errno)))")
+        }
     }
 
     public func saveConfiguration(_ configuration: TrainingConfiguration) throws {
@@ -155,56 +172,154 @@ public struct RunDirectory: Sendable {
         do {
             return try TrainingConfiguration.decode(data)
         } catch {
-            throw RunDirectoryError("\(configurationURL.path) is not a SelfPlay configuration: \(error)")
+            throw RunDirectoryError("\(configurationURL.path) is not a SelfPlay configuration: "
+                                    + describeDecodingError(error))
+        }
+    }
+
+    /// Refuses a run whose `config.json` or manifests were edited by hand: every generation must
+    /// have been trained with this configuration. Names the keys that differ where it can.
+    public func checkConfiguration(_ configuration: TrainingConfiguration) throws {
+        for generation in completeGenerations() {
+            let manifest = try loadManifest(generation, verifyFiles: false)
+            let manifestPath = "generations/\(Self.folderName(generation))/\(Self.manifestFile)"
+            guard manifest.game == configuration.game else {
+                throw RunDirectoryError("\(manifestPath) is for \(manifest.game) but \(Self.configurationFile) "
+                                        + "for \(configuration.game)")
+            }
+            guard manifest.configurationHash != configuration.hash else { continue }
+            let copyURL = generationURL(generation).appendingPathComponent(Self.configurationFile)
+            guard let data = FileManager.default.contents(atPath: copyURL.path),
+                  let trained = try? JSONDecoder().decode(TrainingConfiguration.self, from: data) else {
+                throw RunDirectoryError("\(Self.configurationFile) (hash \(configuration.hash)) is not the "
+                                        + "configuration generation \(generation) was trained with "
+                                        + "(hash \(manifest.configurationHash)); restore it")
+            }
+            guard trained.hash == manifest.configurationHash else {
+                throw RunDirectoryError("\(manifestPath) records configuration hash \(manifest.configurationHash), "
+                                        + "but the configuration stored with generation \(generation) hashes to "
+                                        + "\(trained.hash); the manifest was edited")
+            }
+            let changes = Self.differences(from: trained, to: configuration).joined(separator: ", ")
+            throw RunDirectoryError("\(Self.configurationFile) was changed after generation \(generation) was trained: "
+                                    + "\(changes); restore it (only the budget may change when a run resumes)")
+        }
+    }
+
+    /// `key: old -> new` for each key that shapes a run's results and differs.
+    static func differences(from old: TrainingConfiguration, to new: TrainingConfiguration) -> [String] {
+        func flatten(_ configuration: TrainingConfiguration) -> [String: String] {
+            var shaping = configuration
+            shaping.budget = .init()
+            shaping.blasThreads = 0
+            var result: [String: String] = [:]
+            func visit(_ value: Any, _ path: String) {
+                if let object = value as? [String: Any] {
+                    for (key, child) in object { visit(child, path.isEmpty ? key : "\(path).\(key)") }
+                } else if let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]) {
+                    result[path] = String(decoding: data, as: UTF8.self)
+                }
+            }
+            if let data = try? AtomicFile.encodeJSON(shaping) {
+                visit((try? JSONSerialization.jsonObject(with: data)) ?? [:], "")
+            }
+            return result
+        }
+        let before = flatten(old), after = flatten(new)
+        return Set(before.keys).union(after.keys).sorted().compactMap { key in
+            before[key] == after[key] ? nil : "\(key): \(before[key] ?? "(none)") -> \(after[key] ?? "(none)")"
         }
     }
 
     // MARK: Generations
 
-    func generationURL(_ generation: Int) -> URL {
-        generationsURL.appendingPathComponent(String(format: "%04d", generation))
-    }
+    static func folderName(_ generation: Int) -> String { String(format: "%04d", generation) }
+
+    func generationURL(_ generation: Int) -> URL { generationsURL.appendingPathComponent(Self.folderName(generation)) }
 
     public func modelURL(_ generation: Int) -> URL { generationURL(generation).appendingPathComponent(Self.modelFile) }
 
     func samplesURL(_ generation: Int) -> URL { gamesURL.appendingPathComponent(String(format: "%04d.samples", generation)) }
 
-    /// The generations whose folder is complete (has a manifest), in order.
+    /// The generations whose folder is complete (has a manifest), in order. During a rollback
+    /// (its journal written, its moves not yet all done) the rolled-back ones no longer count.
     public func completeGenerations() -> [Int] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: generationsURL.path)) ?? []
+        let head = pendingRollback()?.to ?? Int.max
         return names.compactMap { name -> Int? in
-            guard name.count == 4, let number = Int(name),
+            guard name.count == 4, let number = Int(name), number <= head,
                   FileManager.default.fileExists(atPath: generationURL(number).appendingPathComponent(Self.manifestFile).path) else { return nil }
             return number
         }.sorted()
     }
 
+    /// Generations before the last complete one whose folder is missing or incomplete.
+    public func missingGenerations() -> [Int] {
+        let complete = completeGenerations()
+        guard let last = complete.last else { return [] }
+        return Array(Set(0...last).subtracting(complete)).sorted()
+    }
+
     /// Reads a generation's manifest and checks its files against their checksums.
     public func loadManifest(_ generation: Int, verifyFiles: Bool = true) throws -> GenerationManifest {
         let folder = generationURL(generation)
-        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(Self.manifestFile).path) else {
+        let label = "generations/\(Self.folderName(generation))"
+        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(Self.manifestFile).path) else {
             throw RunDirectoryError("generation \(generation) is incomplete (no manifest)")
+        }
+        let manifest = try Self.readManifest(in: folder, label: label)
+        guard manifest.generation == generation, manifest.metrics.generation == generation else {
+            let claimed = manifest.generation == generation ? manifest.metrics.generation : manifest.generation
+            throw RunDirectoryError("\(label)/\(Self.manifestFile) says it is generation \(claimed); "
+                                    + "manifests must not be edited")
+        }
+        if verifyFiles {
+            for file in manifest.checksums.keys.sorted() {
+                try Self.verify(folder.appendingPathComponent(file), against: manifest, label: label) {
+                    "roll back with `selfplay rollback --run \(url.path) --to \(generation - 1)`"
+                }
+            }
+        }
+        return manifest
+    }
+
+    /// The manifest in `folder`, refusing an unreadable or foreign one.
+    static func readManifest(in folder: URL, label: String) throws -> GenerationManifest {
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(manifestFile).path) else {
+            throw RunDirectoryError("\(label): cannot read \(manifestFile)")
         }
         let manifest: GenerationManifest
         do {
             manifest = try JSONDecoder().decode(GenerationManifest.self, from: data)
         } catch {
-            throw RunDirectoryError("generation \(generation): unreadable manifest (\(error))")
+            throw RunDirectoryError("\(label): unreadable manifest (\(describeDecodingError(error)))")
         }
         guard manifest.format == GenerationManifest.formatName else {
-            throw RunDirectoryError("generation \(generation): unknown manifest format '\(manifest.format)'")
-        }
-        if verifyFiles {
-            for (file, checksum) in manifest.checksums {
-                guard let contents = FileManager.default.contents(atPath: folder.appendingPathComponent(file).path) else {
-                    throw RunDirectoryError("generation \(generation): \(file) is missing")
-                }
-                guard FNV1a.hex(contents) == checksum else {
-                    throw RunDirectoryError("generation \(generation): \(file) is corrupted (checksum \(FNV1a.hex(contents)), manifest says \(checksum)); roll back with `selfplay rollback --run \(url.path) --to \(generation - 1)`")
-                }
-            }
+            throw RunDirectoryError("\(label): unknown manifest format '\(manifest.format.prefix(80))'")
         }
         return manifest
+    }
+
+    /// Throws unless `file` matches the checksum `manifest` records for it (if it records one).
+    static func verify(_ file: URL, against manifest: GenerationManifest, label: String, remedy: () -> String) throws {
+        guard let checksum = manifest.checksums[file.lastPathComponent] else { return }
+        guard let contents = FileManager.default.contents(atPath: file.path) else {
+            throw RunDirectoryError("\(label): \(file.lastPathComponent) is missing")
+        }
+        let actual = FNV1a.hex(contents)
+        guard actual == checksum else {
+            throw RunDirectoryError("\(label): \(file.lastPathComponent) is corrupted (checksum \(actual), "
+                                    + "manifest says \(checksum)); \(remedy())")
+        }
+    }
+
+    /// Checks a file inside a generation folder (e.g. a `model.safetensors` named by path)
+    /// against the manifest beside it; does nothing for a file without one.
+    public static func verifyAgainstManifest(_ file: URL) throws {
+        let folder = file.deletingLastPathComponent()
+        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(manifestFile).path) else { return }
+        let manifest = try readManifest(in: folder, label: folder.path)
+        try verify(file, against: manifest, label: folder.path) { "this file cannot be trusted" }
     }
 
     /// Writes generation `generation`: `writeFiles` fills a temporary folder, then the manifest
@@ -215,6 +330,9 @@ public struct RunDirectory: Sendable {
         try? manager.removeItem(at: temporary)
         try manager.createDirectory(at: temporary, withIntermediateDirectories: true)
         try writeFiles(temporary)
+        // The configuration it was trained with, so that a later edit of config.json can be named.
+        try AtomicFile.write(try Data(contentsOf: configurationURL),
+                             to: temporary.appendingPathComponent(Self.configurationFile))
         var manifest = manifest
         for file in try manager.contentsOfDirectory(atPath: temporary.path) where !file.hasPrefix(".") {
             guard let contents = manager.contents(atPath: temporary.appendingPathComponent(file).path) else { continue }
@@ -226,20 +344,35 @@ public struct RunDirectory: Sendable {
         guard !manager.fileExists(atPath: destination.path) else {
             throw RunDirectoryError("generation \(generation) already exists in \(url.path)")
         }
-        try AtomicFile.moveDirectory(temporary, to: destination)
+        try AtomicFile.move(temporary, to: destination)
     }
 
-    /// Removes leftovers of an interrupted generation (temporary folders, samples of
-    /// generations that never completed).
+    /// Removes leftovers of an interrupted generation (temporary folders and files, samples of
+    /// generations that never completed). Does nothing to samples while a rollback is pending.
     public func removeIncomplete() {
         let manager = FileManager.default
-        let last = completeGenerations().last ?? -1
+        removeStaleTemporaryFiles()
         for name in (try? manager.contentsOfDirectory(atPath: generationsURL.path)) ?? [] where name.hasPrefix(".incomplete-") {
             try? manager.removeItem(at: generationsURL.appendingPathComponent(name))
         }
+        guard pendingRollback() == nil else { return }
+        let last = completeGenerations().last ?? -1
         for name in (try? manager.contentsOfDirectory(atPath: gamesURL.path)) ?? [] {
             if name.hasPrefix(".") || (Int(name.prefix(4)).map { $0 > last } ?? false) {
                 try? manager.removeItem(at: gamesURL.appendingPathComponent(name))
+            }
+        }
+    }
+
+    /// Removes the temporary files (`.NAME.tmp-PID`) of atomic writes whose process is gone.
+    func removeStaleTemporaryFiles() {
+        let manager = FileManager.default
+        for folder in [url, generationsURL, gamesURL] {
+            for name in (try? manager.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(".") {
+                guard let range = name.range(of: ".tmp-", options: .backwards),
+                      let pid = Int32(name[range.upperBound...]), pid != getpid(),
+                      kill(pid, 0) != 0, errno == ESRCH else { continue }
+                try? manager.removeItem(at: folder.appendingPathComponent(name))
             }
         }
     }
@@ -284,10 +417,28 @@ public struct RunDirectory: Sendable {
 
     // MARK: Rollback
 
+    /// A rollback in progress: written (atomically) before anything moves, removed when all has
+    /// moved. From then on the generations after `to` no longer count, so a rollback takes
+    /// effect at once; whoever opens the run next finishes the moves.
+    struct RollbackJournal: Codable {
+        var to: Int
+        /// The folder in `rolled-back/` that receives the later generations and their samples.
+        var destination: String
+        var generations: [Int]
+    }
+
+    var rollbackJournalURL: URL { url.appendingPathComponent("rollback.json") }
+
+    func pendingRollback() -> RollbackJournal? {
+        guard let data = FileManager.default.contents(atPath: rollbackJournalURL.path) else { return nil }
+        return try? JSONDecoder().decode(RollbackJournal.self, from: data)
+    }
+
     /// Makes `generation` the head again: later generations and their samples are moved to
     /// `rolled-back/<time>/` (kept, not deleted) and the logs rebuilt. Returns what was moved.
     @discardableResult
     public func rollback(to generation: Int) throws -> [Int] {
+        try finishPendingRollback()
         let complete = completeGenerations()
         guard complete.contains(generation) else {
             throw RunDirectoryError("generation \(generation) does not exist; complete generations: \(complete.map(String.init).joined(separator: ", "))")
@@ -295,19 +446,42 @@ public struct RunDirectory: Sendable {
         _ = try loadManifest(generation)
         let later = complete.filter { $0 > generation }
         guard !later.isEmpty else { return [] }
-        let manager = FileManager.default
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
-        let aside = url.appendingPathComponent("rolled-back").appendingPathComponent(stamp)
+        let aside = url.appendingPathComponent("rolled-back")
+        let taken = Set((try? FileManager.default.contentsOfDirectory(atPath: aside.path)) ?? [])
+        var destination = stamp, suffix = 1
+        while taken.contains(destination) {
+            suffix += 1
+            destination = "\(stamp)-\(suffix)"
+        }
+        let journal = RollbackJournal(to: generation, destination: destination, generations: later)
+        try AtomicFile.write(try AtomicFile.encodeJSON(journal), to: rollbackJournalURL)
+        try finishPendingRollback()
+        return later
+    }
+
+    /// Finishes a rollback that was interrupted: moves what has not moved yet, rebuilds the logs
+    /// and removes the journal. Does nothing when no rollback is pending.
+    public func finishPendingRollback() throws {
+        guard FileManager.default.fileExists(atPath: rollbackJournalURL.path) else { return }
+        guard let journal = pendingRollback() else {
+            throw RunDirectoryError("\(rollbackJournalURL.path) is unreadable; it records an unfinished rollback")
+        }
+        let manager = FileManager.default
+        let aside = url.appendingPathComponent("rolled-back").appendingPathComponent(journal.destination)
         try manager.createDirectory(at: aside.appendingPathComponent("generations"), withIntermediateDirectories: true)
         try manager.createDirectory(at: aside.appendingPathComponent("games"), withIntermediateDirectories: true)
-        for number in later {
-            try manager.moveItem(at: generationURL(number), to: aside.appendingPathComponent("generations").appendingPathComponent(String(format: "%04d", number)))
-            if manager.fileExists(atPath: samplesURL(number).path) {
-                try manager.moveItem(at: samplesURL(number), to: aside.appendingPathComponent("games").appendingPathComponent(samplesURL(number).lastPathComponent))
+        for number in journal.generations {
+            let moves = [(generationURL(number), "generations"), (samplesURL(number), "games")]
+            for (source, folder) in moves where manager.fileExists(atPath: source.path) {
+                let destination = aside.appendingPathComponent(folder).appendingPathComponent(source.lastPathComponent)
+                try AtomicFile.move(source, to: destination)
             }
+            FailPoint.hit("rollback", generation: number)
         }
-        removeIncomplete()
         try rebuildLogs()
-        return later
+        try manager.removeItem(at: rollbackJournalURL)
+        AtomicFile.syncDirectory(url)
+        removeIncomplete()
     }
 }
