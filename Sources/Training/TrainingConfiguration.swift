@@ -219,15 +219,23 @@ extension TrainingConfiguration {
             } else {
                 value = text
             }
+            let before = tree
             tree = try Self.set(value, at: path[...], in: tree, fullKey: key)
+            // Decoded after each key, so that a value of the wrong type or range is named.
+            guard (try? Self.decode(tree)) != nil else {
+                let current = path.reduce(before as Any?) { ($0 as? [String: Any])?[$1] }
+                let example = current
+                    .flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.fragmentsAllowed]) }
+                    .map { " (the current value is \(String(decoding: $0, as: UTF8.self)))" } ?? ""
+                let shown = text.count > 80 ? text.prefix(80) + "…" : text
+                throw ConfigurationError("bad value for \(key): '\(shown)' does not fit\(example)")
+            }
         }
-        let data = try JSONSerialization.data(withJSONObject: tree)
-        do {
-            return try JSONDecoder().decode(TrainingConfiguration.self, from: data)
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
-            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw ConfigurationError("bad value for \(key): \(context.debugDescription)")
-        }
+        return try Self.decode(tree)
+    }
+
+    private static func decode(_ tree: [String: Any]) throws -> TrainingConfiguration {
+        try JSONDecoder().decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: tree))
     }
 
     private static func set(_ value: Any, at path: ArraySlice<String>, in object: [String: Any], fullKey: String) throws -> [String: Any] {
