@@ -76,7 +76,9 @@ public enum MatchRunner {
                                             progress: (Int, MatchResult) -> Void = { _, _ in },
                                             shouldStop: () -> Bool = { false }) -> MatchResult? {
         var rng = Xoshiro256(seed: seed)
-        let openings: [Game] = (0..<(games + 1) / 2).map { _ in
+        // Drawn when each pair of games starts (games start in order), not all up front.
+        var opening = Game()
+        func nextOpening() -> Game {
             var state = Game()
             for _ in 0..<openingMoves where !state.isTerminal {
                 let next = state.legalActions.randomElement(using: &rng)
@@ -96,7 +98,8 @@ public enum MatchRunner {
         func start(_ slot: Int) {
             guard nextGame < games else { gameOfSlot[slot] = -1; return }
             gameOfSlot[slot] = nextGame
-            states[slot] = openings[nextGame / 2]
+            if nextGame % 2 == 0 { opening = nextOpening() }
+            states[slot] = opening
             a.newGame(slot: slot, from: states[slot])
             b.newGame(slot: slot, from: states[slot])
             nextGame += 1
