@@ -14,10 +14,13 @@ public protocol TrainingReporter: AnyObject {
 /// A reference opponent: a player spec and a way to make one instance per game slot.
 public struct ReferencePlayer<Game: GameState> {
     public var name: String
+    /// One instance serves every slot of a match (players without per-game state).
+    public var shared: Bool
     public var make: (_ seed: UInt64) throws -> any GamePlayer<Game>
 
-    public init(name: String, make: @escaping (_ seed: UInt64) throws -> any GamePlayer<Game>) {
+    public init(name: String, shared: Bool = false, make: @escaping (_ seed: UInt64) throws -> any GamePlayer<Game>) {
         self.name = name
+        self.shared = shared
         self.make = make
     }
 }
@@ -341,10 +344,12 @@ public final class TrainingLoop<Game: GameState> {
             let side = NetworkSide<Game>(name: Self.playerName(generation), evaluator: NetworkEvaluator(network: network),
                                          configuration: evaluationSearch(), slots: min(64, settings.games), seed: rng.next())
             let base = rng.next()
+            // Made anew for each match from the run's generator, so that a resumed run plays the same games.
             let opponent: PlayerSide<Game>
             do {
+                let shared = reference.shared ? try reference.make(base) : nil
                 opponent = try PlayerSide<Game>(name: reference.name, slots: min(64, settings.games)) {
-                    try reference.make(base &+ UInt64($0))
+                    try shared ?? reference.make(base &+ UInt64($0))
                 }
             } catch {
                 reporter.message("warning: cannot make reference player \(reference.name); skipped")
