@@ -38,16 +38,29 @@ struct ExperimentCommand: ParsableCommand {
     )
 
     @Argument(help: "The experiment file (JSON).") var file: String
-    @Option(help: "Use only the first N seeds of the file.") var seeds: Int?
+    @Option(parsing: .unconditional, help: "Use only the first N seeds of the file.") var seeds: Int?
     @Option(help: "The output folder (default: experiments/NAME).") var out: String?
 
+    func validate() throws {
+        if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1") }
+    }
+
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let data = FileManager.default.contents(atPath: file) else {
+            throw ValidationError("cannot read \(file): not a readable file")
+        }
         let experiment: ExperimentFile
         do { experiment = try JSONDecoder().decode(ExperimentFile.self, from: data) } catch {
-            throw ValidationError("\(file) is not an experiment file: \(error)")
+            throw ValidationError("\(file) is not an experiment file: \(describeDecodingError(error))")
         }
-        guard let type = GameCatalog.game(named: experiment.game) else { throw ValidationError("unknown game '\(experiment.game)' in \(file)") }
+        guard let type = GameCatalog.game(named: experiment.game) else {
+            throw ValidationError("unknown game '\(abbreviated(experiment.game))' in \(file)")
+        }
+        for match in experiment.finalMatches ?? [] where !(1...maximumGames).contains(match.games) {
+            throw ValidationError("\(file): finalMatches games must be in 1...\(maximumGames) (got \(match.games))")
+        }
         let chosen = Array(experiment.seeds.prefix(seeds ?? experiment.seeds.count))
         guard !chosen.isEmpty else { throw ValidationError("no seeds to run") }
         let folder = URL(fileURLWithPath: out ?? "experiments/\(experiment.name)")
@@ -128,10 +141,12 @@ struct WatchCommand: ParsableCommand {
     )
 
     @Option(name: .customLong("run"), help: "The run directory.") var runPath: String
-    @Option(help: "Seconds between refreshes.") var interval: Double = 2
+    @Option(parsing: .unconditional, help: "Seconds between refreshes, up to 3600.") var interval: Double = 2
     @Flag(help: "Print once and exit.") var once = false
 
-    func validate() throws { guard interval > 0 else { throw ValidationError("--interval must be positive") } }
+    func validate() throws {
+        guard interval > 0, interval <= 3600 else { throw ValidationError("--interval must be in (0, 3600] seconds") }
+    }
 
     func run() throws {
         let directory = try existingRun(runPath)

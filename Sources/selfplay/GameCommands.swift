@@ -7,11 +7,13 @@ import Training
 /// The `--game NAME` option shared by commands that act on one game.
 struct GameOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The game: \(GameCatalog.names.joined(separator: ", ")).", valueName: "name"))
-    var game: String = "tictactoe"
+    var game: String?
 
     func resolve() throws -> any GameState.Type {
-        guard let type = GameCatalog.game(named: game) else {
-            throw ValidationError("unknown game '\(game)'; choose one of: \(GameCatalog.names.joined(separator: ", "))")
+        let name = game ?? "tictactoe"
+        guard let type = GameCatalog.game(named: name) else {
+            let names = GameCatalog.names.joined(separator: ", ")
+            throw ValidationError("unknown game '\(abbreviated(name))'; choose one of: \(names)")
         }
         return type
     }
@@ -51,7 +53,7 @@ struct ShowCommand: ParsableCommand, GameVisitor {
         do {
             state = try G(notation: moves)
         } catch {
-            throw ValidationError("bad \(G.name) notation '\(moves)' \(error)")
+            throw ValidationError("bad \(G.name) notation '\(abbreviated(moves))' \(error)")
         }
         print(state)
         if let outcome = state.outcome {
@@ -71,7 +73,7 @@ struct PerftCommand: ParsableCommand, GameVisitor {
     )
 
     @OptionGroup var game: GameOption
-    @Option(name: .long, help: "The number of moves in each counted sequence.")
+    @Option(name: .long, parsing: .unconditional, help: "The number of moves in each counted sequence.")
     var depth: Int = 5
     @Option(name: .long, help: "The position to count from, as a move sequence.")
     var moves: String = ""
@@ -86,7 +88,9 @@ struct PerftCommand: ParsableCommand, GameVisitor {
 
     func visit<G: GameState>(_ type: G.Type) throws {
         let root: G
-        do { root = try G(notation: moves) } catch { throw ValidationError("bad \(G.name) notation '\(moves)' \(error)") }
+        do { root = try G(notation: moves) } catch {
+            throw ValidationError("bad \(G.name) notation '\(abbreviated(moves))' \(error)")
+        }
         for d in 1...max(1, depth) {
             let start = ContinuousClock.now
             let nodes = perft(root, depth: d)

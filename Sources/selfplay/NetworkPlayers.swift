@@ -28,9 +28,12 @@ struct NetworkSpec {
         var simulations = TrainingConfiguration.defaults(for: G.name).evaluation.simulations
         let modelURL: URL
         let run = RunDirectory(url: url)
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         if run.exists {
             let configuration = try run.loadConfiguration()
             guard configuration.game == G.name else { throw ValidationError("\(path) is a \(configuration.game) run, not \(G.name)") }
+            try run.checkConfiguration(configuration)
             search = configuration.search
             simulations = configuration.evaluation.simulations
             guard let last = run.completeGenerations().last else { throw ValidationError("\(path) has no complete generation yet") }
@@ -40,8 +43,22 @@ struct NetworkSpec {
             label = "net:\(url.lastPathComponent)/gen\(generation)"
         } else {
             guard spec.options["gen"] == nil else { throw ValidationError("player 'net': gen= needs a run directory, \(path) is not one") }
-            modelURL = url
-            label = "net:\(url.lastPathComponent)"
+            guard exists else { throw ValidationError("player 'net': \(path) does not exist") }
+            if isDirectory.boolValue {
+                // A generation folder of a run: its model, checked against its manifest.
+                modelURL = url.appendingPathComponent("model.safetensors")
+                guard FileManager.default.fileExists(atPath: url.appendingPathComponent("manifest.json").path),
+                      FileManager.default.fileExists(atPath: modelURL.path) else {
+                    throw ValidationError("player 'net': \(path) is a folder but neither a run (no config.json) nor a "
+                                          + "generation folder (no manifest.json and model.safetensors)")
+                }
+                let runName = url.deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
+                label = "net:\(runName)/gen\(Int(url.lastPathComponent).map(String.init) ?? url.lastPathComponent)"
+            } else {
+                modelURL = url
+                label = "net:\(url.lastPathComponent)"
+            }
+            try RunDirectory.verifyAgainstManifest(modelURL)
         }
         do {
             network = try PolicyValueNetwork.load(from: modelURL).network
@@ -88,6 +105,9 @@ func makeSide<G: GameState>(_ text: String, for game: G.Type, slots: Int, seed: 
     return try PlayerSide<G>(name: spec.description, slots: slots) { $0 == 0 ? first : try makePlayer(spec, for: G.self, seed: seed &+ UInt64($0)) }
 }
 
+/// The most games one match may ask for (arena, experiment final matches).
+let maximumGames = 10_000_000
+
 struct ArenaCommand: ParsableCommand, GameVisitor {
     static let configuration = CommandConfiguration(
         commandName: "arena",
@@ -104,15 +124,20 @@ struct ArenaCommand: ParsableCommand, GameVisitor {
     @OptionGroup var game: GameOption
     @Argument(help: "Player A.") var playerA: String
     @Argument(help: "Player B.") var playerB: String
-    @Option(help: "Games to play (colours alternate).") var games: Int = 20
-    @Option(help: "Games in flight at once (network players batch across them).") var concurrent: Int = 32
-    @Option(help: "Random moves that open each pair of games.") var openingMoves: Int = 0
-    @Option(help: "Seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Games to play (colours alternate), 1...\(maximumGames).")
+    var games: Int = 20
+    @Option(parsing: .unconditional, help: "Games in flight at once (network players batch across them), 1...4096.")
+    var concurrent: Int = 32
+    @Option(parsing: .unconditional, help: "Random moves that open each pair of games, 0...1000.")
+    var openingMoves: Int = 0
+    @Option(parsing: .unconditional, help: "Seed.") var seed: UInt64 = 1
 
     func validate() throws {
-        guard games >= 1 else { throw ValidationError("--games must be at least 1") }
-        guard concurrent >= 1 else { throw ValidationError("--concurrent must be at least 1") }
-        guard openingMoves >= 0 else { throw ValidationError("--opening-moves must not be negative") }
+        guard (1...maximumGames).contains(games) else {
+            throw ValidationError("--games must be in 1...\(maximumGames)")
+        }
+        guard (1...4096).contains(concurrent) else { throw ValidationError("--concurrent must be in 1...4096") }
+        guard (0...1000).contains(openingMoves) else { throw ValidationError("--opening-moves must be in 0...1000") }
     }
 
     func run() throws { try GameCatalog.visit(try game.resolve(), with: self) }

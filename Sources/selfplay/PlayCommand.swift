@@ -22,7 +22,7 @@ struct PlayCommand: ParsableCommand, GameVisitor {
     @Option(help: "The opponent (a player spec).") var agent: String = "mcts:rollouts=1000"
     @Option(help: "Which side you play: first or second.") var human: Side = .first
     @Flag(help: "After each agent move, show its top candidate moves with visits and values.") var showSearch = false
-    @Option(help: "Seed of the agent.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Seed of the agent.") var seed: UInt64 = 1
 
     func run() throws { try GameCatalog.visit(try game.resolve(), with: self) }
 

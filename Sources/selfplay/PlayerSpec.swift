@@ -35,7 +35,8 @@ struct PlayerSpec: CustomStringConvertible {
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         kind = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
         guard !kind.isEmpty else {
-            throw ValidationError("player spec '\(text)' has no kind; use one of: \(Self.kinds.map(\.kind).joined(separator: ", "))")
+            let kinds = Self.kinds.map(\.kind).joined(separator: ", ")
+            throw ValidationError("player spec '\(abbreviated(text))' has no kind; use one of: \(kinds)")
         }
         options = [:]
         guard parts.count == 2 else { return }
@@ -49,9 +50,12 @@ struct PlayerSpec: CustomStringConvertible {
             let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = pair[0].trimmingCharacters(in: .whitespaces).lowercased()
             guard pair.count == 2, !key.isEmpty else {
-                throw ValidationError("player spec '\(text)': option '\(item)' is not key=value")
+                throw ValidationError("player spec '\(abbreviated(text))': option '\(abbreviated(item))' "
+                                      + "is not key=value")
             }
-            guard options[key] == nil else { throw ValidationError("player spec '\(text)': option '\(key)' given twice") }
+            guard options[key] == nil else {
+                throw ValidationError("player spec '\(abbreviated(text))': option '\(abbreviated(key))' given twice")
+            }
             options[key] = pair[1].trimmingCharacters(in: .whitespaces)
         }
     }
@@ -64,7 +68,7 @@ struct PlayerSpec: CustomStringConvertible {
     func checkOptions(allowed: [String]) throws {
         for key in options.keys.sorted() where !allowed.contains(key) {
             let valid = allowed.isEmpty ? "it takes no options" : "valid options: \(allowed.joined(separator: ", "))"
-            throw ValidationError("player '\(kind)' has no option '\(key)'; \(valid)")
+            throw ValidationError("player '\(abbreviated(kind))' has no option '\(abbreviated(key))'; \(valid)")
         }
     }
 
@@ -72,7 +76,8 @@ struct PlayerSpec: CustomStringConvertible {
     func intOption(_ key: String, default defaultValue: Int, in range: ClosedRange<Int>) throws -> Int {
         guard let text = options[key] else { return defaultValue }
         guard let value = Int(text), range.contains(value) else {
-            throw ValidationError("player '\(kind)': \(key)=\(text) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+            throw ValidationError("player '\(kind)': \(key)=\(abbreviated(text)) must be an integer in "
+                                  + "\(range.lowerBound)...\(range.upperBound)")
         }
         return value
     }
@@ -81,7 +86,8 @@ struct PlayerSpec: CustomStringConvertible {
     func doubleOption(_ key: String, default defaultValue: Double, in range: ClosedRange<Double>) throws -> Double {
         guard let text = options[key] else { return defaultValue }
         guard let value = Double(text), value.isFinite, range.contains(value) else {
-            throw ValidationError("player '\(kind)': \(key)=\(text) must be a number in \(range.lowerBound)...\(range.upperBound)")
+            throw ValidationError("player '\(kind)': \(key)=\(abbreviated(text)) must be a number in "
+                                  + "\(range.lowerBound)...\(range.upperBound)")
         }
         return value
     }
@@ -114,7 +120,7 @@ func makePlayer<G: GameState>(_ spec: PlayerSpec, for game: G.Type, seed: UInt64
     case "net":
         return try makeNetworkPlayer(spec, for: G.self, seed: seed)
     default:
-        throw ValidationError("unknown player '\(spec.kind)'; valid players:\n\(PlayerSpec.help)")
+        throw ValidationError("unknown player '\(abbreviated(spec.kind))'; valid players:\n\(PlayerSpec.help)")
     }
 }
 

@@ -32,7 +32,7 @@ struct SolveCommand: ParsableCommand, GameVisitor {
     var allMoves = false
     @Flag(help: "Print each solve's seconds and searched nodes, and a summary on standard error.")
     var time = false
-    @Option(help: "log2 of the Connect Four transposition table's entries (8 bytes each).")
+    @Option(parsing: .unconditional, help: "log2 of the Connect Four transposition table's entries (8 bytes each).")
     var table: Int = 23
 
     func validate() throws {
@@ -104,11 +104,11 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
     var player: String
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Position files.", valueName: "file"))
     var positions: [String]
-    @Option(help: "Use only the first N positions of each file.")
+    @Option(parsing: .unconditional, help: "Use only the first N positions of each file.")
     var limit: Int?
-    @Option(help: "Seed of the player.")
+    @Option(parsing: .unconditional, help: "Seed of the player.")
     var seed: UInt64 = 1
-    @Option(help: "log2 of the Connect Four transposition table's entries (8 bytes each).")
+    @Option(parsing: .unconditional, help: "log2 of the Connect Four transposition table's entries (8 bytes each).")
     var table: Int = 23
 
     func validate() throws {
@@ -233,9 +233,16 @@ private func forEachPositionLine(in file: String?, _ body: (Int, String) throws 
         try body(number, String(fields[0]))
     }
     if let file {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+            throw InputError(description: "cannot read \(file): no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw InputError(description: "\(file) is a folder, not a file of positions")
+        }
         let text: String
         do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-            throw InputError(description: "cannot read \(file): \(error.localizedDescription)")
+            throw InputError(description: fileErrorMessage(error) ?? "cannot read \(file): \(error)")
         }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last?.isEmpty == true { lines.removeLast() }
@@ -249,9 +256,11 @@ private func forEachPositionLine(in file: String?, _ body: (Int, String) throws 
 /// The position after `moves`, which must leave the game going on.
 private func parsePosition<G: GameState>(_ moves: String) throws -> G {
     let state: G
-    do { state = try G(notation: moves) } catch { throw InputError(description: "bad position '\(moves)' \(error)") }
+    do { state = try G(notation: moves) } catch {
+        throw InputError(description: "bad position '\(abbreviated(moves))' \(error)")
+    }
     if let outcome = state.outcome {
-        throw InputError(description: "'\(moves)': the game is already over (\(outcome))")
+        throw InputError(description: "'\(abbreviated(moves))': the game is already over (\(outcome))")
     }
     return state
 }

@@ -37,19 +37,32 @@ final class TerminalReporter: TrainingReporter {
     }
 }
 
-/// The run at `path`, or a validation error when there is none.
+/// The run at `path`, or an error when there is none. Warns about generations that are missing.
 func existingRun(_ path: String) throws -> RunDirectory {
     let directory = RunDirectory(url: URL(fileURLWithPath: path))
-    guard directory.exists else { throw ValidationError("\(path) holds no run (no config.json)") }
+    guard directory.exists else { throw CommandFailure("\(path) holds no run (no config.json)") }
+    let missing = directory.missingGenerations()
+    if !missing.isEmpty {
+        let list = missing.map(String.init).joined(separator: ", ")
+        let warning = "warning: generation(s) \(list) of \(path) are missing; their matches are not counted\n"
+        FileHandle.standardError.write(Data(warning.utf8))
+    }
     return directory
 }
+
+/// The longest budget `parseDuration` accepts: a year.
+let longestDuration: Double = 365 * 24 * 3600
 
 /// Parses budgets like `90s`, `30m`, `2h` or a plain number of seconds.
 func parseDuration(_ text: String) throws -> Double {
     let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
-    if let unit = text.last, let factor = units[unit], let value = Double(text.dropLast()), value > 0 { return value * factor }
-    if let value = Double(text), value > 0 { return value }
-    throw ValidationError("'\(text)' is not a duration; write e.g. 90s, 30m or 2h")
+    var seconds: Double?
+    if let unit = text.last, let factor = units[unit], let value = Double(text.dropLast()) { seconds = value * factor }
+    if let value = Double(text) { seconds = value }
+    guard let seconds, seconds.isFinite, seconds > 0, seconds <= longestDuration else {
+        throw ValidationError("'\(abbreviated(text))' is not a duration; write e.g. 90s, 30m or 2h (at most a year)")
+    }
+    return seconds
 }
 
 struct TrainCommand: ParsableCommand, GameVisitor {
@@ -80,21 +93,23 @@ struct TrainCommand: ParsableCommand, GameVisitor {
     var config: String?
     @Option(name: .customLong("set"), help: ArgumentHelp("Change one configuration key (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
-    @Option(help: "Stop after this many generations in all.")
+    @Option(parsing: .unconditional, help: "Stop after this many generations in all (at least 1).")
     var generations: Int?
     @Option(help: "Stop after this much training time in all, e.g. 90s, 30m, 2h.")
     var budget: String?
-    @Option(help: "The run's seed (new runs only).")
+    @Option(parsing: .unconditional, help: "The run's seed (new runs only).")
     var seed: UInt64?
-    @Option(help: "OpenBLAS threads (default: SELFPLAY_BLAS_THREADS or one per core).")
+    @Option(parsing: .unconditional, help: "OpenBLAS threads (default: SELFPLAY_BLAS_THREADS or one per core).")
     var blasThreads: Int?
     @Flag(help: "Print the resolved configuration and exit.")
     var showConfig = false
 
     func validate() throws {
-        if let generations, generations < 0 { throw ValidationError("--generations must not be negative") }
+        if let generations, generations < 1 { throw ValidationError("--generations must be at least 1") }
         if let budget { _ = try parseDuration(budget) }
-        if let blasThreads, blasThreads < 1 { throw ValidationError("--blas-threads must be at least 1") }
+        if let blasThreads, !(1...64).contains(blasThreads) {
+            throw ValidationError("--blas-threads must be in 1...64")
+        }
     }
 
     func run() throws {
@@ -102,9 +117,25 @@ struct TrainCommand: ParsableCommand, GameVisitor {
         if directory.exists {
             let stored = try directory.loadConfiguration()
             guard config == nil, overrides.isEmpty, seed == nil else {
-                throw ValidationError("\(directory.url.path) is an existing run whose configuration is fixed; drop --config/--set/--seed to resume it, or choose a new --run")
+                throw CommandFailure("\(directory.url.path) is an existing run whose configuration is fixed; "
+                                   + "drop --config/--set/--seed to resume it, or choose a new --run")
             }
-            guard let type = GameCatalog.game(named: stored.game) else { throw ValidationError("the run's game '\(stored.game)' is unknown") }
+            guard let type = GameCatalog.game(named: stored.game) else {
+                throw CommandFailure("the run's game '\(stored.game)' is unknown")
+            }
+            if game.game != nil, try game.resolve().name != type.name {
+                throw CommandFailure("\(directory.url.path) is a \(type.name) run, not \(try game.resolve().name); "
+                                   + "drop --game to resume it")
+            }
+            try directory.checkWritable()
+            try directory.finishPendingRollback()
+            let missing = directory.missingGenerations()
+            guard missing.isEmpty else {
+                let list = missing.map(String.init).joined(separator: ", ")
+                throw CommandFailure("generation(s) \(list) of \(directory.url.path) are missing; restore them, "
+                                   + "or roll back to generation \(missing[0] - 1) to continue from there")
+            }
+            try directory.checkConfiguration(stored)
             try GameCatalog.visit(type, with: Runner(command: self, directory: directory, stored: stored))
         } else {
             try GameCatalog.visit(try game.resolve(), with: Runner(command: self, directory: directory, stored: nil))
@@ -114,7 +145,7 @@ struct TrainCommand: ParsableCommand, GameVisitor {
     func defaultRunPath() -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd-HHmmss"
-        let name = GameCatalog.game(named: game.game)?.name ?? game.game
+        let name = (try? game.resolve())?.name ?? "run"
         return "runs/\(name)-\(formatter.string(from: Date()))"
     }
 
@@ -132,11 +163,17 @@ struct TrainCommand: ParsableCommand, GameVisitor {
                 configuration = stored
             } else {
                 configuration = TrainingConfiguration.defaults(for: G.name)
-                if let file = command.config {
-                    guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read --config \(file)") }
-                    configuration = try configuration.applying(json: data, source: file)
-                }
-                do { configuration = try configuration.applying(overrides: command.overrides) } catch let error as ConfigurationError {
+                do {
+                    if let file = command.config {
+                        var isDirectory: ObjCBool = false
+                        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory),
+                              !isDirectory.boolValue, let data = FileManager.default.contents(atPath: file) else {
+                            throw ValidationError("cannot read --config \(file): not a readable file")
+                        }
+                        configuration = try configuration.applying(json: data, source: file)
+                    }
+                    configuration = try configuration.applying(overrides: command.overrides)
+                } catch let error as ConfigurationError {
                     throw ValidationError(error.description)
                 }
                 if let seed = command.seed { configuration.seed = seed }
@@ -144,7 +181,9 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             if let generations = command.generations { configuration.budget.generations = generations; if command.budget == nil { configuration.budget.wallSeconds = 0 } }
             if let budget = command.budget { configuration.budget.wallSeconds = try parseDuration(budget); if command.generations == nil { configuration.budget.generations = 0 } }
             if let threads = command.blasThreads { configuration.blasThreads = threads }
-            if let problem = configuration.validationError() { throw ValidationError(problem) }
+            if let problem = configuration.validationError() ?? configuration.resourceError(for: G.self) {
+                throw ValidationError(problem)
+            }
             if command.showConfig {
                 print(String(decoding: try AtomicFile.encodeJSON(configuration), as: UTF8.self))
                 return
@@ -152,10 +191,11 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             let specs = configuration.evaluation.references + configuration.evaluation.strongerReferences
             let references = try specs.map { spec -> ReferencePlayer<G> in
                 let parsed = try PlayerSpec(parsing: spec)
-                let shared = try makePlayer(parsed, for: G.self, seed: configuration.seed)   // refuses a bad spec before training
+                _ = try makePlayer(parsed, for: G.self, seed: configuration.seed)   // refuses a bad spec now
                 // Players without per-game state serve every game slot (a Connect Four solver's table is large).
-                if ["random", "perfect"].contains(parsed.kind) { return ReferencePlayer(name: spec) { _ in shared } }
-                return ReferencePlayer(name: spec) { seed in try makePlayer(parsed, for: G.self, seed: seed) }
+                return ReferencePlayer(name: spec, shared: ["random", "perfect"].contains(parsed.kind)) { seed in
+                    try makePlayer(parsed, for: G.self, seed: seed)
+                }
             }
             if stored == nil { _ = try RunDirectory.create(at: directory.url, configuration: configuration) } else { try directory.saveConfiguration(configuration) }
             let threads = configuration.blasThreads > 0 ? configuration.blasThreads : ProcessInfo.processInfo.activeProcessorCount
@@ -205,14 +245,19 @@ struct EloCommand: ParsableCommand {
 
     @Option(name: .customLong("run"), help: "The run directory.")
     var runPath: String
-    @Option(help: "The player rated 0.")
-    var anchor: String = "random"
+    @Option(help: "The player rated 0 (default: random).")
+    var anchor: String?
 
     func run() throws {
         let directory = try existingRun(runPath)
         let matches = try directory.allMatches()
         guard !matches.isEmpty else { print("no matches yet"); return }
-        print(EloRating.table(EloRating.fit(matches, anchor: anchor)))
+        let players = Set(matches.flatMap { [$0.playerA, $0.playerB] })
+        if let anchor, !players.contains(anchor) {
+            let names = players.sorted().joined(separator: ", ")
+            throw CommandFailure("--anchor \(abbreviated(anchor)) played no match in this run; players: \(names)")
+        }
+        print(EloRating.table(EloRating.fit(matches, anchor: anchor ?? "random")))
     }
 }
 
@@ -224,11 +269,12 @@ struct RollbackCommand: ParsableCommand {
 
     @Option(name: .customLong("run"), help: "The run directory.")
     var runPath: String
-    @Option(help: "The generation to go back to.")
+    @Option(parsing: .unconditional, help: "The generation to go back to.")
     var to: Int
 
     func run() throws {
         let directory = try existingRun(runPath)
+        try directory.checkWritable()
         let moved = try directory.rollback(to: to)
         if moved.isEmpty {
             print("generation \(to) is already the head")
@@ -257,6 +303,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let data = try runs.map { try RunReport.RunData(run: try existingRun($0)) }
+        if output == nil { try RunDirectory(url: URL(fileURLWithPath: runs[0])).checkWritable() }
         let destination = URL(fileURLWithPath: output ?? runs[0] + "/report.html")
         try AtomicFile.write(Data(RunReport.html(data).utf8), to: destination)
         print("wrote \(destination.path)")
