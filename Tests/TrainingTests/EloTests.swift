@@ -51,6 +51,9 @@ import Training
         }
         let elo = Dictionary(uniqueKeysWithValues: ratings.map { ($0.player, $0.elo) })
         #expect(elo["gen2"]! > elo["gen1"]! && elo["gen1"]! > 0)
-        #expect(!EloRating.table(ratings).isEmpty)
+        let rows = EloRating.table(ratings).split(separator: "\n")
+        #expect(rows.count == 4 && rows[0].hasPrefix("player"))
+        let order = rows.dropFirst().map { $0.split(separator: " ")[0] }
+        #expect(order == ["gen2", "gen1", "random"], "best first: \(rows)")
     }
 }
