@@ -2,9 +2,30 @@ import Foundation
 import Testing
 import Training
 
-/// The built `selfplay` executable, next to the test bundle (`scripts/test` builds it first).
-let selfplayExecutable: URL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+/// The `selfplay` executable under test: `SELFPLAY_BINARY`, or the one built next to the test bundle
+/// (`swift test` builds it). A test that needs it fails when it is missing.
+let selfplayExecutable: URL = ProcessInfo.processInfo.environment["SELFPLAY_BINARY"].map(URL.init(fileURLWithPath:))
+    ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     .deletingLastPathComponent().appendingPathComponent("selfplay")
+
+func requireExecutable() throws {
+    try #require(FileManager.default.isExecutableFile(atPath: selfplayExecutable.path),
+                 "no selfplay executable at \(selfplayExecutable.path); build it with `swift build`")
+}
+
+/// A run's `matches.jsonl` and its `metrics.jsonl` without the wall-clock times, which differ
+/// between any two runs; everything else must be bit-identical after a resume.
+func results(of run: URL) throws -> (matches: String, metrics: [String]) {
+    let matches = try String(contentsOf: run.appendingPathComponent("matches.jsonl"), encoding: .utf8)
+    let metrics = try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        .split(separator: "\n").map { line in
+            var object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+            object["totalSeconds"] = nil
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            return String(decoding: data, as: UTF8.self)
+        }
+    return (matches, metrics)
+}
 
 /// A tiny tic-tac-toe configuration that runs every phase, including the gating arena.
 let quickRun = ["--game", "tictactoe", "--seed", "7", "--blas-threads", "1",
@@ -30,15 +51,15 @@ func runSelfplay(_ arguments: [String], failPoint: String? = nil) throws -> (sta
 }
 
 @Suite(.serialized) struct CrashSafetyTests {
-    @Test func theExecutableIsBuilt() {
-        #expect(FileManager.default.isExecutableFile(atPath: selfplayExecutable.path), "build it with `swift build -c release` (scripts/test does)")
+    @Test func theExecutableIsBuilt() throws {
+        try requireExecutable()
     }
 
     /// SIGKILL at each point of generation 2, then a resume: generations 0 and 1 stay intact, the
     /// run completes, and its final weights equal those of a run that was never interrupted.
     @Test(arguments: ["self-play", "training", "arena", "evaluation", "checkpoint-files", "checkpoint-manifest", "logs"])
     func killedRunsResumeToTheSameResult(failPoint: String) throws {
-        guard FileManager.default.isExecutableFile(atPath: selfplayExecutable.path) else { return }
+        try requireExecutable()
         let reference = temporaryFolder("reference")
         let crashed = temporaryFolder("crashed-\(failPoint)")
         defer { try? FileManager.default.removeItem(at: reference); try? FileManager.default.removeItem(at: crashed) }
@@ -60,10 +81,31 @@ func runSelfplay(_ arguments: [String], failPoint: String? = nil) throws -> (sta
         #expect(expected == actual, "generation 3 differs after a crash at \(failPoint) and a resume")
         let lines = try String(contentsOf: crashed.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 4)
+        let (expectedResults, actualResults) = (try results(of: reference), try results(of: crashed))
+        #expect(expectedResults.matches == actualResults.matches, "matches differ after a crash at \(failPoint)")
+        #expect(expectedResults.metrics == actualResults.metrics, "metrics differ after a crash at \(failPoint)")
+    }
+
+    /// Issue 13, item 5: two generations, then a resume to four, plays the same matches as four in one go
+    /// (the random and perfect references used to keep a random state that no checkpoint saved).
+    @Test func resumingPlaysTheSameMatches() throws {
+        try requireExecutable()
+        let oneGo = temporaryFolder("one-go"), resumed = temporaryFolder("two-steps")
+        defer { try? FileManager.default.removeItem(at: oneGo); try? FileManager.default.removeItem(at: resumed) }
+        let references = #"evaluation.references=["random","perfect"]"#
+        let settings = quickRun + ["--set", "evaluation.games=20", "--set", references]
+        #expect(try runSelfplay(["train", "--run", oneGo.path, "--generations", "4"] + settings).status == 0)
+        #expect(try runSelfplay(["train", "--run", resumed.path, "--generations", "2"] + settings).status == 0)
+        #expect(try runSelfplay(["train", "--run", resumed.path, "--generations", "4"]).status == 0)
+        let (expected, actual) = (try results(of: oneGo), try results(of: resumed))
+        #expect(expected.matches == actual.matches)
+        #expect(expected.metrics == actual.metrics)
+        let models = try [oneGo, resumed].map { try Data(contentsOf: RunDirectory(url: $0).modelURL(4)) }
+        #expect(models[0] == models[1])
     }
 
     @Test func corruptedCheckpointsAreRefused() throws {
-        guard FileManager.default.isExecutableFile(atPath: selfplayExecutable.path) else { return }
+        try requireExecutable()
         let folder = temporaryFolder("corrupt")
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(try runSelfplay(["train", "--run", folder.path, "--generations", "1"] + quickRun).status == 0)
@@ -79,7 +121,7 @@ func runSelfplay(_ arguments: [String], failPoint: String? = nil) throws -> (sta
     }
 
     @Test func sameSeedSameWeights() throws {
-        guard FileManager.default.isExecutableFile(atPath: selfplayExecutable.path) else { return }
+        try requireExecutable()
         let a = temporaryFolder("seed-a"), b = temporaryFolder("seed-b")
         defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
         #expect(try runSelfplay(["train", "--run", a.path, "--generations", "1"] + quickRun).status == 0)
