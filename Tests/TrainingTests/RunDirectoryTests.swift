@@ -153,3 +153,123 @@ func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManife
         #expect(corners == [0, 2, 6, 8])
     }
 }
+
+/// Issue 13: the run directory's refusals and repairs (items 4, 6, 7 and 8).
+@Suite struct RunDirectoryRepairTests {
+    func run(generations: Int) throws -> RunDirectory {
+        let configuration = TrainingConfiguration.defaults(for: "tictactoe")
+        let run = try RunDirectory.create(at: temporaryFolder("repair"), configuration: configuration)
+        for generation in 0..<generations { try write(generation, in: run, hash: configuration.hash) }
+        return run
+    }
+
+    func write(_ generation: Int, in run: RunDirectory, hash: String) throws {
+        var written = manifest(generation)
+        written.configurationHash = hash
+        try run.writeGeneration(generation, manifest: written) { folder in
+            try Data("weights \(generation)".utf8).write(to: folder.appendingPathComponent("model.safetensors"))
+        }
+        let samples = run.gamesURL.appendingPathComponent(String(format: "%04d.samples", generation))
+        try Data("samples \(generation)".utf8).write(to: samples)
+    }
+
+    /// Item 6: two rollbacks within one second used to collide on the folder they move to.
+    @Test func rollbacksWithinOneSecondBothSucceed() throws {
+        let run = try run(generations: 4)
+        defer { try? FileManager.default.removeItem(at: run.url) }
+        let hash = TrainingConfiguration.defaults(for: "tictactoe").hash
+        #expect(try run.rollback(to: 1) == [2, 3])
+        // Whenever the second rollback happens within the next seconds, its time stamp is taken.
+        let aside = run.url.appendingPathComponent("rolled-back")
+        let taken = try FileManager.default.contentsOfDirectory(atPath: aside.path)[0]
+        for second in 0..<10 {
+            let stamp = ISO8601DateFormatter().string(from: Date().addingTimeInterval(Double(second)))
+            let folder = aside.appendingPathComponent(stamp.replacingOccurrences(of: ":", with: "-"))
+            if !FileManager.default.fileExists(atPath: folder.path) {
+                try FileManager.default.copyItem(at: aside.appendingPathComponent(taken), to: folder)
+            }
+        }
+        for generation in 2...3 { try write(generation, in: run, hash: hash) }
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: aside.path))
+        #expect(try run.rollback(to: 1) == [2, 3])
+        #expect(run.completeGenerations() == [0, 1])
+        let after = Set(try FileManager.default.contentsOfDirectory(atPath: aside.path))
+        let folders = Array(after.subtracting(before)) + [taken]
+        #expect(folders.count == 2)
+        for folder in folders {
+            let games = aside.appendingPathComponent(folder).appendingPathComponent("games")
+            let moved = try FileManager.default.contentsOfDirectory(atPath: games.path)
+            #expect(moved.sorted() == ["0002.samples", "0003.samples"])
+        }
+        #expect(!FileManager.default.fileExists(atPath: run.url.appendingPathComponent("rollback.json").path))
+    }
+
+    /// Item 7: a hand-edited config.json is refused, naming the key; so is an edited manifest.
+    @Test func editedConfigurationsAndManifestsAreRefused() throws {
+        let run = try run(generations: 2)
+        defer { try? FileManager.default.removeItem(at: run.url) }
+        var configuration = try run.loadConfiguration()
+        try run.checkConfiguration(configuration)
+        configuration.training.steps += 1
+        configuration.budget.generations = 99   // the budget may change
+        #expect(throws: RunDirectoryError.self) { try run.checkConfiguration(configuration) }
+        do { try run.checkConfiguration(configuration) } catch {
+            let message = "\(error)"
+            #expect(message.contains("training.steps: 300 -> 301"), "\(message)")
+            #expect(!message.contains("budget.generations"), "\(message)")
+        }
+        configuration.training.steps -= 1
+        try run.checkConfiguration(configuration)
+
+        let manifestURL = run.modelURL(1).deletingLastPathComponent().appendingPathComponent("manifest.json")
+        let original = try String(contentsOf: manifestURL, encoding: .utf8)
+        try original.replacingOccurrences(of: "\"generation\" : 1,", with: "\"generation\" : 7,")
+            .write(to: manifestURL, atomically: true, encoding: .utf8)
+        #expect(throws: RunDirectoryError.self) { try run.loadManifest(1, verifyFiles: false) }
+        #expect(throws: RunDirectoryError.self) { try run.rebuildLogs() }
+        try original.replacingOccurrences(of: configuration.hash, with: "0123456789abcdef")
+            .write(to: manifestURL, atomically: true, encoding: .utf8)
+        do {
+            try run.checkConfiguration(configuration)
+            Issue.record("an edited configuration hash was accepted")
+        } catch {
+            #expect("\(error)".contains("manifest was edited"), "\(error)")
+        }
+    }
+
+    /// Item 8: temporary files of killed processes are removed; a creation killed before
+    /// config.json was written leaves a folder that can be used again.
+    @Test func leftoversOfKilledProcessesAreCleared() throws {
+        let run = try run(generations: 1)
+        defer { try? FileManager.default.removeItem(at: run.url) }
+        let dead = Int32.max   // no process has this id
+        let stale = [".status.json.tmp-\(dead)", ".config.json.tmp-\(dead)"].map { run.url.appendingPathComponent($0) }
+        let live = run.url.appendingPathComponent(".report.html.tmp-\(getpid())")
+        for file in stale + [live] { try Data("x".utf8).write(to: file) }
+        run.removeIncomplete()
+        for file in stale {
+            #expect(!FileManager.default.fileExists(atPath: file.path), "\(file.lastPathComponent) left")
+        }
+        #expect(FileManager.default.fileExists(atPath: live.path))
+
+        let killed = temporaryFolder("killed-creation")
+        defer { try? FileManager.default.removeItem(at: killed) }
+        for folder in ["generations", "games"] {
+            let url = killed.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        }
+        try Data("{".utf8).write(to: killed.appendingPathComponent(".config.json.tmp-\(dead)"))
+        let created = try RunDirectory.create(at: killed, configuration: .defaults(for: "tictactoe"))
+        #expect(created.exists)
+        #expect(!FileManager.default.fileExists(atPath: killed.appendingPathComponent(".config.json.tmp-\(dead)").path))
+    }
+
+    /// Item 4: a model file inside a generation folder is checked against the manifest beside it.
+    @Test func modelFilesAreCheckedAgainstTheirManifest() throws {
+        let run = try run(generations: 1)
+        defer { try? FileManager.default.removeItem(at: run.url) }
+        try RunDirectory.verifyAgainstManifest(run.modelURL(0))
+        try Data("weights X".utf8).write(to: run.modelURL(0))
+        #expect(throws: RunDirectoryError.self) { try RunDirectory.verifyAgainstManifest(run.modelURL(0)) }
+    }
+}
