@@ -39,6 +39,10 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "SearchTests", dependencies: ["GameKit", "Environments", "Search"]),
         .testTarget(name: "TrainingTests", dependencies: ["GameKit", "Environments", "Search", "NeuralNet", "Solvers", "Training"]),
+        .testTarget(
+            name: "SelfPlayCLITests",
+            dependencies: ["selfplay", "GameKit", "Environments", "Search", "NeuralNet", "Training"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import Training
+
+/// Each command's success path, run as a user would run it.
+@Suite struct CommandTests {
+    @Test func gamesShowAndPerft() throws {
+        #expect(try selfplay(["games"]).output.contains("othello"))
+        #expect(
+            try selfplay(["show", "--game", "connect4", "--moves", "4453"]).output.contains(
+                "Legal moves: 1 2 3 4 5 6 7"))
+        #expect(try selfplay(["perft", "--game", "tictactoe", "--depth", "2"]).output.contains("depth 2: 72"))
+    }
+
+    @Test func trainWritesEveryGeneration() throws {
+        let run = RunDirectory(url: trainedRun)
+        #expect(run.completeGenerations() == [0, 1, 2, 3])
+        let metrics = try String(contentsOf: trainedRun.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        #expect(metrics.split(separator: "\n").count == 4)
+        let shown = try selfplay(["train", "--show-config", "--run", temporaryFolder("unused").path] + quickRun)
+        #expect(shown.status == 0 && shown.output.contains("\"games\" : 24"), "\(shown)")
+    }
+
+    @Test func eloPrintsEveryPlayer() throws {
+        let table = try selfplay(["elo", "--run", trainedRun.path])
+        #expect(table.status == 0, "\(table)")
+        for player in ["gen0", "gen3", "random"] { #expect(table.output.contains(player), "\(table)") }
+        let anchored = try selfplay(["elo", "--run", trainedRun.path, "--anchor", "gen0"])
+        #expect(
+            anchored.output.split(separator: "\n").contains { $0.hasPrefix("gen0") && $0.contains("[     0,      0]") },
+            "\(anchored)")
+    }
+
+    @Test func reportWritesHTML() throws {
+        let output = temporaryFolder("report").appendingPathExtension("html")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let report = try selfplay(["report", "--run", trainedRun.path, "-o", output.path])
+        #expect(report.status == 0, "\(report)")
+        #expect(try String(contentsOf: output, encoding: .utf8).contains("<svg"))
+    }
+
+    @Test func rollbackMovesLaterGenerationsAside() throws {
+        let copy = try copyOfTrainedRun()
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let rolled = try selfplay(["rollback", "--run", copy.path, "--to", "1"])
+        #expect(rolled.status == 0 && rolled.output.contains("generations 2, 3 were moved"), "\(rolled)")
+        #expect(RunDirectory(url: copy).completeGenerations() == [0, 1])
+        let resumed = try selfplay(["train", "--run", copy.path, "--generations", "2"])
+        #expect(resumed.status == 0, "\(resumed)")
+        #expect(RunDirectory(url: copy).completeGenerations() == [0, 1, 2])
+    }
+
+    @Test func arenaPlaysEveryKindOfPlayer() throws {
+        let generation = trainedRun.appendingPathComponent("generations/0002")
+        for (a, b) in [
+            ("random", "mcts:rollouts=20"), ("perfect", "random"), ("net:\(trainedRun.path),sims=8", "random"),
+            ("net:\(generation.path)", "net:\(generation.path)/model.safetensors"),
+        ] {
+            let match = try selfplay(["arena", a, b, "--games", "4", "--opening-moves", "1"])
+            #expect(match.status == 0 && match.output.contains("A overall"), "\(a) vs \(b): \(match)")
+        }
+    }
+
+    @Test func playTakesMovesFromStandardInput() throws {
+        let game = try selfplay(
+            ["play", "--agent", "perfect", "--human", "first"], input: "hint\n5\nundo\n5\nx\nquit\n")
+        #expect(game.status == 0, "\(game)")
+        for fragment in ["hint:", "took back your last move", "'x' is not a move", "you resigned"] {
+            #expect(game.output.contains(fragment), "missing \(fragment): \(game)")
+        }
+        let abandoned = try selfplay(["play", "--agent", "random", "--human", "second"], input: "")
+        #expect(abandoned.status == 0 && abandoned.output.contains("input ended"), "\(abandoned)")
+    }
+
+    @Test func watchPrintsTheLastGenerations() throws {
+        let watch = try selfplay(["watch", "--run", trainedRun.path, "--once"])
+        #expect(watch.status == 0 && watch.output.contains("gen    3"), "\(watch)")
+    }
+
+    @Test func experimentRunsSeedsAndAggregates() throws {
+        let out = temporaryFolder("experiment")
+        let file = try temporaryFile(
+            "experiment.json",
+            """
+            {"name": "tiny", "version": 1, "game": "tictactoe", "seeds": [1, 2],
+             "set": {"budget.generations": "1", "selfPlay.games": "16", "search.simulations": "8",
+                     "training.steps": "5", "evaluation.games": "2", "evaluation.references": "[\\"random\\"]", "blasThreads": "1"},
+             "finalMatches": [{"opponent": "random", "games": 2}]}
+            """)
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: file)
+        }
+        let experiment = try selfplay(["experiment", file.path, "--seeds", "1", "--out", out.path])
+        #expect(experiment.status == 0, "\(experiment)")
+        let aggregate = try String(contentsOf: out.appendingPathComponent("aggregate.csv"), encoding: .utf8)
+        #expect(aggregate.split(separator: "\n").count == 3, "\(aggregate)")  // header, generations 0 and 1
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("final-matches.csv").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("report.html").path))
+    }
+
+    @Test func solveAndEvalPositions() throws {
+        let solved = try selfplay(["solve", "--game", "tictactoe", "--all-moves"], input: "5\n\n15 3\n")
+        #expect(solved.status == 0, "\(solved)")
+        #expect(
+            solved.output.split(separator: "\n") == ["5 0 -2 0 -2 x -2 0 -2 0", "15 x 0 0 0 x 0 0 0 0"], "\(solved)")
+        let positions = try temporaryFile("positions", "5\n15\n1\n")
+        defer { try? FileManager.default.removeItem(at: positions) }
+        let evaluated = try selfplay([
+            "eval-positions", "--game", "tictactoe", "--player", "perfect", "--positions", positions.path,
+        ])
+        #expect(evaluated.status == 0 && evaluated.output.contains("3 positions, 0 mistakes"), "\(evaluated)")
+    }
+}
