@@ -273,6 +273,15 @@ public struct RunDirectory: Sendable {
             throw RunDirectoryError("\(label)/\(Self.manifestFile) says it is generation \(claimed); "
                                     + "manifests must not be edited")
         }
+        guard manifest.randomState.count == 4, manifest.randomState.contains(where: { $0 != 0 }) else {
+            throw RunDirectoryError("\(label)/\(Self.manifestFile): randomState must be four words, not all zero")
+        }
+        let counts = 0...1_000_000_000
+        for match in manifest.matches where !([match.wins, match.draws, match.losses, match.winsAsFirst, match.drawsAsFirst,
+                                                match.lossesAsFirst].allSatisfy(counts.contains)) {
+            throw RunDirectoryError("\(label)/\(Self.manifestFile): match \(match.playerA) vs \(match.playerB) has counts "
+                                    + "out of range")
+        }
         if verifyFiles {
             for file in manifest.checksums.keys.sorted() {
                 try Self.verify(folder.appendingPathComponent(file), against: manifest, label: label) {
