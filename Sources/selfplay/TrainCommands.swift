@@ -95,7 +95,7 @@ struct TrainCommand: ParsableCommand, GameVisitor {
     var overrides: [String] = []
     @Option(parsing: .unconditional, help: "Stop after this many generations in all (at least 1).")
     var generations: Int?
-    @Option(help: "Stop after this much training time in all, e.g. 90s, 30m, 2h.")
+    @Option(parsing: .unconditional, help: "Stop after this much training time in all, e.g. 90s, 30m, 2h.")
     var budget: String?
     @Option(parsing: .unconditional, help: "The run's seed (new runs only).")
     var seed: UInt64?
