@@ -31,6 +31,9 @@ public struct GenerationManifest: Codable, Sendable {
     public var metrics: GenerationMetrics
     /// The matches this generation played (also collected into `matches.jsonl`).
     public var matches: [MatchRecord]
+    /// FNV-1a of this manifest as written without this field, so that an edit is detected
+    /// (absent in manifests written before it existed).
+    public var checksum: String?
 
     public init(game: String, generation: Int, parent: Int?, promoted: Bool, best: Int, configurationHash: String, seed: UInt64,
                 codeVersion: String, createdAt: String, randomState: [UInt64], checksums: [String: String], timings: [String: Double],
@@ -177,32 +180,28 @@ public struct RunDirectory: Sendable {
         }
     }
 
-    /// Refuses a run whose `config.json` or manifests were edited by hand: every generation must
-    /// have been trained with this configuration. Names the keys that differ where it can.
+    /// Refuses a run whose `config.json` was edited by hand: it must equal the configuration
+    /// each generation kept (generations written before they kept one are not checked).
     public func checkConfiguration(_ configuration: TrainingConfiguration) throws {
         for generation in completeGenerations() {
             let manifest = try loadManifest(generation, verifyFiles: false)
-            let manifestPath = "generations/\(Self.folderName(generation))/\(Self.manifestFile)"
             guard manifest.game == configuration.game else {
-                throw RunDirectoryError("\(manifestPath) is for \(manifest.game) but \(Self.configurationFile) "
-                                        + "for \(configuration.game)")
+                throw RunDirectoryError("generations/\(Self.folderName(generation))/\(Self.manifestFile) is for "
+                                        + "\(manifest.game) but \(Self.configurationFile) for \(configuration.game)")
             }
-            guard manifest.configurationHash != configuration.hash else { continue }
             let copyURL = generationURL(generation).appendingPathComponent(Self.configurationFile)
-            guard let data = FileManager.default.contents(atPath: copyURL.path),
-                  let trained = try? JSONDecoder().decode(TrainingConfiguration.self, from: data) else {
-                throw RunDirectoryError("\(Self.configurationFile) (hash \(configuration.hash)) is not the "
-                                        + "configuration generation \(generation) was trained with "
-                                        + "(hash \(manifest.configurationHash)); restore it")
+            guard let data = FileManager.default.contents(atPath: copyURL.path) else { continue }
+            let trained: TrainingConfiguration
+            do { trained = try JSONDecoder().decode(TrainingConfiguration.self, from: data) } catch {
+                throw RunDirectoryError("generations/\(Self.folderName(generation))/\(Self.configurationFile) is "
+                                        + "unreadable: \(describeDecodingError(error))")
             }
-            guard trained.hash == manifest.configurationHash else {
-                throw RunDirectoryError("\(manifestPath) records configuration hash \(manifest.configurationHash), "
-                                        + "but the configuration stored with generation \(generation) hashes to "
-                                        + "\(trained.hash); the manifest was edited")
+            let changes = Self.differences(from: trained, to: configuration)
+            guard changes.isEmpty else {
+                throw RunDirectoryError("\(Self.configurationFile) was changed after generation \(generation) was "
+                                        + "trained: \(changes.joined(separator: ", ")); restore it (only the budget "
+                                        + "may change when a run resumes)")
             }
-            let changes = Self.differences(from: trained, to: configuration).joined(separator: ", ")
-            throw RunDirectoryError("\(Self.configurationFile) was changed after generation \(generation) was trained: "
-                                    + "\(changes); restore it (only the budget may change when a run resumes)")
         }
     }
 
@@ -306,7 +305,18 @@ public struct RunDirectory: Sendable {
         guard manifest.format == GenerationManifest.formatName else {
             throw RunDirectoryError("\(label): unknown manifest format '\(manifest.format.prefix(80))'")
         }
+        if let recorded = manifest.checksum, try recorded != checksum(of: manifest) {
+            throw RunDirectoryError("\(label)/\(manifestFile) was edited (its checksum does not match); "
+                                    + "manifests must not be edited, restore it")
+        }
         return manifest
+    }
+
+    /// The checksum of `manifest` written without its own checksum.
+    static func checksum(of manifest: GenerationManifest) throws -> String {
+        var unsigned = manifest
+        unsigned.checksum = nil
+        return FNV1a.hex(try AtomicFile.encodeJSON(unsigned))
     }
 
     /// Throws unless `file` matches the checksum `manifest` records for it (if it records one).
@@ -347,6 +357,7 @@ public struct RunDirectory: Sendable {
             guard let contents = manager.contents(atPath: temporary.appendingPathComponent(file).path) else { continue }
             manifest.checksums[file] = FNV1a.hex(contents)
         }
+        manifest.checksum = try Self.checksum(of: manifest)
         try AtomicFile.write(try AtomicFile.encodeJSON(manifest), to: temporary.appendingPathComponent(Self.manifestFile))
         FailPoint.hit("checkpoint-manifest", generation: generation)
         let destination = generationURL(generation)

@@ -6,7 +6,8 @@ import Training
 
 /// The `--game NAME` option shared by commands that act on one game.
 struct GameOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The game: \(GameCatalog.names.joined(separator: ", ")).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp(
+        "The game (default tictactoe): \(GameCatalog.names.joined(separator: ", ")).", valueName: "name"))
     var game: String?
 
     func resolve() throws -> any GameState.Type {

@@ -102,12 +102,12 @@ import Training
         let manifestText = try String(contentsOf: manifest, encoding: .utf8)
         try manifestText.replacingOccurrences(of: "\"generation\" : 2,", with: "\"generation\" : 7,")
             .write(to: manifest, atomically: true, encoding: .utf8)
-        expectRefusal(try selfplay(["train", "--run", copy.path, "--generations", "4"]), "says it is generation 7")
-        expectRefusal(try selfplay(["elo", "--run", copy.path]), "says it is generation 7")
+        expectRefusal(try selfplay(["train", "--run", copy.path, "--generations", "4"]), "manifest.json was edited")
+        expectRefusal(try selfplay(["elo", "--run", copy.path]), "manifest.json was edited")
         let hash = try #require(manifestText.firstMatch(of: /"configurationHash" : "([0-9a-f]+)"/)?.output.1)
         try manifestText.replacingOccurrences(of: String(hash), with: "0000000000000000")
             .write(to: manifest, atomically: true, encoding: .utf8)
-        expectRefusal(try selfplay(["train", "--run", copy.path, "--generations", "4"]), "the manifest was edited")
+        expectRefusal(try selfplay(["train", "--run", copy.path, "--generations", "4"]), "manifest.json was edited")
     }
 
     /// Item 8: temporary files that a kill left behind are removed by the next run of `train`.

@@ -223,17 +223,23 @@ func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManife
 
         let manifestURL = run.modelURL(1).deletingLastPathComponent().appendingPathComponent("manifest.json")
         let original = try String(contentsOf: manifestURL, encoding: .utf8)
-        try original.replacingOccurrences(of: "\"generation\" : 1,", with: "\"generation\" : 7,")
-            .write(to: manifestURL, atomically: true, encoding: .utf8)
-        #expect(throws: RunDirectoryError.self) { try run.loadManifest(1, verifyFiles: false) }
-        #expect(throws: RunDirectoryError.self) { try run.rebuildLogs() }
-        try original.replacingOccurrences(of: configuration.hash, with: "0123456789abcdef")
-            .write(to: manifestURL, atomically: true, encoding: .utf8)
-        do {
-            try run.checkConfiguration(configuration)
-            Issue.record("an edited configuration hash was accepted")
-        } catch {
-            #expect("\(error)".contains("manifest was edited"), "\(error)")
+        for (edited, expected) in [(original.replacingOccurrences(of: "\"generation\" : 1,", with: "\"generation\" : 7,"),
+                                    "manifest.json was edited"),
+                                   (original.replacingOccurrences(of: configuration.hash, with: "0123456789abcdef"),
+                                    "manifest.json was edited"),
+                                   // A manifest from before manifests had a checksum: its number is still checked.
+                                   (original.replacingOccurrences(of: "\"generation\" : 1,", with: "\"generation\" : 7,")
+                                        .replacingOccurrences(of: #""checksum" : "[0-9a-f]+","#, with: "",
+                                                              options: .regularExpression),
+                                    "says it is generation 7")] {
+            try edited.write(to: manifestURL, atomically: true, encoding: .utf8)
+            #expect(throws: RunDirectoryError.self) { try run.rebuildLogs() }
+            do {
+                try run.checkConfiguration(configuration)
+                Issue.record("an edited manifest was accepted")
+            } catch {
+                #expect("\(error)".contains(expected), "\(error)")
+            }
         }
     }
 
