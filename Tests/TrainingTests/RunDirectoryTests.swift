@@ -223,15 +223,14 @@ func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManife
 
         let manifestURL = run.modelURL(1).deletingLastPathComponent().appendingPathComponent("manifest.json")
         let original = try String(contentsOf: manifestURL, encoding: .utf8)
-        for (edited, expected) in [(original.replacingOccurrences(of: "\"generation\" : 1,", with: "\"generation\" : 7,"),
-                                    "manifest.json was edited"),
-                                   (original.replacingOccurrences(of: configuration.hash, with: "0123456789abcdef"),
-                                    "manifest.json was edited"),
-                                   // A manifest from before manifests had a checksum: its number is still checked.
-                                   (original.replacingOccurrences(of: "\"generation\" : 1,", with: "\"generation\" : 7,")
-                                        .replacingOccurrences(of: #""checksum" : "[0-9a-f]+","#, with: "",
-                                                              options: .regularExpression),
-                                    "says it is generation 7")] {
+        let renumbered = original.replacingOccurrences(of: "\"generation\" : 1,", with: "\"generation\" : 7,")
+        let rehashed = original.replacingOccurrences(of: configuration.hash, with: "0123456789abcdef")
+        // A manifest from before manifests had a checksum: its number is still checked.
+        let unsigned = renumbered.replacingOccurrences(of: #""checksum" : "[0-9a-f]+","#, with: "",
+                                                       options: .regularExpression)
+        let edits = [(renumbered, "manifest.json was edited"), (rehashed, "manifest.json was edited"),
+                     (unsigned, "says it is generation 7")]
+        for (edited, expected) in edits {
             try edited.write(to: manifestURL, atomically: true, encoding: .utf8)
             #expect(throws: RunDirectoryError.self) { try run.rebuildLogs() }
             do {
