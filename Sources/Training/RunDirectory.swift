@@ -192,7 +192,7 @@ public struct RunDirectory: Sendable {
             let copyURL = generationURL(generation).appendingPathComponent(Self.configurationFile)
             guard let data = FileManager.default.contents(atPath: copyURL.path) else { continue }
             let trained: TrainingConfiguration
-            do { trained = try JSONDecoder().decode(TrainingConfiguration.self, from: data) } catch {
+            do { trained = try TrainingConfiguration.decode(data) } catch {
                 throw RunDirectoryError("generations/\(Self.folderName(generation))/\(Self.configurationFile) is "
                                         + "unreadable: \(describeDecodingError(error))")
             }

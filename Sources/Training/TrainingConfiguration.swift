@@ -222,7 +222,7 @@ extension TrainingConfiguration {
             let before = tree
             tree = try Self.set(value, at: path[...], in: tree, fullKey: key)
             // Decoded after each key, so that a value of the wrong type or range is named.
-            guard (try? Self.decode(tree)) != nil else {
+            guard (try? Self.decoded(tree)) != nil else {
                 let current = path.reduce(before as Any?) { ($0 as? [String: Any])?[$1] }
                 let example = current
                     .flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.fragmentsAllowed]) }
@@ -231,10 +231,10 @@ extension TrainingConfiguration {
                 throw ConfigurationError("bad value for \(key): '\(shown)' does not fit\(example)")
             }
         }
-        return try Self.decode(tree)
+        return try Self.decoded(tree)
     }
 
-    private static func decode(_ tree: [String: Any]) throws -> TrainingConfiguration {
+    private static func decoded(_ tree: [String: Any]) throws -> TrainingConfiguration {
         try JSONDecoder().decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: tree))
     }
 
