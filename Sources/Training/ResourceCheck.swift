@@ -9,6 +9,7 @@ extension TrainingConfiguration {
         ("selfPlay.fastSimulations", selfPlay.fastSimulations, 1_000_000),
         ("search.simulations", search.simulations, 1_000_000),
         ("evaluation.games", evaluation.games, 1_000_000),
+        ("evaluation.ladderGames", evaluation.ladderGames, 1_000_000),
         ("evaluation.simulations", evaluation.simulations, 1_000_000),
         ("evaluation.openingMoves", evaluation.openingMoves, 1000),
         ("arena.games", arena.games, 1_000_000),
