@@ -72,10 +72,12 @@ let quickRun = [
 
 /// A run of generations 0 to 3, trained once for all tests; tests that change a run use a copy.
 let trainedRun: URL = {
-    let folder = temporaryFolder("trained")
-    _ = try? selfplay(["train", "--run", folder.path, "--generations", "3"] + quickRun)
-    return folder
+    _ = try? selfplay(["train", "--run", trainedRunFolder.path, "--generations", "3"] + quickRun)
+    atexit { try? FileManager.default.removeItem(at: trainedRunFolder) }
+    return trainedRunFolder
 }()
+
+let trainedRunFolder = temporaryFolder("trained")
 
 /// A copy of `trainedRun` to change; removed by the caller.
 func copyOfTrainedRun() throws -> URL {
