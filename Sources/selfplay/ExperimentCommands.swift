@@ -7,7 +7,8 @@ import Search
 import Training
 
 /// A named, versioned experiment: a game, configuration changes, seeds and a budget, plus final
-/// matches of each seed's best network against fixed opponents.
+/// matches of each seed's best network against fixed opponents. With `arms` it is an ablation:
+/// every arm runs every seed with the common changes plus its own, at the same budget.
 struct ExperimentFile: Codable {
     var name: String
     var version: Int
@@ -18,10 +19,17 @@ struct ExperimentFile: Codable {
     var seeds: [UInt64]
     /// Final matches of each seed's best network: opponent spec and games.
     var finalMatches: [FinalMatch]?
+    /// The variants of an ablation, each with its own configuration changes.
+    var arms: [Arm]?
 
     struct FinalMatch: Codable {
         var opponent: String
         var games: Int
+    }
+
+    struct Arm: Codable {
+        var name: String
+        var set: [String: String]?
     }
 }
 
@@ -33,6 +41,8 @@ struct ExperimentCommand: ParsableCommand {
         Writes OUT/seed-N/ (one run per seed; an existing one is resumed), OUT/aggregate.csv \
         (generation, seed, Elo with interval, mistake rate, training time, positions), \
         OUT/final-matches.csv and OUT/report.html with every seed and their mean and spread.
+        An experiment with "arms" (an ablation) does this in OUT/ARM/ for each arm, then writes \
+        OUT/ablation.csv: each arm's mean final-match score over its seeds with a 95% interval.
         Example: selfplay experiment scripts/experiments/tictactoe.json --seeds 3
         """
     )
@@ -66,15 +76,71 @@ struct ExperimentCommand: ParsableCommand {
         let folder = URL(fileURLWithPath: out ?? "experiments/\(experiment.name)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try AtomicFile.write(data, to: folder.appendingPathComponent("experiment.json"))
-        try GameCatalog.visit(type, with: Runner(experiment: experiment, seeds: chosen, folder: folder))
+        guard let arms = experiment.arms, !arms.isEmpty else {
+            _ = try GameCatalog.visit(type, with: Runner(experiment: experiment, seeds: chosen, folder: folder,
+                                                         overrides: experiment.set ?? [:]))
+            return
+        }
+        guard Set(arms.map(\.name)).count == arms.count,
+              arms.allSatisfy({ !$0.name.isEmpty && !$0.name.contains("/") && !$0.name.hasPrefix(".") }) else {
+            throw ValidationError("\(file): arm names must be distinct folder names")
+        }
+        var results: [(arm: String, results: [FinalResult])] = []
+        for arm in arms {
+            let overrides = (experiment.set ?? [:]).merging(arm.set ?? [:]) { $1 }
+            let runner = Runner(experiment: experiment, seeds: chosen, folder: folder.appendingPathComponent(arm.name),
+                                overrides: overrides)
+            results.append((arm.name, try GameCatalog.visit(type, with: runner)))
+        }
+        try writeAblation(results, to: folder.appendingPathComponent("ablation.csv"))
+    }
+
+    /// One seed's final match.
+    struct FinalResult {
+        var seed: UInt64
+        var opponent: String
+        var result: MatchResult
+    }
+
+    /// Each arm's mean final-match score over its seeds, with a 95% t-interval over the seeds.
+    func writeAblation(_ arms: [(arm: String, results: [FinalResult])], to url: URL) throws {
+        var csv = "arm,opponent,seeds,games,mean_score,low,high\n"
+        print("\nablation: mean final-match score over seeds (95% interval over seeds)")
+        for (arm, results) in arms {
+            for opponent in Array(Set(results.map(\.opponent))).sorted() {
+                let scores = results.filter { $0.opponent == opponent }.map(\.result.score)
+                let games = results.filter { $0.opponent == opponent }.reduce(0) { $0 + $1.result.total.games }
+                let (mean, halfWidth) = Self.meanInterval(scores)
+                csv += String(format: "%@,%@,%d,%d,%.4f,%.4f,%.4f\n", arm, opponent, scores.count, games, mean,
+                              mean - halfWidth, mean + halfWidth)
+                let label = "\(arm) vs \(opponent)".padding(toLength: 48, withPad: " ", startingAt: 0)
+                print(label + String(format: " %.3f [%.3f, %.3f]  (%d seeds, %d games)", mean, mean - halfWidth,
+                                     mean + halfWidth, scores.count, games))
+            }
+        }
+        try AtomicFile.write(Data(csv.utf8), to: url)
+        print("wrote \(url.path)")
+    }
+
+    /// The mean and the half-width of its 95% Student-t interval (infinite for one value).
+    static func meanInterval(_ values: [Double]) -> (mean: Double, halfWidth: Double) {
+        let n = Double(values.count)
+        let mean = values.reduce(0, +) / max(n, 1)
+        guard values.count > 1 else { return (mean, .infinity) }
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+        let t: [Double] = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262]
+        let quantile = values.count - 2 < t.count ? t[values.count - 2] : 1.96
+        return (mean, quantile * (variance / n).squareRoot())
     }
 
     struct Runner: GameVisitor {
         let experiment: ExperimentFile
         let seeds: [UInt64]
         let folder: URL
+        /// The configuration changes of every seed's run.
+        let overrides: [String: String]
 
-        func visit<G: GameState>(_ type: G.Type) throws {
+        func visit<G: GameState>(_ type: G.Type) throws -> [FinalResult] {
             var runs: [RunDirectory] = []
             for seed in seeds {
                 let path = folder.appendingPathComponent("seed-\(seed)").path
@@ -82,17 +148,18 @@ struct ExperimentCommand: ParsableCommand {
                 var train = try TrainCommand.parse(["--game", G.name, "--run", path])
                 if !RunDirectory(url: URL(fileURLWithPath: path)).exists {
                     train.seed = seed
-                    train.overrides = (experiment.set ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                    train.overrides = overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                 }
                 try train.run()
                 if interruptRequested.load(ordering: .relaxed) { throw ExitCode(130) }
                 runs.append(RunDirectory(url: URL(fileURLWithPath: path)))
             }
             try writeAggregate(runs)
-            try playFinalMatches(G.self, runs: runs)
+            let results = try playFinalMatches(G.self, runs: runs)
             let data = try runs.map { try RunReport.RunData(run: $0) }
             try AtomicFile.write(Data(RunReport.html(data).utf8), to: folder.appendingPathComponent("report.html"))
             print("wrote \(folder.path)/aggregate.csv and \(folder.path)/report.html")
+            return results
         }
 
         func writeAggregate(_ runs: [RunDirectory]) throws {
@@ -110,8 +177,9 @@ struct ExperimentCommand: ParsableCommand {
             try AtomicFile.write(Data(csv.utf8), to: folder.appendingPathComponent("aggregate.csv"))
         }
 
-        func playFinalMatches<G: GameState>(_ type: G.Type, runs: [RunDirectory]) throws {
-            guard let matches = experiment.finalMatches, !matches.isEmpty else { return }
+        func playFinalMatches<G: GameState>(_ type: G.Type, runs: [RunDirectory]) throws -> [FinalResult] {
+            guard let matches = experiment.finalMatches, !matches.isEmpty else { return [] }
+            var results: [FinalResult] = []
             var csv = "seed,player,opponent,games,wins,draws,losses,score,elo_difference,elo_low,elo_high\n"
             for (run, seed) in zip(runs, seeds) {
                 for match in matches {
@@ -120,7 +188,10 @@ struct ExperimentCommand: ParsableCommand {
                     let opponent = try makeSide(match.opponent, for: G.self, slots: slots, seed: seed &+ 1)
                     let configuration = try run.loadConfiguration()
                     guard let result = MatchRunner.play(agent, opponent, games: match.games, concurrent: slots,
-                                                        openingMoves: configuration.evaluation.openingMoves, seed: seed) else { return }
+                                                        openingMoves: configuration.evaluation.openingMoves, seed: seed) else {
+                        throw ExitCode(130)
+                    }
+                    results.append(FinalResult(seed: seed, opponent: match.opponent, result: result))
                     let (elo, low, high) = result.eloDifference
                     print("seed \(seed): \(agent.name) vs \(match.opponent): \(result)")
                     let t = result.total
@@ -129,6 +200,7 @@ struct ExperimentCommand: ParsableCommand {
                 }
             }
             try AtomicFile.write(Data(csv.utf8), to: folder.appendingPathComponent("final-matches.csv"))
+            return results
         }
     }
 }

@@ -102,7 +102,10 @@ func makeSide<G: GameState>(_ text: String, for game: G.Type, slots: Int, seed: 
     let first = try makePlayer(spec, for: G.self, seed: seed)
     // Players without per-game state are shared by all slots (a Connect Four solver's table is large).
     if ["random", "perfect"].contains(spec.kind) { return PlayerSide<G>(name: spec.description, slots: slots) { _ in first } }
-    return try PlayerSide<G>(name: spec.description, slots: slots) { $0 == 0 ? first : try makePlayer(spec, for: G.self, seed: seed &+ UInt64($0)) }
+    // Slot seeds spread far apart, so that the slots of nearby seeds (an experiment's 1, 2, 3) do not overlap.
+    return try PlayerSide<G>(name: spec.description, slots: slots) { slot in
+        slot == 0 ? first : try makePlayer(spec, for: G.self, seed: seed &+ UInt64(slot) &* 0x9E37_79B9_7F4A_7C15)
+    }
 }
 
 /// The most games one match may ask for (arena, experiment final matches).

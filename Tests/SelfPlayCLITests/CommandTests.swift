@@ -99,6 +99,33 @@ import Training
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("report.html").path))
     }
 
+    @Test func ablationArmsRunEachSeedAndCompareScores() throws {
+        let out = temporaryFolder("ablation")
+        let file = try temporaryFile(
+            "ablation.json",
+            """
+            {"name": "tiny-ablation", "version": 1, "game": "tictactoe", "seeds": [1, 2],
+             "set": {"budget.generations": "1", "selfPlay.games": "16", "search.simulations": "8",
+                     "training.steps": "5", "evaluation.games": "0", "blasThreads": "1"},
+             "arms": [{"name": "z", "set": {"selfPlay.valueTargetQWeight": "0"}},
+                      {"name": "mixed", "set": {"selfPlay.valueTargetQWeight": "0.5"}}],
+             "finalMatches": [{"opponent": "random", "games": 4}]}
+            """)
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: file)
+        }
+        let experiment = try selfplay(["experiment", file.path, "--out", out.path])
+        #expect(experiment.status == 0, "\(experiment)")
+        let mixed = try String(contentsOf: out.appendingPathComponent("mixed/seed-2/config.json"), encoding: .utf8)
+        #expect(mixed.contains("\"valueTargetQWeight\" : 0.5"), "\(mixed)")
+        let rows = try String(contentsOf: out.appendingPathComponent("ablation.csv"), encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        #expect(rows.count == 3, "\(rows)")  // header, one row per arm
+        #expect(rows.dropFirst().map { $0[0] } == ["z", "mixed"])
+        #expect(rows.dropFirst().allSatisfy { $0[2] == "2" && $0[3] == "8" })  // 2 seeds, 8 games
+    }
+
     @Test func solveAndEvalPositions() throws {
         let solved = try selfplay(["solve", "--game", "tictactoe", "--all-moves"], input: "5\n\n15 3\n")
         #expect(solved.status == 0, "\(solved)")
