@@ -62,7 +62,8 @@ public struct Dense: Sendable, Hashable {
 /// the output gradient dY give both `dW` (`patchesᵀ · X`) and `dX` (`patches · W'`), where
 /// `W'` is W with its output and input axes swapped and its taps reversed (a small
 /// rearrangement per call), so no col2im scatter and no second im2col of X is needed. A
-/// channels-last 1×1 kernel is plain sgemms on the activations themselves.
+/// channels-last 1×1 kernel is plain sgemms on the activations themselves. A channels-last
+/// 3×3 kernel goes through Winograd F(2×2, 3×3) by default (`Winograd.swift`).
 public struct Convolution: Sendable, Hashable {
     /// How the input of a convolution is laid out.
     public enum Layout: Sendable, Hashable {
@@ -78,12 +79,21 @@ public struct Convolution: Sendable, Hashable {
     public let height: Int
     public let width: Int
     public let inputLayout: Layout
+    public let algorithm: Algorithm
+
+    /// How a 3×3 kernel is computed.
+    public enum Algorithm: Sendable, Hashable {
+        /// im2col patches and one sgemm per chunk (any kernel and layout).
+        case patches
+        /// Winograd F(2×2, 3×3) (3×3 kernels with channels-last input only).
+        case winograd
+    }
 
     /// The target number of im2col rows per sgemm.
     public static let rowsPerChunk = 1024
 
     public init(inputChannels: Int, outputChannels: Int, kernelSize: Int, height: Int, width: Int,
-                inputLayout: Layout = .channelsLast) {
+                inputLayout: Layout = .channelsLast, algorithm: Algorithm? = nil) {
         precondition(kernelSize == 1 || kernelSize == 3, "kernel size must be 1 or 3")
         precondition(inputChannels > 0 && outputChannels > 0 && height > 0 && width > 0, "convolution sizes must be positive")
         self.inputChannels = inputChannels
@@ -92,6 +102,14 @@ public struct Convolution: Sendable, Hashable {
         self.height = height
         self.width = width
         self.inputLayout = inputLayout
+        let winogradFits = kernelSize == 3 && inputLayout == .channelsLast
+        self.algorithm = algorithm ?? (winogradFits ? .winograd : .patches)
+        precondition(self.algorithm == .patches || winogradFits, "Winograd needs a 3×3 kernel and channels-last input")
+    }
+
+    private var winograd: Winograd? {
+        algorithm == .winograd
+            ? Winograd(inputChannels: inputChannels, outputChannels: outputChannels, height: height, width: width) : nil
     }
 
     /// The number of weights (`out × kernel × kernel × in`).
@@ -100,7 +118,8 @@ public struct Convolution: Sendable, Hashable {
     /// The floats of scratch that `forward` and `backward` need for `batch` samples: a chunk
     /// of patches of the input or of the output gradient, and two weight-sized matrices.
     public func scratchCount(batch: Int) -> Int {
-        usesPatches ? patchCount(batch: batch) + 2 * weightCount : 0
+        if let winograd { return winograd.scratchCount(batch: batch) }
+        return usesPatches ? patchCount(batch: batch) + 2 * weightCount : 0
     }
 
     /// Floats of one chunk of patches (of the input, or of the output gradient).
@@ -112,9 +131,15 @@ public struct Convolution: Sendable, Hashable {
 
     private func chunkSamples(batch: Int) -> Int { max(1, min(batch, Convolution.rowsPerChunk / cells)) }
 
-    /// Computes the output (`batch·cells × outputChannels`); `scratch` holds `scratchCount(batch:)` floats.
+    /// Computes the output (`batch·cells × outputChannels`), passed through `epilogue` if
+    /// given; `scratch` holds `scratchCount(batch:)` floats.
     public func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-                        batch: Int, scratch: UnsafeMutablePointer<Float>) {
+                        batch: Int, scratch: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue? = nil) {
+        if let winograd {
+            winograd.forward(input: input, weight: weight, output: output, batch: batch, scratch: scratch, epilogue: epilogue)
+            return
+        }
+        defer { epilogue?.apply(to: output, rows: batch * cells, channels: outputChannels) }
         guard usesPatches else {
             GEMM.multiply(GEMMShape(transposeB: true, m: batch * cells, n: outputChannels, k: inputChannels),
                           a: input, b: weight, c: output)
@@ -135,6 +160,11 @@ public struct Convolution: Sendable, Hashable {
                          batch: Int, scratch: UnsafeMutablePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
                          inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool = false) {
         precondition(inputGradient == nil || inputLayout == .channelsLast, "no input gradient for a planar input")
+        if let winograd {
+            winograd.backward(input: input, weight: weight, outputGradient: outputGradient, batch: batch, scratch: scratch,
+                              weightGradient: weightGradient, inputGradient: inputGradient, accumulate: accumulate)
+            return
+        }
         let chunk = chunkSamples(batch: batch)
         if !usesPatches {
             let rows = batch * cells
@@ -287,13 +317,26 @@ public struct BatchNorm: Sendable, Hashable {
                                  runningMean: UnsafePointer<Float>, runningVariance: UnsafePointer<Float>, rows: Int,
                                  statistics: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
                                  residual: UnsafePointer<Float>? = nil, relu: Bool) {
+        let epilogue = inferenceEpilogue(scale: scale, shift: shift, runningMean: runningMean,
+                                         runningVariance: runningVariance, statistics: statistics, residual: residual,
+                                         relu: relu)
+        applyAffine(input: input, factor: epilogue.factor, offset: epilogue.offset, rows: rows, output: output,
+                    residual: residual, relu: relu)
+    }
+
+    /// Inference mode folded into the convolution before it: writes the per-channel factor
+    /// and offset into `statistics` and returns them as the convolution's epilogue.
+    public func inferenceEpilogue(scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+                                  runningMean: UnsafePointer<Float>, runningVariance: UnsafePointer<Float>,
+                                  statistics: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?,
+                                  relu: Bool) -> ConvolutionEpilogue {
         let c = channels
         let factor = statistics + 3 * c, offset = statistics + 4 * c
         for j in 0..<c {
             factor[j] = scale[j] / (runningVariance[j] + epsilon).squareRoot()
             offset[j] = shift[j] - runningMean[j] * factor[j]
         }
-        applyAffine(input: input, factor: factor, offset: offset, rows: rows, output: output, residual: residual, relu: relu)
+        return ConvolutionEpilogue(factor: factor, offset: offset, residual: residual, relu: relu)
     }
 
     private func applyAffine(input: UnsafePointer<Float>, factor: UnsafePointer<Float>, offset: UnsafePointer<Float>,

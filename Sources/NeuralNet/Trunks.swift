@@ -186,16 +186,18 @@ final class ResidualTrunk: Trunk {
 
     private func run(_ unit: Unit, input: UnsafePointer<Float>, buffers: UnitBuffers, residual: UnsafePointer<Float>?,
                      count: Int, space: Workspace, mode: PassMode) {
-        let rows = count * cells
-        unit.convolution.forward(input: input, weight: unit.weight, output: buffers.z, batch: count, scratch: space.scratch)
         switch mode {
         case .training:
-            unit.norm.forwardTraining(input: buffers.z, scale: unit.scale, shift: unit.shift, rows: rows,
+            unit.convolution.forward(input: input, weight: unit.weight, output: buffers.z, batch: count, scratch: space.scratch)
+            unit.norm.forwardTraining(input: buffers.z, scale: unit.scale, shift: unit.shift, rows: count * cells,
                                       statistics: buffers.statistics, output: buffers.a, residual: residual, relu: true)
         case .inference:
-            unit.norm.forwardInference(input: buffers.z, scale: unit.scale, shift: unit.shift, runningMean: unit.runningMean,
-                                       runningVariance: unit.runningVariance, rows: rows, statistics: buffers.statistics,
-                                       output: buffers.a, residual: residual, relu: true)
+            // Batch norm, residual add and ReLU are applied as the convolution writes its output.
+            let epilogue = unit.norm.inferenceEpilogue(scale: unit.scale, shift: unit.shift, runningMean: unit.runningMean,
+                                                       runningVariance: unit.runningVariance,
+                                                       statistics: buffers.statistics, residual: residual, relu: true)
+            unit.convolution.forward(input: input, weight: unit.weight, output: buffers.z, batch: count,
+                                     scratch: space.scratch, epilogue: epilogue)
         }
     }
 

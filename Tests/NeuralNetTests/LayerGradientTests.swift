@@ -44,12 +44,12 @@ struct LayerGradientTests {
     }
 
     /// A convolution's forward and gradients over `batch` samples; `batch` large enough
-    /// makes the 3×3 path run several im2col chunks.
+    /// makes the 3×3 path run several chunks.
     private func checkConvolution(kernel: Int, layout: Convolution.Layout, batch: Int, channels: Int, outputs: Int,
-                                  height: Int, width: Int, seed: UInt64) {
+                                  height: Int, width: Int, seed: UInt64, algorithm: Convolution.Algorithm? = nil) {
         var generator = SplitMix64(seed: seed)
         let layer = Convolution(inputChannels: channels, outputChannels: outputs, kernelSize: kernel, height: height,
-                                width: width, inputLayout: layout)
+                                width: width, inputLayout: layout, algorithm: algorithm)
         let cells = height * width
         let withInputGradient = layout == .channelsLast
         var arrays = [generator.normal(batch * cells * channels), generator.normal(layer.weightCount),
@@ -70,7 +70,8 @@ struct LayerGradientTests {
         func loss(_ x: [Double], _ w: [Double]) -> Double { zip(output(x, w), r).map(*).reduce(0, +) }
         let forward = maximumDifference(arrays[2], output(x, w))
         let weightError = relativeError(arrays[4], numericGradient(w, indices: Array(w.indices)) { loss(x, $0) })
-        var message = "conv\(kernel)x\(kernel) \(layout) batch \(batch) (seed \(seed)): forward max diff \(forward), "
+        var message = "conv\(kernel)x\(kernel) \(layout) \(layer.algorithm) batch \(batch) (seed \(seed)): "
+            + "forward max diff \(forward), "
             + "weight gradient relative error \(weightError)"
         #expect(forward < forwardTolerance)
         #expect(weightError < gradientTolerance)
@@ -85,10 +86,19 @@ struct LayerGradientTests {
         print(message)
     }
 
-    @Test("3x3 convolution, channels-last input (several im2col chunks)")
+    @Test("3x3 convolution, channels-last input, im2col patches (several chunks)")
     func convolution3x3() {
-        checkConvolution(kernel: 3, layout: .channelsLast, batch: 2, channels: 3, outputs: 4, height: 4, width: 5, seed: 202)
-        checkConvolution(kernel: 3, layout: .channelsLast, batch: 300, channels: 2, outputs: 3, height: 3, width: 3, seed: 203)
+        checkConvolution(kernel: 3, layout: .channelsLast, batch: 2, channels: 3, outputs: 4, height: 4, width: 5, seed: 202,
+                         algorithm: .patches)
+        checkConvolution(kernel: 3, layout: .channelsLast, batch: 300, channels: 2, outputs: 3, height: 3, width: 3, seed: 203,
+                         algorithm: .patches)
+    }
+
+    @Test("3x3 convolution, channels-last input, Winograd (even and odd sides, several chunks)")
+    func convolutionWinograd() {
+        checkConvolution(kernel: 3, layout: .channelsLast, batch: 2, channels: 3, outputs: 4, height: 4, width: 5, seed: 206)
+        checkConvolution(kernel: 3, layout: .channelsLast, batch: 2, channels: 9, outputs: 10, height: 3, width: 3, seed: 207)
+        checkConvolution(kernel: 3, layout: .channelsLast, batch: 130, channels: 2, outputs: 3, height: 3, width: 3, seed: 208)
     }
 
     @Test("3x3 convolution, planar input (the stem)")
