@@ -35,14 +35,27 @@ extension SIMD8: FloatLanes where Scalar == Float {
     @inline(__always) var positivePart: SIMD8<Float> { replacing(with: 0, where: self .< 0) }
 }
 
-/// Calls `wide` for offsets 0, 8, 16, ... while eight elements remain in `0..<count`, then
-/// `narrow` for each remaining offset.
+extension SIMD4: FloatLanes where Scalar == Float {
+    @inline(__always) init(loading pointer: UnsafePointer<Float>) {
+        self = UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Float>.self)
+    }
+    @inline(__always) func store(to pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: self, as: SIMD4<Float>.self)
+    }
+    @inline(__always) func masked(by condition: SIMD4<Float>) -> SIMD4<Float> {
+        replacing(with: 0, where: condition .<= 0)
+    }
+    @inline(__always) var positivePart: SIMD4<Float> { replacing(with: 0, where: self .< 0) }
+}
+
+/// Calls `wide` for offsets 0, `width`, 2·`width`, ... while `width` elements remain in
+/// `0..<count`, then `narrow` for each remaining offset.
 @inline(__always)
-func forEachLane(_ count: Int, wide: (Int) -> Void, narrow: (Int) -> Void) {
+func forEachLane(_ count: Int, width: Int = 8, wide: (Int) -> Void, narrow: (Int) -> Void) {
     var j = 0
-    while j + 8 <= count {
+    while j + width <= count {
         wide(j)
-        j += 8
+        j += width
     }
     while j < count {
         narrow(j)

@@ -198,12 +198,15 @@ struct BenchNNCommand: ParsableCommand {
         let network = PolicyValueNetwork(architecture: architecture, seed: seed)
         var optimizer = Optimizer(kind: .sgd, learningRate: 1e-3, momentum: 0.9, weightDecay: 1e-4)
         let data = BenchData(type, architecture: architecture, count: max(batchSizes.max()!, profileBatch), seed: seed)
-        print(" batch   inference pos/s   us/pos    train pos/s   us/pos")
+        // CPU time (all threads of the process) is less sensitive than wall time to other jobs on a shared machine.
+        print(" batch   inference pos/s   us/pos   cpu us/pos    train pos/s   us/pos   cpu us/pos")
         for batch in batchSizes {
-            let inference = timePerRun(seconds: seconds) { data.predict(network, count: batch) }
-            let training = try timePerRun(seconds: seconds) { try data.train(network, &optimizer, count: batch) }
-            print(String(format: "%6d   %15.0f   %6.1f   %12.0f   %6.1f", batch, Double(batch) / inference,
-                         1e6 * inference / Double(batch), Double(batch) / training, 1e6 * training / Double(batch)))
+            let inference = wallAndCPUPerRun(seconds: seconds) { data.predict(network, count: batch) }
+            let training = try wallAndCPUPerRun(seconds: seconds) { try data.train(network, &optimizer, count: batch) }
+            let size = Double(batch)
+            print(String(format: "%6d   %15.0f   %6.1f   %10.1f   %12.0f   %6.1f   %10.1f", batch, size / inference.wall,
+                         1e6 * inference.wall / size, 1e6 * inference.cpu / size, size / training.wall,
+                         1e6 * training.wall / size, 1e6 * training.cpu / size))
         }
 
         print("\nat batch \(profileBatch):")
@@ -376,6 +379,25 @@ private func timePerRun(seconds: Double, minimumRuns: Int = 3, warmUp: Bool = tr
         elapsed = (clock.now - start).seconds
     } while elapsed < seconds || runs < minimumRuns
     return elapsed / Double(runs)
+}
+
+/// Wall and process CPU seconds per run of `body`, timed as by `timePerRun` after one warm-up run.
+private func wallAndCPUPerRun(seconds: Double, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+    try body()
+    var runs = 0
+    let start = processCPUSeconds()
+    let wall = try timePerRun(seconds: seconds, warmUp: false) {
+        try body()
+        runs += 1
+    }
+    return (wall, (processCPUSeconds() - start) / Double(runs))
+}
+
+/// CPU seconds used so far by all threads of this process.
+private func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + 1e-9 * Double(time.tv_nsec)
 }
 
 private func parseBatches(_ text: String) throws -> [Int] {
