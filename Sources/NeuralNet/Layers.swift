@@ -79,7 +79,8 @@ public struct Convolution: Sendable, Hashable {
     public let height: Int
     public let width: Int
     public let inputLayout: Layout
-    public let algorithm: Algorithm
+    /// The algorithm for 3×3 kernels; nil chooses per call (`Winograd.minimumTiles`).
+    public let algorithm: Algorithm?
 
     /// How a 3×3 kernel is computed.
     public enum Algorithm: Sendable, Hashable {
@@ -103,13 +104,17 @@ public struct Convolution: Sendable, Hashable {
         self.width = width
         self.inputLayout = inputLayout
         let winogradFits = kernelSize == 3 && inputLayout == .channelsLast
-        self.algorithm = algorithm ?? (winogradFits ? .winograd : .patches)
-        precondition(self.algorithm == .patches || winogradFits, "Winograd needs a 3×3 kernel and channels-last input")
+        self.algorithm = winogradFits ? algorithm : .patches
+        precondition(algorithm != .winograd || winogradFits, "Winograd needs a 3×3 kernel and channels-last input")
     }
 
-    private var winograd: Winograd? {
-        algorithm == .winograd
-            ? Winograd(inputChannels: inputChannels, outputChannels: outputChannels, height: height, width: width) : nil
+    /// The Winograd kernels when they compute this convolution for `batch` samples: always
+    /// if chosen, never if not, and by default from `Winograd.minimumTiles` tiles on (below
+    /// that, its weight transform costs more than it saves).
+    private func winograd(batch: Int) -> Winograd? {
+        guard algorithm != .patches else { return nil }
+        let kernels = Winograd(inputChannels: inputChannels, outputChannels: outputChannels, height: height, width: width)
+        return algorithm == .winograd || batch * kernels.tiles >= Winograd.minimumTiles ? kernels : nil
     }
 
     /// The number of weights (`out × kernel × kernel × in`).
@@ -118,8 +123,8 @@ public struct Convolution: Sendable, Hashable {
     /// The floats of scratch that `forward` and `backward` need for `batch` samples: a chunk
     /// of patches of the input or of the output gradient, and two weight-sized matrices.
     public func scratchCount(batch: Int) -> Int {
-        if let winograd { return winograd.scratchCount(batch: batch) }
-        return usesPatches ? patchCount(batch: batch) + 2 * weightCount : 0
+        let patches = usesPatches ? patchCount(batch: batch) + 2 * weightCount : 0
+        return max(patches, winograd(batch: batch)?.scratchCount(batch: batch) ?? 0)
     }
 
     /// Floats of one chunk of patches (of the input, or of the output gradient).
@@ -135,7 +140,7 @@ public struct Convolution: Sendable, Hashable {
     /// given; `scratch` holds `scratchCount(batch:)` floats.
     public func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                         batch: Int, scratch: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue? = nil) {
-        if let winograd {
+        if let winograd = winograd(batch: batch) {
             winograd.forward(input: input, weight: weight, output: output, batch: batch, scratch: scratch, epilogue: epilogue)
             return
         }
@@ -160,7 +165,7 @@ public struct Convolution: Sendable, Hashable {
                          batch: Int, scratch: UnsafeMutablePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
                          inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool = false) {
         precondition(inputGradient == nil || inputLayout == .channelsLast, "no input gradient for a planar input")
-        if let winograd {
+        if let winograd = winograd(batch: batch) {
             winograd.backward(input: input, weight: weight, outputGradient: outputGradient, batch: batch, scratch: scratch,
                               weightGradient: weightGradient, inputGradient: inputGradient, accumulate: accumulate)
             return

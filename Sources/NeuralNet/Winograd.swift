@@ -76,7 +76,8 @@ public struct ConvolutionEpilogue {
     public let residual: UnsafePointer<Float>?
     public let relu: Bool
 
-    public init(factor: UnsafePointer<Float>, offset: UnsafePointer<Float>, residual: UnsafePointer<Float>?, relu: Bool) {
+    public init(factor: UnsafePointer<Float>, offset: UnsafePointer<Float>, residual: UnsafePointer<Float>?,
+                relu: Bool) {
         self.factor = factor
         self.offset = offset
         self.residual = residual
@@ -96,7 +97,8 @@ public struct ConvolutionEpilogue {
 
     /// Writes the epilogue of `z` (channels `channel...`) to `y`; `residual` points at the row.
     @inline(__always)
-    func store<L: FloatLanes>(_ z: L, to y: UnsafeMutablePointer<Float>, channel: Int, residual: UnsafePointer<Float>?) {
+    func store<L: FloatLanes>(_ z: L, to y: UnsafeMutablePointer<Float>, channel: Int,
+                              residual: UnsafePointer<Float>?) {
         var v = z * L(loading: factor + channel) + L(loading: offset + channel)
         if let residual { v = v + L(loading: residual + channel) }
         (relu ? v.positivePart : v).store(to: y)
@@ -114,6 +116,9 @@ struct Winograd: Sendable, Hashable {
     /// (192 measured best among 96–512 for 64 filters on 6×7 and 8×8, one OpenBLAS thread.)
     static let tilesPerChunk = 192
 
+    /// The fewest tiles in a call for which the default convolution takes this path.
+    static let minimumTiles = 64
+
     var cells: Int { height * width }
     var tileRows: Int { (height + 1) / 2 }
     var tileColumns: Int { (width + 1) / 2 }
@@ -124,8 +129,8 @@ struct Winograd: Sendable, Hashable {
     /// Scratch floats: U and dU (16 × out × in each), V and M for a chunk, and one row of zeros and one of discards.
     func scratchCount(batch: Int) -> Int {
         let rows = chunkSamples(batch: batch) * tiles, c = inputChannels, f = outputChannels
-        return 32 * f * c + 16 * (Winograd.domainStride(rows: rows, channels: c) + Winograd.domainStride(rows: rows, channels: f))
-            + 2 * max(c, f)
+        let transformed = Winograd.domainStride(rows: rows, channels: c) + Winograd.domainStride(rows: rows, channels: f)
+        return 32 * f * c + 16 * transformed + 2 * max(c, f)
     }
 
     /// Floats between the 16 matrices of a transform-domain buffer: the matrix size rounded so
@@ -140,7 +145,8 @@ struct Winograd: Sendable, Hashable {
     private func split(_ scratch: UnsafeMutablePointer<Float>, batch: Int) -> Scratch {
         let rows = chunkSamples(batch: batch) * tiles, c = inputChannels, f = outputChannels
         let u = scratch, du = u + 16 * f * c, v = du + 16 * f * c
-        let m = v + 16 * Winograd.domainStride(rows: rows, channels: c), zeros = m + 16 * Winograd.domainStride(rows: rows, channels: f)
+        let m = v + 16 * Winograd.domainStride(rows: rows, channels: c)
+        let zeros = m + 16 * Winograd.domainStride(rows: rows, channels: f)
         zeros.update(repeating: 0, count: max(c, f))
         return Scratch(u: u, du: du, v: v, m: m, zeros: zeros, discard: zeros + max(c, f))
     }
@@ -156,7 +162,8 @@ struct Winograd: Sendable, Hashable {
             transformInput(input, samples: samples, zeros: s.zeros, into: s.v)
             for xi in 0..<16 {
                 GEMM.multiply(GEMMShape(transposeB: true, m: rows, n: outputChannels, k: inputChannels),
-                              a: s.v + xi * vStride, b: s.u + xi * outputChannels * inputChannels, c: s.m + xi * mStride)
+                              a: s.v + xi * vStride, b: s.u + xi * outputChannels * inputChannels,
+                              c: s.m + xi * mStride)
             }
             transformOutput(s.m, samples: samples, output: output, discard: s.discard, epilogue: epilogue)
         }
@@ -170,7 +177,8 @@ struct Winograd: Sendable, Hashable {
         if inputGradient != nil { transformWeights(weight, into: s.u) }
         for first in stride(from: 0, to: batch, by: chunk) {
             let samples = first..<min(first + chunk, batch), rows = samples.count * tiles
-            let vStride = Winograd.domainStride(rows: rows, channels: c), mStride = Winograd.domainStride(rows: rows, channels: f)
+            let vStride = Winograd.domainStride(rows: rows, channels: c)
+            let mStride = Winograd.domainStride(rows: rows, channels: f)
             transformInput(input, samples: samples, zeros: s.zeros, into: s.v)
             adjointOutput(outputGradient, samples: samples, zeros: s.zeros, into: s.m)
             for xi in 0..<16 {
@@ -292,7 +300,8 @@ struct Winograd: Sendable, Hashable {
             let p = dv + row * c
             let sources = domain(p, stride)
             @inline(__always) func step<L: FloatLanes>(_: L.Type, _ j: Int) {
-                let block: Quad<Quad<L>> = (load(sources.0, j), load(sources.1, j), load(sources.2, j), load(sources.3, j))
+                let block: Quad<Quad<L>> = (load(sources.0, j), load(sources.1, j), load(sources.2, j),
+                                            load(sources.3, j))
                 let t = sandwich(block, inputAdjoint)
                 func accumulate(_ v: Quad<L>, _ target: Quad<UnsafeMutablePointer<Float>>) {
                     let old: Quad<L> = load((UnsafePointer(target.0), UnsafePointer(target.1), UnsafePointer(target.2),
@@ -313,13 +322,16 @@ struct Winograd: Sendable, Hashable {
             let base = sample * cells * f
             // The output cells are the patch's inner 2×2.
             let y = patch(output + base, discard, ty, tx, channels: f) { $0 + $1 }
-            let residual = epilogue?.residual.map { patch($0 + base, UnsafePointer(discard), ty, tx, channels: f) { $0 + $1 } }
+            let residual = epilogue?.residual.map {
+                patch($0 + base, UnsafePointer(discard), ty, tx, channels: f) { $0 + $1 }
+            }
             let p = m + row * f
             let sources = domain(p, stride)
             @inline(__always) func step<L: FloatLanes>(_: L.Type, _ j: Int) {
                 let r = (outputTransform(load(sources.0, j) as Quad<L>), outputTransform(load(sources.1, j) as Quad<L>),
                          outputTransform(load(sources.2, j) as Quad<L>), outputTransform(load(sources.3, j) as Quad<L>))
-                let top = outputTransform((r.0.0, r.1.0, r.2.0, r.3.0)), bottom = outputTransform((r.0.1, r.1.1, r.2.1, r.3.1))
+                let top = outputTransform((r.0.0, r.1.0, r.2.0, r.3.0))
+                let bottom = outputTransform((r.0.1, r.1.1, r.2.1, r.3.1))
                 // top = (y[0][0], y[1][0]) (column 0), bottom = (y[0][1], y[1][1]) (column 1).
                 func write(_ z: L, _ target: UnsafeMutablePointer<Float>, _ skip: UnsafePointer<Float>?) {
                     if let epilogue {

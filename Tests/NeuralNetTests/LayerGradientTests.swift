@@ -70,7 +70,8 @@ struct LayerGradientTests {
         func loss(_ x: [Double], _ w: [Double]) -> Double { zip(output(x, w), r).map(*).reduce(0, +) }
         let forward = maximumDifference(arrays[2], output(x, w))
         let weightError = relativeError(arrays[4], numericGradient(w, indices: Array(w.indices)) { loss(x, $0) })
-        var message = "conv\(kernel)x\(kernel) \(layout) \(layer.algorithm) batch \(batch) (seed \(seed)): "
+        let algorithmName = layer.algorithm.map { "\($0)" } ?? "automatic"
+        var message = "conv\(kernel)x\(kernel) \(layout) \(algorithmName) batch \(batch) (seed \(seed)): "
             + "forward max diff \(forward), "
             + "weight gradient relative error \(weightError)"
         #expect(forward < forwardTolerance)
@@ -96,9 +97,12 @@ struct LayerGradientTests {
 
     @Test("3x3 convolution, channels-last input, Winograd (even and odd sides, several chunks)")
     func convolutionWinograd() {
-        checkConvolution(kernel: 3, layout: .channelsLast, batch: 2, channels: 3, outputs: 4, height: 4, width: 5, seed: 206)
-        checkConvolution(kernel: 3, layout: .channelsLast, batch: 2, channels: 9, outputs: 10, height: 3, width: 3, seed: 207)
-        checkConvolution(kernel: 3, layout: .channelsLast, batch: 130, channels: 2, outputs: 3, height: 3, width: 3, seed: 208)
+        checkConvolution(kernel: 3, layout: .channelsLast, batch: 2, channels: 3, outputs: 4, height: 4, width: 5, seed: 206,
+                         algorithm: .winograd)
+        checkConvolution(kernel: 3, layout: .channelsLast, batch: 2, channels: 9, outputs: 10, height: 3, width: 3, seed: 207,
+                         algorithm: .winograd)
+        checkConvolution(kernel: 3, layout: .channelsLast, batch: 130, channels: 2, outputs: 3, height: 3, width: 3, seed: 208,
+                         algorithm: .winograd)
     }
 
     @Test("3x3 convolution, planar input (the stem)")

@@ -17,15 +17,15 @@ private func relativeDifference(_ a: [Float], _ b: [Float]) -> Float {
 @Suite("Winograd convolution")
 struct WinogradTests {
     /// Output, weight gradient and accumulated input gradient of one algorithm.
-    private func run(_ algorithm: Convolution.Algorithm, height: Int, width: Int, channels: Int, outputs: Int, batch: Int,
-                     arrays base: [[Float]]) -> [[Float]] {
+    private func run(_ algorithm: Convolution.Algorithm, height: Int, width: Int, channels: Int, outputs: Int,
+                     batch: Int, arrays base: [[Float]]) -> [[Float]] {
         let layer = Convolution(inputChannels: channels, outputChannels: outputs, kernelSize: 3, height: height,
                                 width: width, algorithm: algorithm)
         var arrays = base + [[Float](repeating: 0, count: layer.scratchCount(batch: batch))]
         withPointers(&arrays) { p in
             layer.forward(input: p[0], weight: p[1], output: p[2], batch: batch, scratch: p[6])
-            layer.backward(input: p[0], weight: p[1], outputGradient: p[3], batch: batch, scratch: p[6], weightGradient: p[4],
-                           inputGradient: p[5], accumulate: true)
+            layer.backward(input: p[0], weight: p[1], outputGradient: p[3], batch: batch, scratch: p[6],
+                           weightGradient: p[4], inputGradient: p[5], accumulate: true)
         }
         return [arrays[2], arrays[4], arrays[5]]
     }
