@@ -108,6 +108,10 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
     var solver = false
     @Option(help: "Concurrent games (uniform and net evaluators).")
     var trees: Int = 1
+    @Option(help: "Residual blocks of the network instead of the game's default (net evaluator; needs --filters).")
+    var blocks: Int?
+    @Option(help: "Filters per convolution of that residual network.")
+    var filters: Int?
     @Option(help: "Seed.")
     var seed: UInt64 = 1
     @Flag(help: "Print one JSON object instead of text.")
@@ -146,7 +150,10 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
                 nodes = search.trees[0].nodeCount
                 batch = search.statistics.meanBatchSize
             case .net:
-                let defaults = TrainingConfiguration.defaults(for: G.name)
+                var defaults = TrainingConfiguration.defaults(for: G.name)
+                if let blocks, let filters {
+                    (defaults.network.body, defaults.network.blocks, defaults.network.filters) = ("resnet", blocks, filters)
+                }
                 let network = PolicyValueNetwork(architecture: TrainingLoop<G>.architecture(defaults.network), seed: seed)
                 let evaluator = TimedEvaluator(NetworkEvaluator(network: network))
                 var configuration = defaults.search
