@@ -1,3 +1,5 @@
+import Dispatch
+
 // Winograd F(2×2, 3×3) for channels-last 3×3 "same" convolutions: the board is cut into
 // 2×2 output tiles, each read from a 4×4 input patch (zero outside the board). With
 // V = Bᵀ d B per patch and channel, U = G g Gᵀ per filter, and M = U ⊙ V summed over input
@@ -126,11 +128,20 @@ struct Winograd: Sendable, Hashable {
 
     func chunkSamples(batch: Int) -> Int { max(1, min(batch, Winograd.tilesPerChunk / tiles)) }
 
-    /// Scratch floats: U and dU (16 × out × in each), V and M for a chunk, and one row of zeros and one of discards.
+    /// The most threads the forward pass splits its chunks over, each calling a one-thread
+    /// OpenBLAS (when OpenBLAS is set to at least that many): its small sgemms split badly.
+    static let workers = 2
+
+    /// Scratch floats: U and dU (16 × out × in each), then per worker V and M for a chunk,
+    /// one row of zeros and one of discards.
     func scratchCount(batch: Int) -> Int {
+        32 * outputChannels * inputChannels + Winograd.workers * workerScratchCount(batch: batch)
+    }
+
+    private func workerScratchCount(batch: Int) -> Int {
         let rows = chunkSamples(batch: batch) * tiles, c = inputChannels, f = outputChannels
         let transformed = Winograd.domainStride(rows: rows, channels: c) + Winograd.domainStride(rows: rows, channels: f)
-        return 32 * f * c + 16 * transformed + 2 * max(c, f)
+        return 16 * transformed + 2 * max(c, f)
     }
 
     /// Floats between the 16 matrices of a transform-domain buffer: the matrix size rounded so
@@ -142,9 +153,9 @@ struct Winograd: Sendable, Hashable {
         let u, du, v, m, zeros, discard: UnsafeMutablePointer<Float>
     }
 
-    private func split(_ scratch: UnsafeMutablePointer<Float>, batch: Int) -> Scratch {
+    private func split(_ scratch: UnsafeMutablePointer<Float>, batch: Int, worker: Int = 0) -> Scratch {
         let rows = chunkSamples(batch: batch) * tiles, c = inputChannels, f = outputChannels
-        let u = scratch, du = u + 16 * f * c, v = du + 16 * f * c
+        let u = scratch, du = u + 16 * f * c, v = du + 16 * f * c + worker * workerScratchCount(batch: batch)
         let m = v + 16 * Winograd.domainStride(rows: rows, channels: c)
         let zeros = m + 16 * Winograd.domainStride(rows: rows, channels: f)
         zeros.update(repeating: 0, count: max(c, f))
@@ -153,19 +164,44 @@ struct Winograd: Sendable, Hashable {
 
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                  batch: Int, scratch: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue?) {
-        let s = split(scratch, batch: batch), chunk = chunkSamples(batch: batch)
-        transformWeights(weight, into: s.u)
-        for first in stride(from: 0, to: batch, by: chunk) {
-            let samples = first..<min(first + chunk, batch), rows = samples.count * tiles
-            let vStride = Winograd.domainStride(rows: rows, channels: inputChannels)
-            let mStride = Winograd.domainStride(rows: rows, channels: outputChannels)
-            transformInput(input, samples: samples, zeros: s.zeros, into: s.v)
-            for xi in 0..<16 {
-                GEMM.multiply(GEMMShape(transposeB: true, m: rows, n: outputChannels, k: inputChannels),
-                              a: s.v + xi * vStride, b: s.u + xi * outputChannels * inputChannels,
-                              c: s.m + xi * mStride)
+        transformWeights(weight, into: split(scratch, batch: batch).u)
+        let pass = ForwardPass(kernels: self, input: input, output: output, batch: batch, scratch: scratch,
+                               epilogue: epilogue)
+        let threads = BLAS.threadCount, workers = min(Winograd.workers, threads, pass.chunks)
+        guard workers > 1 else { return pass.run(worker: 0, of: 1) }
+        BLAS.threadCount = 1
+        defer { BLAS.threadCount = threads }
+        DispatchQueue.concurrentPerform(iterations: workers) { pass.run(worker: $0, of: workers) }
+    }
+
+    /// One forward call's chunks, shared by the worker threads. Unchecked Sendable: worker
+    /// `w` of `n` writes only the output rows of chunks `w, w + n, …` and its own scratch; the
+    /// input and the transformed weights are only read.
+    private struct ForwardPass: @unchecked Sendable {
+        let kernels: Winograd
+        let input: UnsafePointer<Float>
+        let output: UnsafeMutablePointer<Float>
+        let batch: Int
+        let scratch: UnsafeMutablePointer<Float>
+        let epilogue: ConvolutionEpilogue?
+
+        var chunk: Int { kernels.chunkSamples(batch: batch) }
+        var chunks: Int { (batch + chunk - 1) / chunk }
+
+        func run(worker: Int, of workers: Int) {
+            let k = kernels, s = k.split(scratch, batch: batch, worker: worker)
+            let c = k.inputChannels, f = k.outputChannels
+            for index in stride(from: worker, to: chunks, by: workers) {
+                let first = index * chunk, samples = first..<min(first + chunk, batch), rows = samples.count * k.tiles
+                let vStride = Winograd.domainStride(rows: rows, channels: c)
+                let mStride = Winograd.domainStride(rows: rows, channels: f)
+                k.transformInput(input, samples: samples, zeros: s.zeros, into: s.v)
+                for xi in 0..<16 {
+                    GEMM.multiply(GEMMShape(transposeB: true, m: rows, n: f, k: c), a: s.v + xi * vStride,
+                                  b: s.u + xi * f * c, c: s.m + xi * mStride)
+                }
+                k.transformOutput(s.m, samples: samples, output: output, discard: s.discard, epilogue: epilogue)
             }
-            transformOutput(s.m, samples: samples, output: output, discard: s.discard, epilogue: epilogue)
         }
     }
 
