@@ -87,7 +87,7 @@ final class ResidualTrunk: Trunk {
         let stem: UnitBuffers
         let blocks: [(first: UnitBuffers, second: UnitBuffers)]
         let policy, value: UnitBuffers
-        /// im2col scratch, shared by all convolutions.
+        /// Convolution scratch (im2col patches or Winograd transforms), shared by all convolutions.
         let scratch: UnsafeMutablePointer<Float>
         /// Training mode only: three cell×filter gradient buffers and the heads' gradients.
         let gradients: [UnsafeMutablePointer<Float>]
@@ -100,8 +100,8 @@ final class ResidualTrunk: Trunk {
             var layout = ArenaLayout()
             let scratchOffset = layout.reserve(trunk.units.map { $0.convolution.scratchCount(batch: capacity) }.max() ?? 0)
             // In inference three buffers rotate through the trunk (a block's input stays live
-            // until its residual add, and batch norm works in place); in training every
-            // activation is kept for the backward pass.
+            // until its residual add, and batch norm is applied as the convolution writes); in
+            // training every activation is kept for the backward pass.
             let rotating = training ? [] : (0..<3).map { _ in layout.reserve(rows * filters) }
             func unit(_ unit: Unit, rotatingIndex: Int?) -> (Int, Int, Int) {
                 let channels = unit.convolution.outputChannels

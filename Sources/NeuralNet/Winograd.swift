@@ -128,20 +128,20 @@ struct Winograd: Sendable, Hashable {
 
     func chunkSamples(batch: Int) -> Int { max(1, min(batch, Winograd.tilesPerChunk / tiles)) }
 
-    /// The most threads the forward pass splits its chunks over, each calling a one-thread
-    /// OpenBLAS (when OpenBLAS is set to at least that many): its small sgemms split badly.
+    /// The most threads a pass splits its chunks over, each calling a one-thread OpenBLAS
+    /// (when OpenBLAS is set to at least that many): its small sgemms split badly.
     static let workers = 2
 
-    /// Scratch floats: U and dU (16 × out × in each), then per worker V and M for a chunk,
-    /// one row of zeros and one of discards.
+    /// Scratch floats: U (16 × out × in), then per worker dU (the same size), V and M for a
+    /// chunk, one row of zeros and one of discards.
     func scratchCount(batch: Int) -> Int {
-        32 * outputChannels * inputChannels + Winograd.workers * workerScratchCount(batch: batch)
+        16 * outputChannels * inputChannels + Winograd.workers * workerScratchCount(batch: batch)
     }
 
     private func workerScratchCount(batch: Int) -> Int {
         let rows = chunkSamples(batch: batch) * tiles, c = inputChannels, f = outputChannels
         let transformed = Winograd.domainStride(rows: rows, channels: c) + Winograd.domainStride(rows: rows, channels: f)
-        return 16 * transformed + 2 * max(c, f)
+        return 16 * f * c + 16 * transformed + 2 * max(c, f)
     }
 
     /// Floats between the 16 matrices of a transform-domain buffer: the matrix size rounded so
@@ -155,7 +155,7 @@ struct Winograd: Sendable, Hashable {
 
     private func split(_ scratch: UnsafeMutablePointer<Float>, batch: Int, worker: Int = 0) -> Scratch {
         let rows = chunkSamples(batch: batch) * tiles, c = inputChannels, f = outputChannels
-        let u = scratch, du = u + 16 * f * c, v = du + 16 * f * c + worker * workerScratchCount(batch: batch)
+        let u = scratch, du = u + 16 * f * c + worker * workerScratchCount(batch: batch), v = du + 16 * f * c
         let m = v + 16 * Winograd.domainStride(rows: rows, channels: c)
         let zeros = m + 16 * Winograd.domainStride(rows: rows, channels: f)
         zeros.update(repeating: 0, count: max(c, f))
@@ -208,29 +208,60 @@ struct Winograd: Sendable, Hashable {
     func backward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
                   batch: Int, scratch: UnsafeMutablePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
                   inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool) {
-        let s = split(scratch, batch: batch), chunk = chunkSamples(batch: batch)
-        let c = inputChannels, f = outputChannels
-        if inputGradient != nil { transformWeights(weight, into: s.u) }
-        for first in stride(from: 0, to: batch, by: chunk) {
-            let samples = first..<min(first + chunk, batch), rows = samples.count * tiles
-            let vStride = Winograd.domainStride(rows: rows, channels: c)
-            let mStride = Winograd.domainStride(rows: rows, channels: f)
-            transformInput(input, samples: samples, zeros: s.zeros, into: s.v)
-            adjointOutput(outputGradient, samples: samples, zeros: s.zeros, into: s.m)
-            for xi in 0..<16 {
-                GEMM.multiply(GEMMShape(transposeA: true, m: f, n: c, k: rows), a: s.m + xi * mStride,
-                              b: s.v + xi * vStride, c: s.du + xi * f * c, beta: first == 0 ? 0 : 1)
-            }
-            guard let inputGradient else { continue }
-            for xi in 0..<16 {
-                GEMM.multiply(GEMMShape(m: rows, n: c, k: f), a: s.m + xi * mStride, b: s.u + xi * f * c,
-                              c: s.v + xi * vStride)
-            }
-            let target = inputGradient + first * cells * c
-            if !accumulate { target.update(repeating: 0, count: samples.count * cells * c) }
-            adjointInput(s.v, samples: samples, discard: s.discard, into: inputGradient)
+        if inputGradient != nil { transformWeights(weight, into: split(scratch, batch: batch).u) }
+        let pass = BackwardPass(kernels: self, input: input, outputGradient: outputGradient, inputGradient: inputGradient,
+                                accumulate: accumulate, batch: batch, scratch: scratch)
+        let threads = BLAS.threadCount, workers = min(Winograd.workers, threads, pass.chunks)
+        if workers > 1 {
+            BLAS.threadCount = 1
+            DispatchQueue.concurrentPerform(iterations: workers) { pass.run(worker: $0, of: workers) }
+            BLAS.threadCount = threads
+        } else {
+            pass.run(worker: 0, of: 1)
         }
-        adjointWeights(s.du, into: weightGradient)
+        let du = split(scratch, batch: batch).du, count = 16 * outputChannels * inputChannels
+        for worker in 1..<workers { add(split(scratch, batch: batch, worker: worker).du, into: du, count: count) }
+        adjointWeights(du, into: weightGradient)
+    }
+
+    /// One backward call's chunks, shared by the worker threads. Unchecked Sendable: worker
+    /// `w` of `n` writes only the input-gradient rows of chunks `w, w + n, …` and its own
+    /// scratch (its dU among it); everything else is only read.
+    private struct BackwardPass: @unchecked Sendable {
+        let kernels: Winograd
+        let input: UnsafePointer<Float>
+        let outputGradient: UnsafePointer<Float>
+        let inputGradient: UnsafeMutablePointer<Float>?
+        let accumulate: Bool
+        let batch: Int
+        let scratch: UnsafeMutablePointer<Float>
+
+        var chunk: Int { kernels.chunkSamples(batch: batch) }
+        var chunks: Int { (batch + chunk - 1) / chunk }
+
+        func run(worker: Int, of workers: Int) {
+            let k = kernels, s = k.split(scratch, batch: batch, worker: worker)
+            let c = k.inputChannels, f = k.outputChannels
+            for index in stride(from: worker, to: chunks, by: workers) {
+                let first = index * chunk, samples = first..<min(first + chunk, batch), rows = samples.count * k.tiles
+                let vStride = Winograd.domainStride(rows: rows, channels: c)
+                let mStride = Winograd.domainStride(rows: rows, channels: f)
+                k.transformInput(input, samples: samples, zeros: s.zeros, into: s.v)
+                k.adjointOutput(outputGradient, samples: samples, zeros: s.zeros, into: s.m)
+                for xi in 0..<16 {
+                    GEMM.multiply(GEMMShape(transposeA: true, m: f, n: c, k: rows), a: s.m + xi * mStride,
+                                  b: s.v + xi * vStride, c: s.du + xi * f * c, beta: index == worker ? 0 : 1)
+                }
+                guard let inputGradient else { continue }
+                for xi in 0..<16 {
+                    GEMM.multiply(GEMMShape(m: rows, n: c, k: f), a: s.m + xi * mStride, b: s.u + xi * f * c,
+                                  c: s.v + xi * vStride)
+                }
+                let target = inputGradient + first * k.cells * c
+                if !accumulate { target.update(repeating: 0, count: samples.count * k.cells * c) }
+                k.adjointInput(s.v, samples: samples, discard: s.discard, into: inputGradient)
+            }
+        }
     }
 
     // MARK: Transforms
