@@ -140,7 +140,8 @@ struct Winograd: Sendable, Hashable {
 
     private func workerScratchCount(batch: Int) -> Int {
         let rows = chunkSamples(batch: batch) * tiles, c = inputChannels, f = outputChannels
-        let transformed = Winograd.domainStride(rows: rows, channels: c) + Winograd.domainStride(rows: rows, channels: f)
+        let transformed = Winograd.domainStride(rows: rows, channels: c)
+            + Winograd.domainStride(rows: rows, channels: f)
         return 16 * f * c + 16 * transformed + 2 * max(c, f)
     }
 
@@ -209,8 +210,8 @@ struct Winograd: Sendable, Hashable {
                   batch: Int, scratch: UnsafeMutablePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
                   inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool) {
         if inputGradient != nil { transformWeights(weight, into: split(scratch, batch: batch).u) }
-        let pass = BackwardPass(kernels: self, input: input, outputGradient: outputGradient, inputGradient: inputGradient,
-                                accumulate: accumulate, batch: batch, scratch: scratch)
+        let pass = BackwardPass(kernels: self, input: input, outputGradient: outputGradient,
+                                inputGradient: inputGradient, accumulate: accumulate, batch: batch, scratch: scratch)
         let threads = BLAS.threadCount, workers = min(Winograd.workers, threads, pass.chunks)
         if workers > 1 {
             BLAS.threadCount = 1

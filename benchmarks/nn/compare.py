@@ -269,7 +269,8 @@ def onnx_model(spec):
     nodes.append(helper.make_node("Softmax", [logits], ["policy_out"], axis=1))
     hidden = dense(vf, "value1", vwidth, VALUE_HIDDEN, "Relu")
     value = dense(hidden, "value2", VALUE_HIDDEN, 1, "Tanh")
-    graph = helper.make_graph(nodes, "net", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, planes * h * w])],
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, planes * h * w])]
+    graph = helper.make_graph(nodes, "net", inputs,
                               [helper.make_tensor_value_info("policy_out", TensorProto.FLOAT, [None, actions]),
                                helper.make_tensor_value_info(value, TensorProto.FLOAT, [None, 1])], inits)
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
