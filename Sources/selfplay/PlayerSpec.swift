@@ -15,6 +15,8 @@ struct PlayerSpec: CustomStringConvertible {
     static let kinds: [(kind: String, options: [String], summary: String)] = [
         ("random", [], "uniformly random legal moves"),
         ("perfect", ["table"], "an exact solver's best move (tictactoe, connect4); table=log2 of Connect Four table entries (default 23)"),
+        ("minimax", ["depth"], "alpha-beta to depth=N plies (1...12, default 5), the game's heuristic at the limit "
+            + "(connect4: AlphaZero.jl's open-line counts; other games: 0)"),
         ("mcts", ["rollouts", "c", "solver"], "UCT with random rollouts: rollouts=N simulations per move (default 1000), c=exploration (1.4), solver=0|1 (1)"),
         ("net", ["sims", "gen", "temperature", "moves"], "a trained network with PUCT search, written net:PATH,sims=N (PATH: a run directory or a .safetensors file)"),
     ]
@@ -117,6 +119,9 @@ func makePlayer<G: GameState>(_ spec: PlayerSpec, for game: G.Type, seed: UInt64
         let c = try spec.doubleOption("c", default: 1.4, in: 0...100)
         let solver = try spec.intOption("solver", default: 1, in: 0...1) == 1
         return RolloutMCTSPlayer<G>(simulations: rollouts, explorationConstant: Float(c), solver: solver, seed: seed)
+    case "minimax":
+        try spec.checkOptions(allowed: ["depth"])
+        return MinimaxPlayer<G>(depth: try spec.intOption("depth", default: 5, in: 1...12), seed: seed)
     case "net":
         return try makeNetworkPlayer(spec, for: G.self, seed: seed)
     default:
