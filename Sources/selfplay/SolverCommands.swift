@@ -50,7 +50,7 @@ struct SolveCommand: ParsableCommand, GameVisitor {
         var totalSeconds = 0.0
         var slowest = (seconds: 0.0, line: 0)
         var totalNodes = 0
-        let malformed = try forEachPositionLine(in: file) { number, moves in
+        let malformed = try forEachPositionLine(in: file) { number, moves, _ in
             let state: G
             do {
                 state = try parsePosition(moves)
@@ -91,7 +91,9 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
         For each position (lines 'moves [score]', as in the public Connect Four benchmark sets; \
         the score is ignored) the player chooses a move. The move is a mistake if another legal \
         move has a strictly better game-theoretic value (win > draw > loss), as the exact solver \
-        finds. Prints, per file, the mistake count and rate with a 95% Wilson interval, and the \
+        finds. Lines that carry a score per action ('moves s1 ... s7' for Connect Four, '-' for a \
+        full column, as in benchmarks/connect4/labels/) are judged by those scores, without solving. \
+        Prints, per file, the mistake count and rate with a 95% Wilson interval, and the \
         player's expected rate where its move distribution is known (random, perfect).
 
         Players:
@@ -124,7 +126,7 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
     func visit<G: GameState>(_ type: G.Type) throws {
         let spec = try PlayerSpec(parsing: player)
         let player = try makePlayer(spec, for: G.self, seed: seed)
-        let solver = try makeSolver(for: G.self, tableSizeLog2: table)
+        var solver: (any GameSolver<G>)?
         let knownPolicy = player as? any KnownPolicy<G>
         let showProgress = isatty(STDERR_FILENO) != 0
         var failures = 0
@@ -135,19 +137,32 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
             let start = clock.now
             var lastProgress = start
             var lineCount = 0
-            let malformed = try forEachPositionLine(in: file) { number, moves in
+            let fieldCounts = [0, 1, G.actionCount]
+            let malformed = try forEachPositionLine(in: file, extraFields: fieldCounts) { number, moves, rest in
                 if let limit, lineCount >= limit { return }
                 lineCount += 1
                 let state: G
+                var labels: LabelledPosition<G>?
                 do {
-                    state = try parsePosition(moves)
+                    if rest.count == G.actionCount {
+                        labels = try LabelledPosition(moves: moves, scoreFields: rest)
+                        state = labels!.state
+                    } else {
+                        state = try parsePosition(moves)
+                    }
                 } catch {
                     reportLineError(file: file, line: number, "\(error)")
                     failures += 1
                     return
                 }
                 let solveStart = clock.now
-                let mistakes = solver.mistakes(in: state)
+                let mistakes: ActionSet
+                if let labels {
+                    mistakes = labels.mistakes
+                } else {
+                    if solver == nil { solver = try makeSolver(for: G.self, tableSizeLog2: table) }
+                    mistakes = solver!.mistakes(in: state)
+                }
                 let playerStart = clock.now
                 player.newGame(from: state)
                 let action = player.chooseAction(in: state)
@@ -215,22 +230,24 @@ func wilsonInterval(successes: Int, trials: Int) -> (low: Double, high: Double) 
     return (max(0, centre - half), min(1, centre + half))
 }
 
-/// Calls `body` with each non-blank line's number and first field (the moves), from `file` or
-/// standard input; a second field is ignored. Lines with more than two fields get an error
-/// instead; returns how many.
-private func forEachPositionLine(in file: String?, _ body: (Int, String) throws -> Void) throws -> Int {
+/// Calls `body` with each non-blank line's number, first field (the moves) and further fields, from
+/// `file` or standard input. Lines whose count of further fields is not in `extraFields` get an
+/// error instead; returns how many.
+private func forEachPositionLine(in file: String?, extraFields: [Int] = [0, 1],
+                                 _ body: (Int, String, [Substring]) throws -> Void) throws -> Int {
     var number = 0
     var malformed = 0
     func handle(_ line: some StringProtocol) throws {
         number += 1
         let fields = line.split(whereSeparator: \.isWhitespace)
         if fields.isEmpty { return }
-        if fields.count > 2 {
-            reportLineError(file: file, line: number, "expected 'moves [score]', found \(fields.count) fields")
+        if !extraFields.contains(fields.count - 1) {
+            let labels = extraFields.filter { $0 > 1 }.map { " or 'moves' and \($0) action scores" }.joined()
+            reportLineError(file: file, line: number, "expected 'moves [score]'\(labels), found \(fields.count) fields")
             malformed += 1
             return
         }
-        try body(number, String(fields[0]))
+        try body(number, String(fields[0]), fields.dropFirst().map { Substring($0) })
     }
     if let file {
         var isDirectory: ObjCBool = false

@@ -1,0 +1,57 @@
+import Environments
+import GameKit
+import Solvers
+import Testing
+
+@Suite struct LabelledPositionTests {
+    private func fields(_ text: String) -> [Substring] { text.split(separator: " ") }
+
+    @Test func readsScoresAndFindsTheMistakes() throws {
+        // Column 1 full; columns 2 and 4 draw, 3 wins, the rest lose.
+        let moves = "111111"
+        let label = try LabelledPosition<ConnectFour>(moves: moves, scoreFields: fields("- 0 3 0 -1 -2 -5"))
+        #expect(label.scores == [nil, 0, 3, 0, -1, -2, -5])
+        #expect(Array(label.mistakes) == [1, 3, 4, 5, 6])
+        // In a lost position no move is a mistake; among draws and losses only the losses are.
+        let lost = try LabelledPosition<ConnectFour>(moves: moves, scoreFields: fields("- -1 -2 -1 -3 -1 -1"))
+        #expect(lost.mistakes.isEmpty)
+        let draw = try LabelledPosition<ConnectFour>(moves: moves, scoreFields: fields("- 0 -2 0 0 0 0"))
+        #expect(Array(draw.mistakes) == [2])
+    }
+
+    @Test func refusesMalformedLines() {
+        let cases = [
+            ("111111", "0 0 3 0 -1 -2 -5"),   // a score on the full column
+            ("111111", "- - 3 0 -1 -2 -5"),   // no score on a legal column
+            ("111111", "- 0 3 0 -1 -2"),      // too few scores
+            ("111111", "- 0 3 0 -1 -2 x"),    // not a score
+            ("1111111", "- 0 0 0 0 0 0"),     // an illegal move
+            ("1212121", "- 0 0 0 0 0 0"),     // a finished game
+        ]
+        for (moves, scores) in cases {
+            #expect(throws: LabelError.self, "\(moves) \(scores)") {
+                try LabelledPosition<ConnectFour>(moves: moves, scoreFields: fields(scores))
+            }
+        }
+    }
+
+    @Test func agreesWithTheSolversMistakes() throws {
+        let solver = ConnectFourSolver(tableSizeLog2: 20)
+        var rng = Xoshiro256(seed: 91)
+        var checked = 0
+        while checked < 100 {
+            var state = ConnectFour()
+            var moves = ""
+            for _ in 0..<Int.random(in: 16...30, using: &rng) where !state.isTerminal {
+                let column = state.legalActions.randomElement(using: &rng)
+                state.apply(column)
+                moves += ConnectFour.actionName(column)
+            }
+            if state.isTerminal { continue }
+            let scores = solver.columnScores(state).map { $0.map(String.init) ?? "-" }.joined(separator: " ")
+            let label = try LabelledPosition<ConnectFour>(moves: moves, scoreFields: fields(scores))
+            #expect(label.mistakes == solver.mistakes(in: state), "\(moves) \(scores)")
+            checked += 1
+        }
+    }
+}
