@@ -161,3 +161,10 @@ extension PerfectPlayer: KnownPolicy {
         return (0..<Game.actionCount).map { best.contains($0) ? 1 / Double(best.count) : 0 }
     }
 }
+
+extension MinimaxPlayer: KnownPolicy {
+    func actionProbabilities(in state: Game) -> [Double] {
+        let best = bestActions(in: state)
+        return (0..<Game.actionCount).map { best.contains($0) ? 1 / Double(best.count) : 0 }
+    }
+}
