@@ -25,6 +25,7 @@ import Training
             var makers: [(String, (UInt64) -> any GamePlayer<Game>)] = [
                 ("random", { RandomPlayer<Game>(seed: $0) }),
                 ("mcts", { RolloutMCTSPlayer<Game>(simulations: 8, seed: $0) }),
+                ("minimax", { MinimaxPlayer<Game>(depth: 2, seed: $0) }),
                 ("puct", { PUCTPlayer<Game>(name: "puct", evaluator: UniformEvaluator(actionCount: Game.actionCount),
                                             configuration: search, seed: $0) }),
                 ("net", { PUCTPlayer<Game>(name: "net", evaluator: NetworkEvaluator(network: network),
@@ -67,7 +68,7 @@ import Training
     func everyGameAndPlayerKindFinishesFromOpenings(openingMoves: Int) throws {
         for game in GameCatalog.all {
             let games = try GameCatalog.visit(game, with: Visitor(openingMoves: openingMoves))
-            let kinds = game == TicTacToe.self ? 5 : 4
+            let kinds = game == TicTacToe.self ? 6 : 5
             #expect(games == kinds * kinds * 2 + kinds * 4, "\(game.name) with \(openingMoves) opening moves")
         }
     }
