@@ -15,8 +15,7 @@ struct PlayerSpec: CustomStringConvertible {
     static let kinds: [(kind: String, options: [String], summary: String)] = [
         ("random", [], "uniformly random legal moves"),
         ("perfect", ["table"], "an exact solver's best move (tictactoe, connect4); table=log2 of Connect Four table entries (default 23)"),
-        ("minimax", ["depth"], "alpha-beta to depth=N plies (1...12, default 5), the game's heuristic at the limit "
-            + "(connect4: AlphaZero.jl's open-line counts; other games: 0)"),
+        ("minimax", ["depth"], "alpha-beta to depth=N plies (1...12, default 5), then the game's heuristic"),
         ("mcts", ["rollouts", "c", "solver"], "UCT with random rollouts: rollouts=N simulations per move (default 1000), c=exploration (1.4), solver=0|1 (1)"),
         ("net", ["sims", "gen", "temperature", "moves"], "a trained network with PUCT search, written net:PATH,sims=N (PATH: a run directory or a .safetensors file)"),
     ]

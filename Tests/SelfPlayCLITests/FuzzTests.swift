@@ -118,7 +118,7 @@ func expectClear(
         var fuzz = Fuzzer("player specs")
         let valid = [
             "random", "perfect", "perfect:table=20", "mcts:rollouts=50,c=1.4,solver=0", "mcts:rollouts=5",
-            "net:/nonexistent,sims=8", "net:path=/nonexistent,gen=2,temperature=0.5,moves=3",
+            "minimax:depth=3", "net:/nonexistent,sims=8", "net:path=/nonexistent,gen=2,temperature=0.5,moves=3",
         ]
         for round in 0..<800 {
             let input =
