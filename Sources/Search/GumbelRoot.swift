@@ -89,15 +89,13 @@ extension BatchedSearch {
             var policy = [Float](repeating: 0, count: Game.actionCount)
             // Proven moves decide, as in PUCT's target: a proven win is played (uniform target
             // over the proven wins); proven losses are avoided while another move remains.
-            let moves = searchTree.rootMoves
-            let wins = moves.filter { $0.proof == .win }
-            if searchTree.configuration.solver && !wins.isEmpty {
-                for move in wins { policy[move.action] = 1 / Float(wins.count) }
-                let sampledWin = candidates[k].first { candidate in wins.contains { $0.action == candidate.action } }
-                return GumbelChoice(action: sampledWin?.action ?? wins[0].action, policy: policy)
+            let (allowed, provenWin) = searchTree.decidingMoves()
+            if provenWin {
+                for move in allowed { policy[move.action] = 1 / Float(allowed.count) }
+                let sampledWin = candidates[k].first { candidate in allowed.contains { $0.action == candidate.action } }
+                return GumbelChoice(action: sampledWin?.action ?? allowed[0].action, policy: policy)
             }
-            let losing = searchTree.configuration.solver && moves.contains { $0.proof != .loss }
-                ? Set(moves.filter { $0.proof == .loss }.map(\.action)) : []
+            let losing = Set(searchTree.rootMoves.map(\.action)).subtracting(allowed.map(\.action))
             let values = Self.transformedValues(searchTree)
             let kept = candidates[k].filter { !losing.contains($0.action) }
             let best = (kept.isEmpty ? candidates[k] : kept).max { score($0, values: values) < score($1, values: values) }!

@@ -8,13 +8,8 @@ extension SearchTree {
     /// With `temperature` 0 the most-visited move is played (ties broken at random);
     /// otherwise moves are sampled with probability proportional to visits^(1/temperature).
     public func chooseAction<R: RandomNumberGenerator>(temperature: Float, using rng: inout R) -> Int {
-        var moves = rootMoves
+        let moves = decidingMoves().moves
         precondition(!moves.isEmpty, "chooseAction needs an expanded root")
-        if configuration.solver {
-            let wins = moves.filter { $0.proof == .win }
-            if !wins.isEmpty { moves = wins }
-            else if moves.contains(where: { $0.proof != .loss }) { moves.removeAll { $0.proof == .loss } }
-        }
         if temperature <= 0.01 {
             let most = moves.map(\.visits).max()!
             let best = moves.filter { $0.visits == most }
@@ -37,19 +32,25 @@ extension SearchTree {
     /// no mass while another move remains. Moves left without visits share the mass uniformly.
     public func visitDistribution(into policy: UnsafeMutableBufferPointer<Float>) {
         for k in 0..<policy.count { policy[k] = 0 }
-        var moves = rootMoves
+        let (moves, provenWin) = decidingMoves()
         guard !moves.isEmpty else { return }
-        if configuration.solver {
-            let wins = moves.filter { $0.proof == .win }
-            if !wins.isEmpty {
-                for move in wins { policy[move.action] = 1 / Float(wins.count) }
-                return
-            }
-            if moves.contains(where: { $0.proof != .loss }) { moves.removeAll { $0.proof == .loss } }
+        if provenWin {
+            for move in moves { policy[move.action] = 1 / Float(moves.count) }
+            return
         }
         let total = moves.reduce(0) { $0 + $1.visits }
         for move in moves {
             policy[move.action] = total > 0 ? Float(move.visits) / Float(total) : 1 / Float(moves.count)
         }
+    }
+
+    /// The root moves a choice or a target may use: with the solver on, the proven wins if there
+    /// are any (`provenWin`), else every move but the proven losses while another move remains.
+    public func decidingMoves() -> (moves: [RootMove], provenWin: Bool) {
+        let moves = rootMoves
+        guard configuration.solver else { return (moves, false) }
+        let wins = moves.filter { $0.proof == .win }
+        if !wins.isEmpty { return (wins, true) }
+        return moves.contains { $0.proof != .loss } ? (moves.filter { $0.proof != .loss }, false) : (moves, false)
     }
 }

@@ -133,14 +133,12 @@ enum SampleDiagnostics {
         }
     }
 
-    /// The value loss of the best constant prediction (the targets' mean) on the same samples
-    /// as `losses(of:on:limit:seed:)`: a value head that does not beat it has learnt nothing
-    /// that carries over to these positions.
-    static func constantValueLoss(on samples: SampleSet, limit: Int = 2048, seed: UInt64 = 0x1055) -> Double? {
-        let subset = samples.count > limit ? samples.randomSubset(limit, seed: seed) : samples
-        guard subset.count > 0 else { return nil }
-        let mean = subset.values.reduce(0.0) { $0 + Double($1) } / Double(subset.count)
-        return subset.values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(subset.count)
+    /// The value loss of the best constant prediction (the targets' mean) on `samples`: a value
+    /// head that does not beat it has learnt nothing that carries over to these positions.
+    static func constantValueLoss(on samples: SampleSet) -> Double? {
+        guard samples.count > 0 else { return nil }
+        let mean = samples.values.reduce(0.0) { $0 + Double($1) } / Double(samples.count)
+        return samples.values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(samples.count)
     }
 
     /// Mean entropy (nats) of the network's policy on up to `limit` samples.

@@ -118,7 +118,8 @@ public struct ReplayBuffer {
     public let window: Int
     /// Whether training draws from the window with samples of one position merged (see `averaged(_:)`).
     public let averagePositions: Bool
-    private var averagedWindow: SampleSet?
+    /// The samples training draws from: the window's, or their position averages.
+    private(set) var sources: [SampleSet] = []
 
     public init(window: Int, averagePositions: Bool = false) {
         self.window = window
@@ -126,9 +127,6 @@ public struct ReplayBuffer {
     }
 
     public var sampleCount: Int { generations.reduce(0) { $0 + $1.samples.count } }
-
-    /// The samples training draws from: the window's, or their position averages.
-    var sources: [SampleSet] { averagedWindow.map { [$0] } ?? generations.map(\.samples) }
 
     /// The number of samples training draws from.
     public var trainingSampleCount: Int { sources.reduce(0) { $0 + $1.count } }
@@ -140,7 +138,7 @@ public struct ReplayBuffer {
         if let newest = generations.last?.generation {
             generations.removeAll { $0.generation <= newest - window }
         }
-        averagedWindow = averagePositions ? Self.averaged(generations.map(\.samples)) : nil
+        sources = averagePositions ? [Self.averaged(generations.map(\.samples))] : generations.map(\.samples)
     }
 
     /// One sample per distinct position (same input and legal moves), in order of first
@@ -184,8 +182,7 @@ public struct ReplayBuffer {
     /// Fills a minibatch with `count` samples drawn uniformly with replacement, each mapped
     /// by a random one of `symmetries` when given.
     public func fillBatch<R: RandomNumberGenerator>(_ batch: inout MiniBatch, count: Int, symmetries: [BoardSymmetry], using rng: inout R) {
-        let sources = self.sources
-        let total = sources.reduce(0) { $0 + $1.count }
+        let total = trainingSampleCount
         precondition(total > 0, "empty replay buffer")
         batch.resize(count: count)
         let inputSize = batch.inputSize, actionCount = batch.actionCount

@@ -120,7 +120,7 @@ public final class TrainingLoop<Game: GameState> {
         rng = Xoshiro256(seed: configuration.seed)
         let network = PolicyValueNetwork(architecture: Self.architecture(configuration.network), seed: rng.next())
         reporter.message("generation 0: \(network.architecture.summary)")
-        guard let matches = evaluate(network, generation: 0, previous: []) else { throw CancellationError() }
+        guard let matches = evaluate(network, generation: 0) else { throw CancellationError() }
         var metrics = GenerationMetrics(generation: 0, promoted: true, totalSeconds: 0, totalSimulations: 0, totalPositions: 0)
         metrics.recordMistakes(labels?.mistakeRates(of: network))
         let seconds = (ContinuousClock.now - start).seconds
@@ -280,7 +280,7 @@ public final class TrainingLoop<Game: GameState> {
         lap("arena")
 
         // Evaluation against the references.
-        guard let evaluation = evaluate(trainee, generation: generation, previous: matches) else { return false }
+        guard let evaluation = evaluate(trainee, generation: generation) else { return false }
         matches += evaluation
         FailPoint.hit("evaluation", generation: generation)
         lap("evaluation")
@@ -332,7 +332,7 @@ public final class TrainingLoop<Game: GameState> {
 
     /// Plays `network` against the references and the ladder of earlier generations, if this
     /// generation is one that is evaluated; nil if interrupted.
-    func evaluate(_ network: PolicyValueNetwork, generation: Int, previous: [MatchRecord]) -> [MatchRecord]? {
+    func evaluate(_ network: PolicyValueNetwork, generation: Int) -> [MatchRecord]? {
         let settings = configuration.evaluation
         guard generation % settings.everyGenerations == 0 else { return [] }
         var records: [MatchRecord] = []
