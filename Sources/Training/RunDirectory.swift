@@ -84,6 +84,8 @@ public struct GenerationMetrics: Codable, Sendable {
     public var eloLow: Double?
     public var eloHigh: Double?
     public var totalSeconds: Double
+    /// CPU-seconds of the process, all threads together (absent before it was recorded).
+    public var totalCPUSeconds: Double?
     public var totalSimulations: Int
     public var totalPositions: Int
 

@@ -129,6 +129,9 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var generations = 10
         /// Stop once the run has trained this long, in seconds (0: no limit).
         public var wallSeconds: Double = 0
+        /// Stop once the run's process has used this many CPU-seconds, all threads together (0: no limit).
+        /// Fair between runs that share a machine with other work, where wall-clock time is not.
+        public var cpuSeconds: Double = 0
         /// Stop once self-play has run this many simulations (0: no limit).
         public var simulations = 0
     }
@@ -173,6 +176,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
             (evaluation.ladderGames >= 0, "evaluation.ladderGames must not be negative"),
             (budget.generations >= 0, "budget.generations must not be negative"),
             (budget.wallSeconds >= 0, "budget.wallSeconds must not be negative"),
+            (budget.cpuSeconds >= 0, "budget.cpuSeconds must not be negative"),
             (budget.simulations >= 0, "budget.simulations must not be negative"),
             (blasThreads >= 0 && blasThreads <= 64, "blasThreads must be in 0...64"),
         ]
@@ -306,6 +310,7 @@ extension TrainingConfiguration {
     static var legacyValues: [String: [String: Any]] { [
         "selfPlay": ["temperatureDecayMoves": 0, "finalTemperature": 0, "valueTargetQWeight": 0],
         "replay": ["averagePositions": false],
+        "budget": ["cpuSeconds": 0],
         "training": ["warmupSteps": 0],
         "evaluation": ["strongerReferences": [String](), "everyGenerations": 1, "ladderOpponents": 0, "ladderGames": 20],
     ] }

@@ -29,6 +29,7 @@ public struct ReferencePlayer<Game: GameState> {
 public enum TrainingStop: Sendable, Equatable, CustomStringConvertible {
     case generations(Int)
     case wallTime(Double)
+    case cpuTime(Double)
     case simulations(Int)
     case interrupted
 
@@ -36,6 +37,7 @@ public enum TrainingStop: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .generations(let n): return "reached the generation budget (\(n))"
         case .wallTime(let s): return String(format: "reached the time budget (%.0f s)", s)
+        case .cpuTime(let s): return String(format: "reached the CPU-time budget (%.0f CPU-seconds)", s)
         case .simulations(let n): return "reached the simulation budget (\(n))"
         case .interrupted: return "interrupted; every complete generation is on disk, resume with the same command"
         }
@@ -59,7 +61,7 @@ public final class TrainingLoop<Game: GameState> {
     var trainee: PolicyValueNetwork!
     var optimizer: Optimizer!
     var replay: ReplayBuffer
-    var totals = (seconds: 0.0, simulations: 0, positions: 0)
+    var totals = (seconds: 0.0, cpuSeconds: 0.0, simulations: 0, positions: 0)
 
     public init(run: RunDirectory, configuration: TrainingConfiguration, references: [ReferencePlayer<Game>],
                 labels: LabelledPositions?, reporter: any TrainingReporter, codeVersion: String,
@@ -107,6 +109,7 @@ public final class TrainingLoop<Game: GameState> {
         while true {
             if budget.generations > 0 && last >= budget.generations { return .generations(budget.generations) }
             if budget.wallSeconds > 0 && totals.seconds >= budget.wallSeconds { return .wallTime(budget.wallSeconds) }
+            if budget.cpuSeconds > 0 && totals.cpuSeconds >= budget.cpuSeconds { return .cpuTime(budget.cpuSeconds) }
             if budget.simulations > 0 && totals.simulations >= budget.simulations { return .simulations(budget.simulations) }
             if shouldStop() { return .interrupted }
             guard try runGeneration(last + 1) else { return .interrupted }
@@ -137,7 +140,8 @@ public final class TrainingLoop<Game: GameState> {
         let manifest = try run.loadManifest(last)
         best = manifest.best
         rng = Xoshiro256(words: manifest.randomState)
-        totals = (manifest.totalSeconds, manifest.totalSimulations, manifest.totalPositions)
+        totals = (manifest.totalSeconds, manifest.metrics.totalCPUSeconds ?? 0, manifest.totalSimulations,
+                  manifest.totalPositions)
         let loaded = try loadNetwork(last)
         trainee = loaded.network
         optimizer = loaded.optimizer ?? makeOptimizer()
@@ -168,6 +172,7 @@ public final class TrainingLoop<Game: GameState> {
     /// One generation; returns false if interrupted (nothing of it is kept).
     func runGeneration(_ generation: Int) throws -> Bool {
         let generationStart = ContinuousClock.now
+        let generationCPUStart = ProcessCPUTime.seconds()
         var timings: [String: Double] = [:]
         var phaseStart = ContinuousClock.now
         func lap(_ phase: String) {
@@ -289,9 +294,11 @@ public final class TrainingLoop<Game: GameState> {
         metrics.promoted = promoted
         metrics.rejection = rejection
         totals.seconds += (ContinuousClock.now - generationStart).seconds
+        totals.cpuSeconds += ProcessCPUTime.seconds() - generationCPUStart
         totals.simulations += statistics.simulations
         totals.positions += samples.count
         metrics.totalSeconds = totals.seconds
+        metrics.totalCPUSeconds = totals.cpuSeconds
         metrics.totalSimulations = totals.simulations
         metrics.totalPositions = totals.positions
         rate(&metrics, matches: matches)

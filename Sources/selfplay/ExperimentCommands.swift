@@ -85,11 +85,16 @@ struct ExperimentCommand: ParsableCommand {
               arms.allSatisfy({ !$0.name.isEmpty && !$0.name.contains("/") && !$0.name.hasPrefix(".") }) else {
             throw ValidationError("\(file): arm names must be distinct folder names")
         }
+        let runners = arms.map { arm in
+            Runner(experiment: experiment, seeds: chosen, folder: folder.appendingPathComponent(arm.name),
+                   overrides: (experiment.set ?? [:]).merging(arm.set ?? [:]) { $1 })
+        }
+        // Seed by seed, every arm in turn: a change in the machine's load falls on all arms alike.
+        for seed in chosen {
+            for runner in runners { try runner.train(seed: seed, game: type.name) }
+        }
         var results: [(arm: String, results: [FinalResult])] = []
-        for arm in arms {
-            let overrides = (experiment.set ?? [:]).merging(arm.set ?? [:]) { $1 }
-            let runner = Runner(experiment: experiment, seeds: chosen, folder: folder.appendingPathComponent(arm.name),
-                                overrides: overrides)
+        for (arm, runner) in zip(arms, runners) {
             results.append((arm.name, try GameCatalog.visit(type, with: runner)))
         }
         try writeAblation(results, to: folder.appendingPathComponent("ablation.csv"))
@@ -143,16 +148,8 @@ struct ExperimentCommand: ParsableCommand {
         func visit<G: GameState>(_ type: G.Type) throws -> [FinalResult] {
             var runs: [RunDirectory] = []
             for seed in seeds {
-                let path = folder.appendingPathComponent("seed-\(seed)").path
-                print("== \(experiment.name) v\(experiment.version), seed \(seed): \(path)")
-                var train = try TrainCommand.parse(["--game", G.name, "--run", path])
-                if !RunDirectory(url: URL(fileURLWithPath: path)).exists {
-                    train.seed = seed
-                    train.overrides = overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-                }
-                try train.run()
-                if interruptRequested.load(ordering: .relaxed) { throw ExitCode(130) }
-                runs.append(RunDirectory(url: URL(fileURLWithPath: path)))
+                try train(seed: seed, game: G.name)
+                runs.append(RunDirectory(url: runFolder(seed)))
             }
             try writeAggregate(runs)
             let results = try playFinalMatches(G.self, runs: runs)
@@ -162,15 +159,31 @@ struct ExperimentCommand: ParsableCommand {
             return results
         }
 
+        func runFolder(_ seed: UInt64) -> URL { folder.appendingPathComponent("seed-\(seed)") }
+
+        /// Trains (or resumes) one seed's run until its budget; a finished run returns at once.
+        func train(seed: UInt64, game: String) throws {
+            let path = runFolder(seed).path
+            print("== \(experiment.name) v\(experiment.version), seed \(seed): \(path)")
+            var train = try TrainCommand.parse(["--game", game, "--run", path])
+            if !RunDirectory(url: URL(fileURLWithPath: path)).exists {
+                train.seed = seed
+                train.overrides = overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            }
+            try train.run()
+            if interruptRequested.load(ordering: .relaxed) { throw ExitCode(130) }
+        }
+
         func writeAggregate(_ runs: [RunDirectory]) throws {
-            var csv = "generation,seed,elo,elo_low,elo_high,mistake_rate,training_seconds,positions,simulations,promoted\n"
+            var csv = "generation,seed,elo,elo_low,elo_high,mistake_rate,training_seconds,cpu_seconds,positions,simulations,promoted\n"
             for (run, seed) in zip(runs, seeds) {
                 let data = try RunReport.RunData(run: run)
                 for manifest in data.manifests {
                     let rating = data.ratings[manifest.generation]
                     func number(_ value: Double?) -> String { value.map { $0.isFinite ? String(format: "%.4g", $0) : "" } ?? "" }
                     csv += "\(manifest.generation),\(seed),\(number(rating?.elo)),\(number(rating?.low)),\(number(rating?.high)),"
-                    csv += "\(number(manifest.metrics.mistakeRate)),\(String(format: "%.2f", manifest.totalSeconds)),\(manifest.totalPositions),"
+                    csv += "\(number(manifest.metrics.mistakeRate)),\(String(format: "%.2f", manifest.totalSeconds)),"
+                    csv += "\(number(manifest.metrics.totalCPUSeconds)),\(manifest.totalPositions),"
                     csv += "\(manifest.totalSimulations),\(manifest.promoted)\n"
                 }
             }
