@@ -128,15 +128,17 @@ struct TrainCommand: ParsableCommand, GameVisitor {
                                    + "drop --game to resume it")
             }
             try directory.checkWritable()
-            try directory.finishPendingRollback()
-            let missing = directory.missingGenerations()
-            guard missing.isEmpty else {
-                let list = missing.map(String.init).joined(separator: ", ")
-                throw CommandFailure("generation(s) \(list) of \(directory.url.path) are missing; restore them, "
-                                   + "or roll back to generation \(missing[0] - 1) to continue from there")
+            try RunLock.withLock(on: directory, role: "train") {
+                try directory.finishPendingRollback()
+                let missing = directory.missingGenerations()
+                guard missing.isEmpty else {
+                    let list = missing.map(String.init).joined(separator: ", ")
+                    throw CommandFailure("generation(s) \(list) of \(directory.url.path) are missing; restore them, "
+                                       + "or roll back to generation \(missing[0] - 1) to continue from there")
+                }
+                try directory.checkConfiguration(stored)
+                try GameCatalog.visit(type, with: Runner(command: self, directory: directory, stored: stored))
             }
-            try directory.checkConfiguration(stored)
-            try GameCatalog.visit(type, with: Runner(command: self, directory: directory, stored: stored))
         } else {
             try GameCatalog.visit(try game.resolve(), with: Runner(command: self, directory: directory, stored: nil))
         }
@@ -197,7 +199,23 @@ struct TrainCommand: ParsableCommand, GameVisitor {
                     try makePlayer(parsed, for: G.self, seed: seed)
                 }
             }
-            if stored == nil { _ = try RunDirectory.create(at: directory.url, configuration: configuration) } else { try directory.saveConfiguration(configuration) }
+            guard stored == nil else {
+                try directory.saveConfiguration(configuration)   // the caller holds the run's lock
+                return try train(G.self, configuration: configuration, references: references)
+            }
+            try RunLock.withLock(on: directory, role: "train") {
+                guard !directory.exists else {
+                    throw CommandFailure("\(directory.url.path) became a run while this one started; run the command again "
+                                       + "to resume it")
+                }
+                _ = try RunDirectory.create(at: directory.url, configuration: configuration)
+                try train(G.self, configuration: configuration, references: references)
+            }
+        }
+
+        /// Runs the training loop on the prepared run directory, then prints the ratings and the final check.
+        func train<G: GameState>(_ type: G.Type, configuration: TrainingConfiguration,
+                                 references: [ReferencePlayer<G>]) throws {
             let threads = configuration.blasThreads > 0 ? configuration.blasThreads : ProcessInfo.processInfo.activeProcessorCount
             try BLAS.applyThreadSetting(command.blasThreads ?? (configuration.blasThreads > 0 ? threads : nil))
             installInterruptHandler()
@@ -275,7 +293,7 @@ struct RollbackCommand: ParsableCommand {
     func run() throws {
         let directory = try existingRun(runPath)
         try directory.checkWritable()
-        let moved = try directory.rollback(to: to)
+        let moved = try RunLock.withLock(on: directory, role: "rollback") { try directory.rollback(to: to) }
         if moved.isEmpty {
             print("generation \(to) is already the head")
         } else {
