@@ -58,7 +58,7 @@ extension PolicyValueNetwork {
         } else {
             data = SafeTensors.encode(tensors: tensors, metadata: allMetadata)
         }
-        try SafeTensors.writeAtomically(data, to: url)
+        do { try AtomicFile.write(data, to: url) } catch { throw .io("\(error)") }
     }
 
     /// Reads a checkpoint written by `save`. Returns the network, the caller's metadata

@@ -144,42 +144,6 @@ public enum SafeTensors {
         return file
     }
 
-    /// Writes `data` to `url` atomically: a temporary file in the same directory, fsync,
-    /// rename over `url`, fsync of the directory. Readers see the old file or the new one.
-    public static func writeAtomically(_ data: Data, to url: URL) throws(NetworkError) {
-        let directory = url.deletingLastPathComponent().path
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp").path
-        func failure(_ what: String) -> NetworkError {
-            .io("cannot \(what) while saving \(url.path): \(String(cString: strerror(errno)))")
-        }
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw failure("create \(temporary)") }
-        var written = 0
-        let wroteAll: Bool = data.withUnsafeBytes { raw in
-            while written < raw.count {
-                let result = write(descriptor, raw.baseAddress! + written, raw.count - written)
-                if result < 0 && errno == EINTR { continue }
-                if result <= 0 { return false }
-                written += result
-            }
-            return true
-        }
-        var error: NetworkError?
-        if !wroteAll { error = failure("write") } else if fsync(descriptor) != 0 { error = failure("fsync") }
-        if close(descriptor) != 0 && error == nil { error = failure("close") }
-        if error == nil && rename(temporary, url.path) != 0 { error = failure("rename") }
-        if let error {
-            unlink(temporary)
-            throw error
-        }
-        let directoryDescriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryDescriptor >= 0 {
-            fsync(directoryDescriptor)
-            close(directoryDescriptor)
-        }
-    }
-
     /// The header as JSON: tensor entries and the optional metadata map.
     private struct Header: Decodable {
         struct TensorEntry: Decodable {

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 
 /// The HTML report of one or more runs: a single self-contained file (inline SVG, no scripts,
 /// fonts or network) with Elo curves and their 95% bands, losses, loop-health diagnostics,

@@ -3,47 +3,6 @@ import GameKit
 import NeuralNet
 import Search
 
-/// Receives what a training run has to say: transient status lines and lasting messages.
-public protocol TrainingReporter: AnyObject {
-    /// A status line that the next one replaces (progress within a phase).
-    func status(_ line: String)
-    /// A lasting message (one generation's summary, a warning).
-    func message(_ text: String)
-}
-
-/// A reference opponent: a player spec and a way to make one instance per game slot.
-public struct ReferencePlayer<Game: GameState> {
-    public var name: String
-    /// One instance serves every slot of a match (players without per-game state).
-    public var shared: Bool
-    public var make: (_ seed: UInt64) throws -> any GamePlayer<Game>
-
-    public init(name: String, shared: Bool = false, make: @escaping (_ seed: UInt64) throws -> any GamePlayer<Game>) {
-        self.name = name
-        self.shared = shared
-        self.make = make
-    }
-}
-
-/// Why a run stopped.
-public enum TrainingStop: Sendable, Equatable, CustomStringConvertible {
-    case generations(Int)
-    case wallTime(Double)
-    case cpuTime(Double)
-    case simulations(Int)
-    case interrupted
-
-    public var description: String {
-        switch self {
-        case .generations(let n): return "reached the generation budget (\(n))"
-        case .wallTime(let s): return String(format: "reached the time budget (%.0f s)", s)
-        case .cpuTime(let s): return String(format: "reached the CPU-time budget (%.0f CPU-seconds)", s)
-        case .simulations(let n): return "reached the simulation budget (\(n))"
-        case .interrupted: return "interrupted; every complete generation is on disk, resume with the same command"
-        }
-    }
-}
-
 /// The self-play training loop: self-play with the best network → replay window → training
 /// steps → candidate → gating arena → evaluation against fixed references → checkpoint.
 public final class TrainingLoop<Game: GameState> {
@@ -460,42 +419,5 @@ public final class TrainingLoop<Game: GameState> {
         if let rejection = metrics.rejection { parts.append(rejection) }
         parts.append(String(format: "%.1f s", metrics.totalSeconds))
         return parts.joined(separator: ", ")
-    }
-}
-
-/// The run's current phase, written to `status.json` for `selfplay watch`.
-public struct RunStatus: Codable, Sendable {
-    public var line: String
-    public var updated: String
-}
-
-/// Writes status lines to a run's `status.json` (at most once a second) and passes
-/// everything on to another reporter.
-public final class StatusFileReporter: TrainingReporter {
-    let next: any TrainingReporter
-    let url: URL
-    var lastWrite = ContinuousClock.now - .seconds(2)
-
-    public init(run: RunDirectory, forwardingTo next: any TrainingReporter) {
-        self.next = next
-        url = run.url.appendingPathComponent("status.json")
-    }
-
-    public func status(_ line: String) {
-        next.status(line)
-        let now = ContinuousClock.now
-        guard now - lastWrite > .seconds(1) else { return }
-        lastWrite = now
-        write(line)
-    }
-
-    public func message(_ text: String) {
-        next.message(text)
-        write(text.split(separator: "\n").first.map(String.init) ?? text)
-    }
-
-    func write(_ line: String) {
-        let status = RunStatus(line: line, updated: ISO8601DateFormatter().string(from: Date()))
-        try? AtomicFile.write(AtomicFile.encodeJSON(status, pretty: false), to: url)
     }
 }

@@ -13,7 +13,7 @@ func requireExecutable() throws {
                  "no selfplay executable at \(selfplayExecutable.path); build it with `swift build`")
 }
 
-/// A run's `matches.jsonl` and its `metrics.jsonl` without the wall-clock times, which differ
+/// A run's `matches.jsonl` and its `metrics.jsonl` without the wall-clock and CPU times, which differ
 /// between any two runs; everything else must be bit-identical after a resume.
 func results(of run: URL) throws -> (matches: String, metrics: [String]) {
     let matches = try String(contentsOf: run.appendingPathComponent("matches.jsonl"), encoding: .utf8)
@@ -21,6 +21,7 @@ func results(of run: URL) throws -> (matches: String, metrics: [String]) {
         .split(separator: "\n").map { line in
             var object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
             object["totalSeconds"] = nil
+            object["totalCPUSeconds"] = nil
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             return String(decoding: data, as: UTF8.self)
         }

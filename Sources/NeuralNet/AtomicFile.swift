@@ -12,30 +12,35 @@ public enum AtomicFile {
     }
 
     /// Writes `data` to `url` atomically (temporary file, fsync, rename, fsync of the folder).
+    /// The temporary file is `.NAME.tmp-PID`, so that a run can remove those of dead processes.
     public static func write(_ data: Data, to url: URL) throws {
         let folder = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw WriteError(description: "cannot create \(temporary.path): \(String(cString: strerror(errno)))") }
-        var ok = true
-        data.withUnsafeBytes { bytes in
+        func failure(_ what: String) -> WriteError {
+            WriteError(description: "cannot \(what) \(url.path): \(String(cString: strerror(errno)))")
+        }
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw WriteError(description: "cannot create \(temporary.path): \(String(cString: strerror(errno)))")
+        }
+        let wroteAll: Bool = data.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
                 let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written <= 0 { ok = false; return }
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { return false }
                 offset += written
             }
+            return true
         }
-        ok = ok && fsync(descriptor) == 0
-        close(descriptor)
-        guard ok else {
+        var error: WriteError?
+        if !wroteAll { error = failure("write") } else if fsync(descriptor) != 0 { error = failure("flush") }
+        if close(descriptor) != 0 && error == nil { error = failure("close") }
+        if error == nil && rename(temporary.path, url.path) != 0 { error = failure("rename into") }
+        if let error {
             unlink(temporary.path)
-            throw WriteError(description: "cannot write \(url.path): \(String(cString: strerror(errno)))")
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            unlink(temporary.path)
-            throw WriteError(description: "cannot rename into \(url.path): \(String(cString: strerror(errno)))")
+            throw error
         }
         syncDirectory(folder)
     }
@@ -52,12 +57,5 @@ public enum AtomicFile {
             throw WriteError(description: "cannot rename \(source.path) to \(destination.path): \(String(cString: strerror(errno)))")
         }
         syncDirectory(destination.deletingLastPathComponent())
-    }
-
-    /// JSON with sorted keys, for files people read and diff.
-    public static func encodeJSON<T: Encodable>(_ value: T, pretty: Bool = true) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
-        return try encoder.encode(value)
     }
 }

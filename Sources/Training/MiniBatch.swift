@@ -1,0 +1,28 @@
+import Foundation
+import GameKit
+
+/// A minibatch's buffers, reused from step to step.
+public struct MiniBatch {
+    public let inputSize: Int
+    public let actionCount: Int
+    public var inputs: ContiguousArray<Float> = []
+    public var masks: ContiguousArray<Float> = []
+    public var policies: ContiguousArray<Float> = []
+    public var values: ContiguousArray<Float> = []
+    public private(set) var count = 0
+
+    public init(inputSize: Int, actionCount: Int) {
+        self.inputSize = inputSize
+        self.actionCount = actionCount
+    }
+
+    mutating func resize(count: Int) {
+        self.count = count
+        if values.count != count {
+            inputs = ContiguousArray(repeating: 0, count: count * inputSize)
+            masks = ContiguousArray(repeating: 0, count: count * actionCount)
+            policies = ContiguousArray(repeating: 0, count: count * actionCount)
+            values = ContiguousArray(repeating: 0, count: count)
+        }
+    }
+}
