@@ -88,6 +88,8 @@ public struct GenerationMetrics: Codable, Sendable {
     public var totalCPUSeconds: Double?
     public var totalSimulations: Int
     public var totalPositions: Int
+    /// The worker shards this generation's samples came from (`selfplay learn`), deleted once it is complete.
+    public var consumedShards: [String]?
 
     public init(generation: Int, promoted: Bool, totalSeconds: Double, totalSimulations: Int, totalPositions: Int) {
         self.generation = generation

@@ -64,6 +64,16 @@ public struct SelfPlayStatistics: Codable, Sendable, Hashable {
         return total
     }
 
+    /// Combines the statistics of shards read back from disk, which carry no position or game keys:
+    /// distinct counts add up within each shard (repeats across shards are not seen).
+    static func mergedFromShards(_ parts: [SelfPlayStatistics]) -> SelfPlayStatistics {
+        var total = merged(parts)
+        total.distinctGames = parts.reduce(0) { $0 + $1.distinctGames }
+        let distinctPositions = parts.reduce(0.0) { $0 + $1.distinctPositionFraction * Double($1.samples) }
+        total.distinctPositionFraction = total.samples > 0 ? distinctPositions / Double(total.samples) : 0
+        return total
+    }
+
     public var drawRate: Double { games > 0 ? Double(draws) / Double(games) : 0 }
     public var meanGameLength: Double { games > 0 ? Double(moves) / Double(games) : 0 }
     /// The fraction of games that repeated an earlier game's moves exactly.

@@ -21,6 +21,8 @@ public final class TrainingLoop<Game: GameState> {
     var optimizer: Optimizer!
     var replay: ReplayBuffer
     var totals = (seconds: 0.0, cpuSeconds: 0.0, simulations: 0, positions: 0)
+    /// Where generations get their new samples (self-play in this process by default).
+    public var sampleSource = SampleSource.selfPlay
 
     public init(run: RunDirectory, configuration: TrainingConfiguration, references: [ReferencePlayer<Game>],
                 labels: LabelledPositions?, reporter: any TrainingReporter, codeVersion: String,
@@ -112,6 +114,10 @@ public final class TrainingLoop<Game: GameState> {
             let samples = try run.loadSamples(generation: generation, game: Game.name, inputSize: Game.encodingShape.count, actionCount: Game.actionCount)
             replay.add(generation: generation, samples: samples)
         }
+        if case .shards(let store) = sampleSource, let consumed = manifest.metrics.consumedShards {
+            store.remove(consumed.compactMap { ShardStore.Name(fileName: "\($0).samples") })
+        }
+        try run.writePromoted(best)
         if last > 0 { reporter.message("resuming after generation \(last) (best: generation \(best))") }
         return last
     }
@@ -139,24 +145,8 @@ public final class TrainingLoop<Game: GameState> {
             phaseStart = ContinuousClock.now
         }
 
-        // Self-play with the best network.
-        var searchConfiguration = configuration.search
-        searchConfiguration.leavesPerTree = max(1, searchConfiguration.leavesPerTree)
-        let games = configuration.selfPlay.games
-        let workers = configuration.selfPlay.workers
-        let threadsBefore = BLAS.threadCount
-        if workers > 1 { BLAS.threadCount = 1 }
-        var selfPlayRng = rng.split(stream: UInt64(generation))
-        let network = bestNetwork!
-        let reporter = self.reporter
-        let played = ParallelSelfPlay.play(Game.self, settings: configuration.selfPlay, search: searchConfiguration, workers: workers,
-                                           makeEvaluator: { NetworkEvaluator(network: workers > 1 ? network.copy() : network) },
-                                           rng: &selfPlayRng, progress: { done, stats in
-            if done >= games / 2 { FailPoint.hit("self-play", generation: generation) }
-            reporter.status("gen \(generation) self-play: \(done)/\(games) games, \(stats.moves) moves")
-        }, shouldStop: shouldStop)
-        BLAS.threadCount = threadsBefore
-        guard let (samples, statistics) = played else { return false }
+        // New samples: self-play with the best network, or the workers' shards.
+        guard let (samples, statistics, shards) = try newSamples(generation) else { return false }
         try run.writeSamples(samples, generation: generation, game: Game.name)
         lap("selfPlay")
 
@@ -173,6 +163,7 @@ public final class TrainingLoop<Game: GameState> {
         metrics.meanRootVisits = statistics.moves > 0 ? Double(statistics.simulations) / Double(statistics.moves) : nil
         metrics.firstMoves = Dictionary(uniqueKeysWithValues: statistics.firstMoves.map { (Game.actionName($0.key), $0.value) })
         metrics.selfPlayPositions = samples.count
+        if !shards.isEmpty { metrics.consumedShards = shards.map(\.description) }
         replay.add(generation: generation, samples: samples)
 
         // Training.
@@ -264,6 +255,7 @@ public final class TrainingLoop<Game: GameState> {
         let newBest = promoted ? generation : best
         try checkpoint(generation: generation, parent: parent, promoted: promoted, best: newBest, network: trainee, optimizer: optimizer,
                        metrics: metrics, matches: matches, timings: timings)
+        if case .shards(let store) = sampleSource { store.remove(shards) }
         lap("checkpoint")
         if promoted {
             best = generation
@@ -275,6 +267,53 @@ public final class TrainingLoop<Game: GameState> {
         }
         reporter.message(summary(metrics))
         return true
+    }
+
+    /// A generation's new samples and their statistics, with the shards they came from; nil if interrupted.
+    func newSamples(_ generation: Int) throws -> (SampleSet, SelfPlayStatistics, [ShardStore.Name])? {
+        guard case .shards(let store) = sampleSource else { return try playSelf(generation) }
+        let wanted = configuration.selfPlay.games
+        var games: [ShardStore.Name: Int] = [:]
+        while true {
+            // The oldest shards first, whole shards, until they hold the generation's games.
+            var names: [ShardStore.Name] = []
+            var available = 0
+            for name in store.pending() where available < wanted {
+                if games[name] == nil { games[name] = (try? store.statistics(of: name))?.games }
+                names.append(name)
+                available += games[name] ?? 0
+            }
+            if available >= wanted {
+                FailPoint.hit("self-play", generation: generation)
+                let (samples, statistics) = try store.read(names, game: Game.name, inputSize: Game.encodingShape.count,
+                                                           actionCount: Game.actionCount)
+                return (samples, statistics, names)
+            }
+            if shouldStop() { return nil }
+            reporter.status("gen \(generation): waiting for self-play shards, \(available)/\(wanted) games in \(names.count)")
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+    }
+
+    /// Self-play with the best network, on `selfPlay.workers` threads.
+    func playSelf(_ generation: Int) throws -> (SampleSet, SelfPlayStatistics, [ShardStore.Name])? {
+        var searchConfiguration = configuration.search
+        searchConfiguration.leavesPerTree = max(1, searchConfiguration.leavesPerTree)
+        let games = configuration.selfPlay.games
+        let workers = configuration.selfPlay.workers
+        let threadsBefore = BLAS.threadCount
+        if workers > 1 { BLAS.threadCount = 1 }
+        var selfPlayRng = rng.split(stream: UInt64(generation))
+        let network = bestNetwork!
+        let reporter = self.reporter
+        let played = ParallelSelfPlay.play(Game.self, settings: configuration.selfPlay, search: searchConfiguration, workers: workers,
+                                           makeEvaluator: { NetworkEvaluator(network: workers > 1 ? network.copy() : network) },
+                                           rng: &selfPlayRng, progress: { done, stats in
+            if done >= games / 2 { FailPoint.hit("self-play", generation: generation) }
+            reporter.status("gen \(generation) self-play: \(done)/\(games) games, \(stats.moves) moves")
+        }, shouldStop: shouldStop)
+        BLAS.threadCount = threadsBefore
+        return played.map { ($0.samples, $0.statistics, []) }
     }
 
     /// A reason to reject a candidate whose training broke down, or nil.
@@ -389,6 +428,7 @@ public final class TrainingLoop<Game: GameState> {
                              optimizer: optimizer)
             FailPoint.hit("checkpoint-files", generation: generation)
         }
+        try run.writePromoted(best)
         FailPoint.hit("logs", generation: generation)
         try run.rebuildLogs()
         do { try RunReport.write(for: run) } catch { reporter.message("warning: report.html not written: \(error)") }

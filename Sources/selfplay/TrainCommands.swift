@@ -10,11 +10,14 @@ import Training
 /// Set by Ctrl-C; the training loop stops at the next safe point.
 let interruptRequested = Atomic<Bool>(false)
 
-/// Ctrl-C once: stop after what is complete. Twice: exit at once (still nothing is torn).
+/// Ctrl-C (or SIGTERM, as Slurm and Kubernetes send) once: stop after what is complete. Twice:
+/// exit at once (still nothing is torn).
 func installInterruptHandler() {
-    signal(SIGINT) { _ in
-        if interruptRequested.load(ordering: .relaxed) { _exit(130) }
-        interruptRequested.store(true, ordering: .relaxed)
+    for signalNumber in [SIGINT, SIGTERM] {
+        signal(signalNumber) { _ in
+            if interruptRequested.load(ordering: .relaxed) { _exit(130) }
+            interruptRequested.store(true, ordering: .relaxed)
+        }
     }
 }
 
@@ -103,6 +106,12 @@ struct TrainCommand: ParsableCommand, GameVisitor {
     var blasThreads: Int?
     @Flag(help: "Print the resolved configuration and exit.")
     var showConfig = false
+    /// Set by `selfplay learn`: generations take their samples from the workers' shards.
+    @Flag(name: .customLong("from-shards"), help: .hidden)
+    var fromShards = false
+
+    /// The role named in the run's lock and messages.
+    var role: String { fromShards ? "learner" : "train" }
 
     func validate() throws {
         if let generations, generations < 1 { throw ValidationError("--generations must be at least 1") }
@@ -128,7 +137,7 @@ struct TrainCommand: ParsableCommand, GameVisitor {
                                    + "drop --game to resume it")
             }
             try directory.checkWritable()
-            try RunLock.withLock(on: directory, role: "train") {
+            try RunLock.withLock(on: directory, role: role) {
                 try directory.finishPendingRollback()
                 let missing = directory.missingGenerations()
                 guard missing.isEmpty else {
@@ -203,7 +212,7 @@ struct TrainCommand: ParsableCommand, GameVisitor {
                 try directory.saveConfiguration(configuration)   // the caller holds the run's lock
                 return try train(G.self, configuration: configuration, references: references)
             }
-            try RunLock.withLock(on: directory, role: "train") {
+            try RunLock.withLock(on: directory, role: command.role) {
                 guard !directory.exists else {
                     throw CommandFailure("\(directory.url.path) became a run while this one started; run the command again "
                                        + "to resume it")
@@ -225,7 +234,12 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             let loop = TrainingLoop<G>(run: directory, configuration: configuration, references: references,
                                        labels: LabelledPositions.solverLabelled(G.self), reporter: reporter, codeVersion: CodeVersion.current,
                                        shouldStop: { interruptRequested.load(ordering: .relaxed) })
+            if command.fromShards {
+                loop.sampleSource = .shards(ShardStore(run: directory))
+                directory.clearFinished()
+            }
             let stop = try loop.train()
+            if command.fromShards && stop != .interrupted { try directory.markFinished("\(stop)") }
             reporter.message("stopped: \(stop)")
             let ratings = EloRating.fit(try directory.allMatches())
             reporter.message("\nElo (random = 0, 95% intervals):\n" + EloRating.table(ratings))
