@@ -1,0 +1,26 @@
+import Environments
+import GameKit
+import Testing
+import Training
+
+/// Each game's default configuration, pinned when the defaults moved from a switch in Training
+/// into the game files: the hash covers every key but the budget and thread count, checked apart.
+@Suite struct GameDefaultsTests {
+    static let pinned: [(game: String, hash: String, generations: Int, wallSeconds: Double)] = [
+        ("tictactoe", "fa9f46574c0064a9", 12, 0),
+        ("connect4", "7f9422689bbdd79a", 0, 3600),
+        ("othello", "325e1549cc10484a", 0, 3600),
+    ]
+
+    @Test(arguments: pinned.indices) func defaultsAreUnchanged(index: Int) {
+        let expected = Self.pinned[index]
+        let configuration = TrainingConfiguration.defaults(for: expected.game)
+        #expect(configuration.game == expected.game)
+        #expect(configuration.hash == expected.hash, "\(expected.game)")
+        var budget = TrainingConfiguration.BudgetSettings()
+        budget.generations = expected.generations
+        budget.wallSeconds = expected.wallSeconds
+        #expect(configuration.budget == budget, "\(expected.game)")
+        #expect(configuration.blasThreads == 0)
+    }
+}
