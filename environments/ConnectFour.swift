@@ -70,7 +70,8 @@ public struct ConnectFour: GameState {
 
     /// Drops a stone of the side to move into `column`.
     public mutating func apply(_ action: Int) {
-        precondition(action >= 0 && action < 7 && canPlay(column: action) && !isTerminal, "illegal Connect Four action \(action)")
+        precondition(action >= 0 && action < 7 && canPlay(column: action) && !isTerminal,
+                     "illegal Connect Four action \(action)")
         let move = (mask &+ Self.bottomMask(column: action)) & Self.columnMask(column: action)
         lastMoveWon = Self.hasFour(current | move)
         current ^= mask   // the opponent's stones become the side to move's
@@ -148,4 +149,37 @@ public struct ConnectFour: GameState {
         lines.append("  1 2 3 4 5 6 7")
         return lines.joined(separator: "\n")
     }
+}
+
+extension ConnectFour {
+    public static let aliases = ["c4", "connectfour", "connect-four"]
+    public static let notationHelp = "columns 1-7 from the left, e.g. 4453"
+
+    /// Counts from OpenSpiel 2.0.2.
+    public static let perft = PerftFigures(
+        benchmarkDepth: 8, knownCounts: [1, 7, 49, 343, 2401, 16807, 117_649, 823_536, 5_673_234])
+
+    /// Sized so that a run on 2 cores shows learning within an hour.
+    ///
+    /// An MLP: on 2 cores it evaluates ~19x more positions per second than a 2x32 residual net
+    /// (bench nn), and in a one-hour budget more games beat a better-shaped network.
+    /// AlphaZero.jl's temperature schedule: τ = 1 for 20 moves, then down to 0.3 by move 30;
+    /// never 0, so that games stay distinct and the value head sees varied positions.
+    /// Every 4th generation plays 40 games against each reference and against the generations
+    /// 4, 8 and 16 back; stronger rollout players join as the agent passes the strongest so far,
+    /// so the curve neither saturates nor hides progress in its noise.
+    public static let trainingDefaults: TrainingDefaults = [
+        "network.body": "mlp", "network.hidden": [256, 256], "network.valueHidden": 64,
+        "search.simulations": 128, "search.dirichletAlpha": 1.0, "search.dirichletFraction": 0.25,
+        "search.leavesPerTree": 2,
+        "selfPlay.games": 512, "selfPlay.concurrentGames": 256,
+        "selfPlay.temperatureMoves": 20, "selfPlay.temperatureDecayMoves": 10, "selfPlay.finalTemperature": 0.3,
+        "replay.windowGenerations": 8,
+        "training.batchSize": 256, "training.steps": 400, "training.learningRate": 0.002,
+        "evaluation.references": ["random", "mcts:rollouts=100", "mcts:rollouts=1000"],
+        "evaluation.strongerReferences": ["mcts:rollouts=4000", "mcts:rollouts=16000"],
+        "evaluation.games": 40, "evaluation.simulations": 128, "evaluation.openingMoves": 2,
+        "evaluation.everyGenerations": 4, "evaluation.ladderOpponents": 3, "evaluation.ladderGames": 40,
+        "budget.generations": 0, "budget.wallSeconds": 3600,
+    ]
 }

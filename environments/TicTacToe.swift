@@ -46,7 +46,13 @@ public struct TicTacToe: GameState {
         let bit = UInt16(1) << UInt16(action)
         let mover = currentPlayer
         var own: UInt16
-        if mover == .first { stones.first |= bit; own = stones.first } else { stones.second |= bit; own = stones.second }
+        if mover == .first {
+            stones.first |= bit
+            own = stones.first
+        } else {
+            stones.second |= bit
+            own = stones.second
+        }
         moveCount += 1
         for line in Self.lines where own & line == line {
             outcome = .win(mover)
@@ -105,4 +111,28 @@ public struct TicTacToe: GameState {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+extension TicTacToe {
+    public static let aliases = ["ttt", "tic-tac-toe"]
+    public static let notationHelp = "cells 1-9 row by row from the top left, e.g. 5137"
+
+    /// Counts from OpenSpiel 2.0.2; depth 9 is every complete game.
+    public static let perft = PerftFigures(
+        benchmarkDepth: 9, knownCounts: [1, 9, 72, 504, 3024, 15120, 54720, 148_176, 200_448, 127_872])
+
+    /// Sized so that a run on 2 cores learns within seconds. Sampling every move with
+    /// temperature 1 keeps the games diverse enough that the network also learns the lines a
+    /// perfect opponent may choose.
+    public static let trainingDefaults: TrainingDefaults = [
+        "network.body": "mlp", "network.hidden": [64, 64], "network.valueHidden": 32,
+        "search.simulations": 64, "search.dirichletAlpha": 1.0, "search.dirichletFraction": 0.25,
+        "search.leavesPerTree": 2,
+        "selfPlay.games": 256, "selfPlay.concurrentGames": 256, "selfPlay.temperatureMoves": 9,
+        "replay.windowGenerations": 4,
+        "training.batchSize": 64, "training.steps": 300, "training.learningRate": 0.003,
+        "evaluation.references": ["random", "mcts:rollouts=100", "perfect"],
+        "evaluation.games": 20, "evaluation.simulations": 64,
+        "budget.generations": 12,
+    ]
 }

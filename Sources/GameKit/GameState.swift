@@ -4,7 +4,7 @@
 /// Action indices are fixed per game (`actionCount` is the policy vector length), and
 /// all hot-path requirements work without heap allocation. Every action passes the turn
 /// to the other player (a pass is an action), which search relies on to flip values.
-public protocol GameState: Hashable, Sendable, CustomStringConvertible {
+public protocol GameState: Hashable, Sendable, CustomStringConvertible, GameDescription {
     /// The short name used on the command line, e.g. `"connect4"`.
     static var name: String { get }
     /// The number of distinct action indices (the length of a policy vector).
@@ -91,7 +91,8 @@ extension GameState {
         self.init()
         for (action, offset) in try Self.parseActions(notation) {
             if isTerminal {
-                throw NotationError(offset: offset, "move \(Self.actionName(action)) after the game ended (\(outcome!))")
+                let message = "move \(Self.actionName(action)) after the game ended (\(outcome!))"
+                throw NotationError(offset: offset, message)
             }
             guard legalActions.contains(action) else {
                 throw NotationError(offset: offset, "move \(Self.actionName(action)) is illegal here")

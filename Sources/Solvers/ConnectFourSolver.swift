@@ -252,3 +252,24 @@ private struct Search {
         return cells & (ConnectFour.boardMask ^ mask)
     }
 }
+
+extension ConnectFour: SolvableGame {
+    public static func makeSolver(tableSizeLog2: Int) -> ConnectFourSolver {
+        ConnectFourSolver(tableSizeLog2: tableSizeLog2)
+    }
+
+    /// `count` positions from seeded random play, 16 to 30 moves in, where the solver takes milliseconds.
+    public static func diagnosticPositions(count: Int, seed: UInt64) -> [ConnectFour] {
+        var rng = Xoshiro256(seed: seed)
+        var positions: [ConnectFour] = []
+        while positions.count < count {
+            var state = ConnectFour()
+            let length = Int.random(in: 16...30, using: &rng)
+            while !state.isTerminal && state.moveCount < length {
+                state.apply(state.legalActions.randomElement(using: &rng))
+            }
+            if !state.isTerminal { positions.append(state) }
+        }
+        return positions
+    }
+}

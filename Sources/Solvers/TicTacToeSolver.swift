@@ -67,3 +67,26 @@ public struct TicTacToeSolver: GameSolver, Sendable {
 
     public var nodeCount: Int { 0 }
 }
+
+extension TicTacToe: SolvableGame {
+    public static func makeSolver(tableSizeLog2: Int) -> TicTacToeSolver { TicTacToeSolver() }
+
+    /// Every reachable position that is not terminal (4520 of them).
+    public static func diagnosticPositions(count: Int, seed: UInt64) -> [TicTacToe] {
+        var positions: [TicTacToe] = []
+        var seen = Set<TicTacToe>()
+        var stack = [TicTacToe()]
+        while let state = stack.popLast() {
+            guard !state.isTerminal, seen.insert(state).inserted else { continue }
+            positions.append(state)
+            for action in state.legalActions {
+                var child = state
+                child.apply(action)
+                stack.append(child)
+            }
+        }
+        return positions
+    }
+
+    public static var solvesInstantly: Bool { true }
+}

@@ -1,4 +1,3 @@
-import Environments
 import Foundation
 import GameKit
 import NeuralNet
@@ -165,43 +164,25 @@ enum SampleDiagnostics {
 }
 
 extension LabelledPositions {
-    /// The solver-labelled positions of games that have a solver: every reachable tic-tac-toe
-    /// position; for Connect Four, `count` positions from seeded random play (16–30 moves
-    /// played, where the solver takes milliseconds). `nil` for other games.
-    public static func solverLabelled<Game: GameState>(_ game: Game.Type, count: Int = 300, seed: UInt64 = 2026) -> LabelledPositions? {
+    /// The solver-labelled positions of a game that has a solver (its `diagnosticPositions`,
+    /// about `count` of them drawn with `seed`); `nil` for other games.
+    public static func solverLabelled<Game: GameState>(_ game: Game.Type, count: Int = 300, seed: UInt64 = 2026)
+        -> LabelledPositions? {
+        guard let solvable = game as? any SolvableGame.Type else { return nil }
+        return labelled(solvable, count: count, seed: seed)
+    }
+
+    /// `game`'s diagnostic positions with their best moves, by a solver with a small table
+    /// (the positions are quick to solve).
+    private static func labelled<Game: SolvableGame>(_ game: Game.Type, count: Int, seed: UInt64) -> LabelledPositions {
         var labels = LabelledPositions(inputSize: Game.encodingShape.count, actionCount: Game.actionCount)
-        func bestActions(_ outcomes: [Int?]) -> [Int] {
+        let solver = Game.makeSolver(tableSizeLog2: 20)
+        for state in Game.diagnosticPositions(count: count, seed: seed) {
+            let outcomes = solver.actionOutcomes(state)
             let best = outcomes.compactMap { $0 }.max()!
-            return outcomes.indices.filter { outcomes[$0] == best }
+            labels.append(state, bestActions: outcomes.indices.filter { outcomes[$0] == best })
         }
-        if Game.self == TicTacToe.self {
-            let solver = TicTacToeSolver()
-            var seen = Set<Game>()
-            var stack = [Game()]
-            while let state = stack.popLast() {
-                guard !state.isTerminal, seen.insert(state).inserted else { continue }
-                labels.append(state, bestActions: bestActions(solver.actionOutcomes(state as! TicTacToe)))
-                for action in state.legalActions {
-                    var child = state
-                    child.apply(action)
-                    stack.append(child)
-                }
-            }
-            return labels
-        }
-        if Game.self == ConnectFour.self {
-            let solver = ConnectFourSolver(tableSizeLog2: 20)
-            var rng = Xoshiro256(seed: seed)
-            while labels.count < count {
-                var state = ConnectFour()
-                let length = Int.random(in: 16...30, using: &rng)
-                while !state.isTerminal && state.moveCount < length { state.apply(state.legalActions.randomElement(using: &rng)) }
-                guard !state.isTerminal else { continue }
-                labels.append(state as! Game, bestActions: bestActions(solver.actionOutcomes(state)))
-            }
-            return labels
-        }
-        return nil
+        return labels
     }
 }
 

@@ -35,9 +35,7 @@ func play<G: GameState>(_ actions: [Int], in type: G.Type) -> G {
     }
 
     @Test func randomGamesRoundTrip() throws {
-        try roundTrip(TicTacToe.self)
-        try roundTrip(ConnectFour.self)
-        try roundTrip(Othello.self)
+        for game in GameCatalog.all { try roundTrip(game) }
     }
 
     /// Random strings never crash a parser: each either parses or throws an error inside the string.
@@ -58,9 +56,12 @@ func play<G: GameState>(_ actions: [Int], in type: G.Type) -> G {
 
     @Test func parsersSurviveRandomStrings() {
         let noise: [Character] = [" ", "x", "0", "9", "é", "\n", "-", "🙂", "\u{0}"]
-        fuzz(TicTacToe.self, alphabet: Array("123456789") + noise)
-        fuzz(ConnectFour.self, alphabet: Array("1234567") + noise)
-        fuzz(Othello.self, alphabet: Array("abcdefgh12345678pas") + noise)
+        func fuzzWithItsAlphabet<G: GameState>(_ game: G.Type) {
+            // The characters of the game's action names, e.g. "1234567" or "abcdefgh12345678pas".
+            let alphabet = Set((0..<G.actionCount).flatMap { G.actionName($0) }).sorted()
+            fuzz(G.self, alphabet: alphabet + noise)
+        }
+        for game in GameCatalog.all { fuzzWithItsAlphabet(game) }
     }
 }
 
@@ -99,9 +100,7 @@ func play<G: GameState>(_ actions: [Int], in type: G.Type) -> G {
     }
 
     @Test func encodingsOfSymmetricStatesArePermutedPlanes() {
-        check(TicTacToe.self)
-        check(ConnectFour.self)
-        check(Othello.self)
+        for game in GameCatalog.all { check(game) }
     }
 
     @Test func encodingIsFromTheSideToMovesView() throws {

@@ -2,12 +2,18 @@ import Environments
 import GameKit
 import Testing
 
-/// Perft counts from OpenSpiel 2.0.2 (legal move sequences of exactly `depth` moves).
-/// `scripts/compare_openspiel.py` recomputes them with OpenSpiel itself.
+/// Perft counts (legal move sequences of exactly `depth` moves) against each game's known counts.
 @Suite struct PerftTests {
-    @Test func ticTacToe() {
-        let expected = [1, 9, 72, 504, 3024, 15120, 54720, 148176, 200448, 127872]
-        for (depth, count) in expected.enumerated() { #expect(perft(TicTacToe(), depth: depth) == count, "depth \(depth)") }
+    struct KnownCounts: GameVisitor {
+        func visit<Game: GameState>(_ game: Game.Type) -> [Int] {
+            Game.perft.knownCounts.indices.map { perft(Game(), depth: $0) }
+        }
+    }
+
+    @Test(arguments: GameCatalog.names) func matchesTheKnownCounts(name: String) throws {
+        let game = try #require(GameCatalog.game(named: name))
+        #expect(try GameCatalog.visit(game, with: KnownCounts()) == game.perft.knownCounts)
+        #expect(game.perft.knownCounts.first.map { $0 == 1 } ?? true, "depth 0 counts the start position")
     }
 
     @Test func ticTacToeCompleteGames() {
@@ -20,15 +26,5 @@ import Testing
             }
         }
         #expect(games(TicTacToe()) == 255_168)
-    }
-
-    @Test func connectFour() {
-        let expected = [1, 7, 49, 343, 2401, 16807, 117_649, 823_536, 5_673_234]
-        for (depth, count) in expected.enumerated() { #expect(perft(ConnectFour(), depth: depth) == count, "depth \(depth)") }
-    }
-
-    @Test func othello() {
-        let expected = [1, 4, 12, 56, 244, 1396, 8200, 55092, 390_216]
-        for (depth, count) in expected.enumerated() { #expect(perft(Othello(), depth: depth) == count, "depth \(depth)") }
     }
 }

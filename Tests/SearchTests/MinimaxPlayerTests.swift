@@ -57,9 +57,7 @@ import Testing
                 }
             }
         }
-        check(TicTacToe.self, seed: 51)
-        check(ConnectFour.self, seed: 52)
-        check(Othello.self, seed: 53)
+        for (index, game) in GameCatalog.all.enumerated() { check(game, seed: 51 + UInt64(index)) }
     }
 
     @Test func isDeterministicForASeedAndBreaksTiesAtRandom() {

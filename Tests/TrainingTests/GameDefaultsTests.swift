@@ -23,4 +23,14 @@ import Training
         #expect(configuration.budget == budget, "\(expected.game)")
         #expect(configuration.blasThreads == 0)
     }
+
+    /// Every key a game changes exists and takes its value: `defaults(for:)` would stop otherwise.
+    @Test(arguments: GameCatalog.names) func everyGamesDefaultsAreValid(name: String) throws {
+        let game = try #require(GameCatalog.game(named: name))
+        let configuration = TrainingConfiguration.defaults(for: game)
+        #expect(configuration.game == game.name)
+        #expect(configuration.validationError() == nil)
+        #expect(configuration.resourceError(for: game) == nil)
+        #expect(TrainingConfiguration.defaults(for: name) == configuration)
+    }
 }

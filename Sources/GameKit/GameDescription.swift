@@ -1,0 +1,19 @@
+/// What the tools need to know about a game besides its rules, stated by the game's own file so
+/// that adding a game touches that file and `GameCatalog` only.
+///
+/// Symmetries are part of the rules (`GameState.symmetries`). A game with an exact solver
+/// also conforms to `SolvableGame`, in its solver's file in the Solvers module.
+public protocol GameDescription {
+    /// Other names the command line accepts for the game, in lower case (none by default).
+    static var aliases: [String] { get }
+    /// How moves are written on the command line, e.g. `"columns 1-7, e.g. 4453"`.
+    static var notationHelp: String { get }
+    /// The depth `selfplay bench games` counts by default, and the counts known for each depth.
+    static var perft: PerftFigures { get }
+    /// The configuration keys whose defaults this game changes for training.
+    static var trainingDefaults: TrainingDefaults { get }
+}
+
+extension GameDescription {
+    public static var aliases: [String] { [] }
+}
