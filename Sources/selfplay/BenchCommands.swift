@@ -24,7 +24,7 @@ struct BenchGamesCommand: ParsableCommand, GameVisitor {
     @OptionGroup var game: GameOption
     @Option(help: "Seconds to spend on random playouts.")
     var seconds: Double = 2
-    @Option(help: "Perft depth (0 skips perft).")
+    @Option(help: "Perft depth (default: the game's benchmark depth; 0 skips perft).")
     var perftDepth: Int?
     @Option(help: "Seed of the random playouts.")
     var seed: UInt64 = 1
@@ -56,7 +56,7 @@ struct BenchGamesCommand: ParsableCommand, GameVisitor {
             }
         }
         let elapsed = (clock.now - start).seconds
-        let depth = perftDepth ?? ["tictactoe": 9, "connect4": 8, "othello": 8][G.name] ?? 6
+        let depth = perftDepth ?? G.perft.benchmarkDepth
         var perftLeaves = 0
         var perftSeconds = 0.0
         if depth > 0 {
@@ -150,7 +150,7 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
                 nodes = search.trees[0].nodeCount
                 batch = search.statistics.meanBatchSize
             case .net:
-                var defaults = TrainingConfiguration.defaults(for: G.name)
+                var defaults = TrainingConfiguration.defaults(for: G.self)
                 if let blocks, let filters {
                     (defaults.network.body, defaults.network.blocks, defaults.network.filters) = ("resnet", blocks, filters)
                 }

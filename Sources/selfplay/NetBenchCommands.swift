@@ -1,22 +1,12 @@
 import ArgumentParser
-import Environments
 import Foundation
 import GameKit
 import NeuralNet
+import Training
 
-/// The recommended network for each game: what the benches measure by default.
-enum DefaultNetworks {
-    static func architecture(for game: any GameState.Type) -> NetworkArchitecture {
-        let shape = game.encodingShape
-        let body: NetworkArchitecture.Body
-        switch game.name {
-        case "tictactoe": body = .mlp(hidden: [64, 64])
-        case "connect4": body = .residual(blocks: 4, filters: 48)
-        default: body = .residual(blocks: 6, filters: 64)
-        }
-        return NetworkArchitecture(body: body, inputPlanes: shape.planes, boardHeight: shape.height, boardWidth: shape.width,
-                                   actionCount: game.actionCount, valueHidden: game.name == "tictactoe" ? 32 : 64)
-    }
+/// The network `game` trains by default: what the network benches measure unless told otherwise.
+func trainingArchitecture<G: GameState>(for game: G.Type) -> NetworkArchitecture {
+    TrainingLoop<G>.architecture(TrainingConfiguration.defaults(for: G.self).network)
 }
 
 // MARK: - selfplay bench gemm
@@ -24,7 +14,7 @@ enum DefaultNetworks {
 struct BenchGemmCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm",
-        abstract: "sgemm GFLOP/s for the shapes a game's default network issues, against the CPU's peak.",
+        abstract: "sgemm GFLOP/s for the shapes a game's training network issues, against the CPU's peak.",
         discussion: """
         Records the distinct sgemm shapes of one inference pass (forward, NT) and one training \
         pass (backward: TN for weight gradients, NN for input gradients) at each batch size, then \
@@ -34,8 +24,7 @@ struct BenchGemmCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "The game whose default network's shapes are timed.")
-    var game: String = "connect4"
+    @OptionGroup var game: GameOption
     @Option(help: "Comma-separated batch sizes.")
     var batches: String = "1,32,256,1024"
     @Option(help: "Seconds spent timing each shape at each thread count.")
@@ -44,21 +33,14 @@ struct BenchGemmCommand: ParsableCommand {
     var peakGflops: Double?
 
     func validate() throws {
-        _ = try gameType()
+        _ = try game.resolve()
         _ = try parseBatches(batches)
         guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
         guard (peakGflops ?? 1) > 0 else { throw ValidationError("--peak-gflops must be positive") }
     }
 
-    private func gameType() throws -> any GameState.Type {
-        guard let type = GameCatalog.game(named: game) else {
-            throw ValidationError("unknown game '\(game)'; choose one of: \(GameCatalog.names.joined(separator: ", "))")
-        }
-        return type
-    }
-
     func run() throws {
-        let type = try gameType()
+        let type = try game.resolve()
         let batchSizes = try parseBatches(batches)
         let machine = Machine.current()
         machine.printHeader()
@@ -68,7 +50,7 @@ struct BenchGemmCommand: ParsableCommand {
         let original = BLAS.threadCount
         defer { BLAS.threadCount = original }
 
-        let architecture = DefaultNetworks.architecture(for: type)
+        let architecture = trainingArchitecture(for: type)
         print("\nnetwork: \(architecture.summary)")
         let network = PolicyValueNetwork(architecture: architecture, seed: 1)
         let timer = ShapeTimer(seconds: seconds)
@@ -248,7 +230,7 @@ struct BenchNNCommand: ParsableCommand {
     }
 
     private func resolveArchitecture(for type: any GameState.Type) throws -> NetworkArchitecture {
-        var result = DefaultNetworks.architecture(for: type)
+        var result = trainingArchitecture(for: type)
         if let valueHidden { result.valueHidden = valueHidden }
         switch architecture {
         case nil:
