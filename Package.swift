@@ -9,7 +9,10 @@ let package = Package(
     name: "SelfPlay",
     products: [
         .executable(name: "selfplay", targets: ["selfplay"]),
-        .library(name: "SelfPlayKit", targets: ["GameKit", "Environments", "Solvers", "NeuralNet", "Search", "Training"]),
+        .library(
+            name: "SelfPlayKit",
+            targets: ["GameKit", "Environments", "Solvers", "NeuralNet", "Search", "Training", "Players"]
+        ),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,10 +29,15 @@ let package = Package(
         .target(name: "Solvers", dependencies: ["GameKit", "Environments"], swiftSettings: optimize),
         .target(name: "Search", dependencies: ["GameKit"], swiftSettings: optimize),
         .target(name: "Training", dependencies: ["GameKit", "Environments", "Solvers", "Search", "NeuralNet"], swiftSettings: optimize),
+        .target(
+            name: "Players",
+            dependencies: ["GameKit", "Environments", "Solvers", "NeuralNet", "Search", "Training"],
+            swiftSettings: optimize
+        ),
         .executableTarget(
             name: "selfplay",
             dependencies: [
-                "GameKit", "Environments", "Solvers", "NeuralNet", "Search", "Training",
+                "GameKit", "Environments", "Solvers", "NeuralNet", "Search", "Training", "Players",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,8 +48,12 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["GameKit", "Environments", "Search"]),
         .testTarget(name: "TrainingTests", dependencies: ["GameKit", "Environments", "Search", "NeuralNet", "Solvers", "Training"]),
         .testTarget(
+            name: "PlayersTests",
+            dependencies: ["GameKit", "Environments", "Solvers", "Search", "NeuralNet", "Training", "Players"]
+        ),
+        .testTarget(
             name: "SelfPlayCLITests",
-            dependencies: ["selfplay", "GameKit", "Environments", "Search", "NeuralNet", "Training"]
+            dependencies: ["selfplay", "GameKit", "Environments", "Search", "NeuralNet", "Training", "Players"]
         ),
     ],
     swiftLanguageModes: [.v6]

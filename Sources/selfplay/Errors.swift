@@ -1,16 +1,11 @@
 import ArgumentParser
 import Foundation
+import Players
 
 /// A failure while a command runs (not a usage error), printed as `Error: message`.
 struct CommandFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
-}
-
-/// `text` cut to `limit` characters with a note of its full length, for echoing user input.
-func abbreviated(_ text: some StringProtocol, limit: Int = 80) -> String {
-    guard text.count > limit else { return String(text) }
-    return "\(text.prefix(limit))… (\(text.count) characters)"
 }
 
 /// A message a user can act on for a file error: the path and the system's reason instead of
@@ -39,7 +34,7 @@ func fileErrorMessage(_ error: any Error) -> String? {
 
 extension SelfPlayCommand {
     /// Parses the arguments (usage errors print the subcommand's usage) and runs the command.
-    /// Validation and file errors while it runs print as one readable line, without usage.
+    /// Validation, player-spec and file errors while it runs print as one readable line, without usage.
     static func main() {
         var command: any ParsableCommand
         do {
@@ -50,7 +45,9 @@ extension SelfPlayCommand {
         do {
             try command.run()
         } catch {
-            if let message = fileErrorMessage(error) ?? (error as? ValidationError)?.message {
+            let message = fileErrorMessage(error) ?? (error as? ValidationError)?.message
+                ?? (error as? PlayerError)?.description
+            if let message {
                 FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
                 Foundation.exit(1)
             }

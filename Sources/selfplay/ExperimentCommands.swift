@@ -3,6 +3,7 @@ import Environments
 import Foundation
 import GameKit
 import NeuralNet
+import Players
 import Search
 import Training
 

@@ -2,16 +2,18 @@ import ArgumentParser
 import Environments
 import Foundation
 import GameKit
+import Players
 import Training
 
 /// The `--game NAME` option shared by commands that act on one game.
 struct GameOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The game (default tictactoe): \(GameCatalog.names.joined(separator: ", ")).", valueName: "name"))
+        "The game (default \(GameCatalog.defaultGame.name)): \(GameCatalog.names.joined(separator: ", ")).",
+        valueName: "name"))
     var game: String?
 
     func resolve() throws -> any GameState.Type {
-        let name = game ?? "tictactoe"
+        guard let name = game else { return GameCatalog.defaultGame }
         guard let type = GameCatalog.game(named: name) else {
             let names = GameCatalog.names.joined(separator: ", ")
             throw ValidationError("unknown game '\(abbreviated(name))'; choose one of: \(names)")
@@ -20,13 +22,18 @@ struct GameOption: ParsableArguments {
     }
 }
 
+/// One line per game: its name and how its moves are written, for help texts.
+let notationHelp = GameCatalog.all.map { "  \($0.name): \($0.notationHelp)" }.joined(separator: "\n")
+
 struct GamesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "games", abstract: "List the games SelfPlay can play.")
+    static let configuration = CommandConfiguration(
+        commandName: "games", abstract: "List the games SelfPlay can play.")
 
     func run() {
         for game in GameCatalog.all {
             let shape = game.encodingShape
-            print("\(game.name.padding(toLength: 10, withPad: " ", startingAt: 0))  actions: \(game.actionCount)  input: \(shape)  symmetries: \(game.symmetries.count)")
+            print("\(game.name.padding(toLength: 10, withPad: " ", startingAt: 0))  actions: \(game.actionCount)  "
+                  + "input: \(shape)  symmetries: \(game.symmetries.count)")
         }
     }
 }
@@ -35,10 +42,7 @@ struct ShowCommand: ParsableCommand, GameVisitor {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Render a position given as a move sequence.",
-        discussion: """
-        Notation: tic-tac-toe cells 1-9 (e.g. 5137), Connect Four columns 1-7 (e.g. 4453),
-        Othello moves like f5d6c3 with 'pass' where a side cannot move.
-        """
+        discussion: "Notation:\n\(notationHelp)"
     )
 
     @OptionGroup var game: GameOption
@@ -97,7 +101,8 @@ struct PerftCommand: ParsableCommand, GameVisitor {
             let nodes = perft(root, depth: d)
             let seconds = (ContinuousClock.now - start).seconds
             let rate = seconds > 0 ? Double(nodes) / seconds : 0
-            print("depth \(d): \(nodes)  \(String(format: "%.3f", seconds)) s  \(String(format: "%.2e", rate)) leaves/s")
+            print("depth \(d): \(nodes)  \(String(format: "%.3f", seconds)) s  "
+                  + "\(String(format: "%.2e", rate)) leaves/s")
         }
     }
 }

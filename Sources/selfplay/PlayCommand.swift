@@ -2,6 +2,7 @@ import ArgumentParser
 import Environments
 import Foundation
 import GameKit
+import Players
 import Search
 
 struct PlayCommand: ParsableCommand, GameVisitor {
@@ -9,10 +10,12 @@ struct PlayCommand: ParsableCommand, GameVisitor {
         commandName: "play",
         abstract: "Play against an agent in the terminal.",
         discussion: """
-        Type a move (tic-tac-toe cells 1-9, Connect Four columns 1-7, Othello moves like f5 or pass), \
-        or: undo (take back your last move), hint (the agent's suggestion for you), quit. Moves can \
-        also be piped in, one per line. Agents: any player spec, e.g. perfect, mcts:rollouts=2000, \
-        net:runs/c4,sims=400.
+        Type a move in the game's notation (below), or: undo (take back your last move), hint (the \
+        agent's suggestion for you), quit. Moves can also be piped in, one per line. Agents: any \
+        player spec, e.g. perfect, mcts:rollouts=2000, net:runs/mine,sims=400.
+
+        Notation:
+        \(notationHelp)
         """
     )
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Environments
 import Foundation
 import GameKit
+import Players
 import Solvers
 
 struct SolveCommand: ParsableCommand, GameVisitor {
@@ -44,7 +45,7 @@ struct SolveCommand: ParsableCommand, GameVisitor {
     }
 
     func visit<G: GameState>(_ type: G.Type) throws {
-        let solver = try makeSolver(for: G.self, tableSizeLog2: table)
+        let solver = try requireSolver(for: G.self, tableSizeLog2: table)
         var failures = 0
         var solved = 0
         var totalSeconds = 0.0
@@ -160,7 +161,7 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
                 if let labels {
                     mistakes = labels.mistakes
                 } else {
-                    if solver == nil { solver = try makeSolver(for: G.self, tableSizeLog2: table) }
+                    if solver == nil { solver = try requireSolver(for: G.self, tableSizeLog2: table) }
                     mistakes = solver!.mistakes(in: state)
                 }
                 let playerStart = clock.now
@@ -219,6 +220,15 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
             return text
         }
     }
+}
+
+/// The exact solver of game `G`; throws for a game without one.
+private func requireSolver<G: GameState>(for game: G.Type, tableSizeLog2: Int) throws -> any GameSolver<G> {
+    guard let solver = exactSolver(for: G.self, tableSizeLog2: tableSizeLog2) else {
+        let names = GameCatalog.namesWithSolver.joined(separator: " and ")
+        throw ValidationError("there is no exact solver for \(G.name); solvers exist for \(names)")
+    }
+    return solver
 }
 
 /// The 95% Wilson score interval of a binomial proportion.

@@ -3,7 +3,9 @@ import Environments
 import Foundation
 import GameKit
 import NeuralNet
+import Players
 import Search
+import Solvers
 import Synchronization
 import Training
 
@@ -173,7 +175,7 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             if let stored {
                 configuration = stored
             } else {
-                configuration = TrainingConfiguration.defaults(for: G.name)
+                configuration = TrainingConfiguration.defaults(for: G.self)
                 do {
                     if let file = command.config {
                         var isDirectory: ObjCBool = false
@@ -200,14 +202,7 @@ struct TrainCommand: ParsableCommand, GameVisitor {
                 return
             }
             let specs = configuration.evaluation.references + configuration.evaluation.strongerReferences
-            let references = try specs.map { spec -> ReferencePlayer<G> in
-                let parsed = try PlayerSpec(parsing: spec)
-                _ = try makePlayer(parsed, for: G.self, seed: configuration.seed)   // refuses a bad spec now
-                // Players without per-game state serve every game slot (a Connect Four solver's table is large).
-                return ReferencePlayer(name: spec, shared: ["random", "perfect"].contains(parsed.kind)) { seed in
-                    try makePlayer(parsed, for: G.self, seed: seed)
-                }
-            }
+            let references = try ReferencePlayer<G>.parsing(specs, seed: configuration.seed)
             guard stored == nil else {
                 try directory.saveConfiguration(configuration)   // the caller holds the run's lock
                 return try train(G.self, configuration: configuration, references: references)
@@ -248,8 +243,8 @@ struct TrainCommand: ParsableCommand, GameVisitor {
 
         /// Where the game has a perfect player: the best network with search plays it 200 games.
         func finalCheck<G: GameState>(_ type: G.Type, loop: TrainingLoop<G>, configuration: TrainingConfiguration, reporter: TerminalReporter) throws {
-            guard let perfectSpec = try? PlayerSpec(parsing: "perfect"), (try? makePlayer(perfectSpec, for: G.self, seed: 0)) != nil,
-                  G.name == "tictactoe" else { return }
+            guard let solvable = G.self as? any SolvableGame.Type, solvable.solvesInstantly,
+                  let perfectSpec = try? PlayerSpec(parsing: "perfect") else { return }
             let best = try directory.loadManifest(directory.completeGenerations().last!).best
             let network = try PolicyValueNetwork.load(from: directory.modelURL(best)).network
             var search = configuration.search

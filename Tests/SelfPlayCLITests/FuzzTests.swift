@@ -1,8 +1,8 @@
-import ArgumentParser
 import Environments
 import Foundation
 import GameKit
 import NeuralNet
+import Players
 import Testing
 import Training
 
@@ -85,7 +85,10 @@ func expectClear(
 @Suite(.timeLimit(.minutes(5))) struct FuzzTests {
     @Test func moveNotation() {
         var fuzz = Fuzzer("notation")
-        func run<G: GameState>(_ game: G.Type, alphabet: String) {
+        func run<G: GameState>(_ game: G.Type) {
+            // The characters of the game's action names, digits and separators.
+            let names = Set((0..<G.actionCount).flatMap { G.actionName($0) })
+            let alphabet = String(names.sorted()) + "0123456789 ,x"
             for round in 0..<400 {
                 var input: String
                 if round % 2 == 0 {
@@ -109,9 +112,7 @@ func expectClear(
                 ) { _ = try G(notation: input) }
             }
         }
-        run(TicTacToe.self, alphabet: "0123456789 ,x")
-        run(ConnectFour.self, alphabet: "012345678 ,")
-        run(Othello.self, alphabet: "abcdefghip12345678 ,pass")
+        for game in GameCatalog.all { run(game) }
     }
 
     @Test func playerSpecs() {
@@ -124,7 +125,7 @@ func expectClear(
             let input =
                 round % 2 == 0
                 ? fuzz.text("randomperfectmcsnt:,=.-0123456789eE ", maxLength: 40) : fuzz.mutate(fuzz.pick(valid))
-            expectClear("player spec", input, clear: { $0 is ValidationError }) {
+            expectClear("player spec", input, clear: { $0 is PlayerError }) {
                 let spec = try PlayerSpec(parsing: input)
                 if spec.kind == "mcts", let rollouts = spec.options["rollouts"], (Int(rollouts) ?? 0) > 1000 { return }
                 _ = try makePlayer(spec, for: TicTacToe.self, seed: 1)
