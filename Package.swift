@@ -28,7 +28,11 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["CBLAS"], swiftSettings: optimize),
         .target(name: "Solvers", dependencies: ["GameKit", "Environments"], swiftSettings: optimize),
         .target(name: "Search", dependencies: ["GameKit"], swiftSettings: optimize),
-        .target(name: "Training", dependencies: ["GameKit", "Environments", "Solvers", "Search", "NeuralNet"], swiftSettings: optimize),
+        .target(
+            name: "Training",
+            dependencies: ["GameKit", "Environments", "Solvers", "Search", "NeuralNet"],
+            swiftSettings: optimize
+        ),
         .target(
             name: "Players",
             dependencies: ["GameKit", "Environments", "Solvers", "NeuralNet", "Search", "Training"],
@@ -46,7 +50,10 @@ let package = Package(
         .testTarget(name: "SolversTests", dependencies: ["GameKit", "Environments", "Solvers"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "SearchTests", dependencies: ["GameKit", "Environments", "Search"]),
-        .testTarget(name: "TrainingTests", dependencies: ["GameKit", "Environments", "Search", "NeuralNet", "Solvers", "Training"]),
+        .testTarget(
+            name: "TrainingTests",
+            dependencies: ["GameKit", "Environments", "Search", "NeuralNet", "Solvers", "Training"]
+        ),
         .testTarget(
             name: "PlayersTests",
             dependencies: ["GameKit", "Environments", "Solvers", "Search", "NeuralNet", "Training", "Players"]

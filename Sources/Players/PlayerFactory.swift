@@ -15,7 +15,8 @@ public func makePlayer<G: GameState>(_ spec: PlayerSpec, for game: G.Type, seed:
         let tableSizeLog2 = try spec.intOption("table", default: 23, in: 10...30)
         guard let solvable = G.self as? any SolvableGame.Type else {
             let names = GameCatalog.namesWithSolver.joined(separator: " and ")
-            throw PlayerError("player 'perfect' needs an exact solver, which \(G.name) does not have; it plays \(names)")
+            throw PlayerError("player 'perfect' needs an exact solver, which \(G.name) does not have; "
+                              + "it plays \(names)")
         }
         return perfectPlayer(solvable, tableSizeLog2: tableSizeLog2, seed: seed) as! any GamePlayer<G>
     case "mcts":

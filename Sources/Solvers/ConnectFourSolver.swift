@@ -149,7 +149,8 @@ private struct Search {
     /// Alpha-beta negamax of a position whose side to move cannot win at once: returns the
     /// exact score if it lies in (alpha, beta), an upper bound ≤ alpha if the score does not
     /// exceed alpha, a lower bound ≥ beta if the score reaches beta.
-    private mutating func negamax(_ current: UInt64, _ mask: UInt64, _ moves: Int, alpha alphaIn: Int, beta betaIn: Int) -> Int {
+    private mutating func negamax(_ current: UInt64, _ mask: UInt64, _ moves: Int, alpha alphaIn: Int, beta betaIn: Int)
+        -> Int {
         nodes &+= 1
         var alpha = alphaIn
         var beta = betaIn

@@ -62,7 +62,8 @@ public struct LabelledPositions: Sendable {
         func rate(_ kind: PositionKind) -> Double? {
             positions[kind].map { Double(mistakes[kind] ?? 0) / Double($0) }
         }
-        return MistakeRates(all: Double(mistakes.values.reduce(0, +)) / Double(count), immediateWin: rate(.immediateWin),
+        return MistakeRates(all: Double(mistakes.values.reduce(0, +)) / Double(count),
+                            immediateWin: rate(.immediateWin),
                             threat: rate(.threat), quiet: rate(.quiet))
     }
 
@@ -150,9 +151,9 @@ enum SampleDiagnostics {
             samples.masks.withUnsafeBufferPointer { mask in
                 policy.withUnsafeMutableBufferPointer { p in
                     values.withUnsafeMutableBufferPointer {
-                        network.predict(inputs: UnsafeBufferPointer(rebasing: input[0..<(count * samples.inputSize)]),
-                                        legalMask: UnsafeBufferPointer(rebasing: mask[0..<(count * samples.actionCount)]),
-                                        count: count, policy: p, values: $0)
+                        let inputs = UnsafeBufferPointer(rebasing: input[0..<(count * samples.inputSize)])
+                        let masks = UnsafeBufferPointer(rebasing: mask[0..<(count * samples.actionCount)])
+                        network.predict(inputs: inputs, legalMask: masks, count: count, policy: p, values: $0)
                     }
                 }
             }

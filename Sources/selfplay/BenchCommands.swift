@@ -65,17 +65,20 @@ struct BenchGamesCommand: ParsableCommand, GameVisitor {
             perftSeconds = (clock.now - perftStart).seconds
         }
         if json {
+            let firstPlayerWinRate = Double(firstWins) / Double(games)
             print("""
             {"game":"\(G.name)","playouts_per_s":\(Double(games) / elapsed),"moves_per_s":\(Double(moves) / elapsed),\
-            "mean_length":\(Double(moves) / Double(games)),"first_player_win_rate":\(Double(firstWins) / Double(games)),\
+            "mean_length":\(Double(moves) / Double(games)),"first_player_win_rate":\(firstPlayerWinRate),\
             "perft_depth":\(depth),"perft_leaves":\(perftLeaves),"perft_seconds":\(perftSeconds)}
             """)
         } else {
             print("\(G.name): \(games) random playouts in \(String(format: "%.2f", elapsed)) s")
             print(String(format: "  playouts/s %.0f   moves/s %.3g   mean length %.1f   first player wins %.1f%%",
-                         Double(games) / elapsed, Double(moves) / elapsed, Double(moves) / Double(games), 100 * Double(firstWins) / Double(games)))
+                         Double(games) / elapsed, Double(moves) / elapsed, Double(moves) / Double(games),
+                         100 * Double(firstWins) / Double(games)))
             if depth > 0 {
-                print(String(format: "  perft(%d) = %d in %.3f s: %.3g leaves/s", depth, perftLeaves, perftSeconds, Double(perftLeaves) / perftSeconds))
+                print(String(format: "  perft(%d) = %d in %.3f s: %.3g leaves/s", depth, perftLeaves, perftSeconds,
+                             Double(perftLeaves) / perftSeconds))
             }
         }
     }
@@ -118,7 +121,9 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
     var json = false
 
     func validate() throws {
-        guard sims >= 1, repeats >= 1, trees >= 1 else { throw ValidationError("--sims, --repeats and --trees must be positive") }
+        guard sims >= 1, repeats >= 1, trees >= 1 else {
+            throw ValidationError("--sims, --repeats and --trees must be positive")
+        }
     }
 
     func run() throws {
@@ -143,7 +148,8 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
             case .uniform:
                 var configuration = SearchConfiguration()
                 configuration.solver = solver
-                let search = BatchedSearch<G>(treeCount: trees, configuration: configuration, evaluator: UniformEvaluator(actionCount: G.actionCount))
+                let search = BatchedSearch<G>(treeCount: trees, configuration: configuration,
+                                              evaluator: UniformEvaluator(actionCount: G.actionCount))
                 let start = clock.now
                 search.search(trees: Array(0..<trees), simulations: sims, rootNoise: false, using: &rng)
                 times.append((clock.now - start).seconds)
@@ -152,9 +158,11 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
             case .net:
                 var defaults = TrainingConfiguration.defaults(for: G.self)
                 if let blocks, let filters {
-                    (defaults.network.body, defaults.network.blocks, defaults.network.filters) = ("resnet", blocks, filters)
+                    defaults.network.body = "resnet"
+                    (defaults.network.blocks, defaults.network.filters) = (blocks, filters)
                 }
-                let network = PolicyValueNetwork(architecture: TrainingLoop<G>.architecture(defaults.network), seed: seed)
+                let architecture = TrainingLoop<G>.architecture(defaults.network)
+                let network = PolicyValueNetwork(architecture: architecture, seed: seed)
                 let evaluator = TimedEvaluator(NetworkEvaluator(network: network))
                 var configuration = defaults.search
                 configuration.solver = solver
@@ -172,14 +180,20 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
         let rate = Double(sims * (evaluator == .rollout ? 1 : trees)) / median
         let networkShare = evaluator == .net ? networkSeconds / times.last! : 0
         if json {
-            print(#"{"game":"\#(G.name)","evaluator":"\#(evaluator.rawValue)","sims":\#(sims),"trees":\#(trees),"median_seconds":\#(median),"sims_per_s":\#(rate),"nodes":\#(nodes),"mean_batch":\#(batch),"network_share":\#(networkShare)}"#)
+            print(#"{"game":"\#(G.name)","evaluator":"\#(evaluator.rawValue)","sims":\#(sims),"trees":\#(trees),"#
+                  + #""median_seconds":\#(median),"sims_per_s":\#(rate),"nodes":\#(nodes),"mean_batch":\#(batch),"#
+                  + #""network_share":\#(networkShare)}"#)
         } else {
-            print("\(G.name), \(evaluator.rawValue) evaluator, \(sims) simulations x \(evaluator == .rollout ? 1 : trees) tree(s), \(repeats) runs")
-            print(String(format: "  median %.4f s  (min %.4f, max %.4f)   %.0f simulations/s   %d nodes in the tree", median, times.first!, times.last!, rate, nodes))
+            let treeCount = evaluator == .rollout ? 1 : trees
+            print("\(G.name), \(evaluator.rawValue) evaluator, \(sims) simulations x \(treeCount) tree(s), "
+                  + "\(repeats) runs")
+            print(String(format: "  median %.4f s  (min %.4f, max %.4f)   %.0f simulations/s   %d nodes in the tree",
+                         median, times.first!, times.last!, rate, nodes))
             if evaluator != .rollout { print(String(format: "  mean evaluator batch %.1f", batch)) }
             if evaluator == .net {
-                print(String(format: "  time in the network %.0f%%, outside it %.0f%% (last run; OpenBLAS %d thread(s), %@)",
-                             100 * networkShare, 100 * (1 - networkShare), BLAS.threadCount, BLAS.coreName))
+                let format = "  time in the network %.0f%%, outside it %.0f%% (last run; OpenBLAS %d thread(s), %@)"
+                print(String(format: format, 100 * networkShare, 100 * (1 - networkShare), BLAS.threadCount,
+                             BLAS.coreName))
             }
         }
     }

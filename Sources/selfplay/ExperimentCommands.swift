@@ -176,13 +176,17 @@ struct ExperimentCommand: ParsableCommand {
         }
 
         func writeAggregate(_ runs: [RunDirectory]) throws {
-            var csv = "generation,seed,elo,elo_low,elo_high,mistake_rate,training_seconds,cpu_seconds,positions,simulations,promoted\n"
+            var csv = "generation,seed,elo,elo_low,elo_high,mistake_rate,training_seconds,cpu_seconds,positions,"
+                + "simulations,promoted\n"
             for (run, seed) in zip(runs, seeds) {
                 let data = try RunReport.RunData(run: run)
                 for manifest in data.manifests {
                     let rating = data.ratings[manifest.generation]
-                    func number(_ value: Double?) -> String { value.map { $0.isFinite ? String(format: "%.4g", $0) : "" } ?? "" }
-                    csv += "\(manifest.generation),\(seed),\(number(rating?.elo)),\(number(rating?.low)),\(number(rating?.high)),"
+                    func number(_ value: Double?) -> String {
+                        value.map { $0.isFinite ? String(format: "%.4g", $0) : "" } ?? ""
+                    }
+                    csv += "\(manifest.generation),\(seed),\(number(rating?.elo)),\(number(rating?.low)),"
+                    csv += "\(number(rating?.high)),"
                     csv += "\(number(manifest.metrics.mistakeRate)),\(String(format: "%.2f", manifest.totalSeconds)),"
                     csv += "\(number(manifest.metrics.totalCPUSeconds)),\(manifest.totalPositions),"
                     csv += "\(manifest.totalSimulations),\(manifest.promoted)\n"
@@ -201,8 +205,9 @@ struct ExperimentCommand: ParsableCommand {
                     let agent = try makeSide("net:\(run.url.path)", for: G.self, slots: slots, seed: seed)
                     let opponent = try makeSide(match.opponent, for: G.self, slots: slots, seed: seed &+ 1)
                     let configuration = try run.loadConfiguration()
+                    let openingMoves = configuration.evaluation.openingMoves
                     guard let result = MatchRunner.play(agent, opponent, games: match.games, concurrent: slots,
-                                                        openingMoves: configuration.evaluation.openingMoves, seed: seed) else {
+                                                        openingMoves: openingMoves, seed: seed) else {
                         throw ExitCode(130)
                     }
                     results.append(FinalResult(seed: seed, opponent: match.opponent, result: result))

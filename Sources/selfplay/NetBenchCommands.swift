@@ -45,7 +45,8 @@ struct BenchGemmCommand: ParsableCommand {
         let machine = Machine.current()
         machine.printHeader()
         let peak = peakGflops ?? machine.estimatedPeakGFLOPS
-        print(peakGflops != nil ? "fp32 peak: \(format(peak)) GFLOP/s (given)" : "fp32 peak: \(machine.peakExplanation)")
+        print(peakGflops != nil ? "fp32 peak: \(format(peak)) GFLOP/s (given)"
+                                : "fp32 peak: \(machine.peakExplanation)")
         let threadCounts = [1, ProcessInfo.processInfo.activeProcessorCount]
         let original = BLAS.threadCount
         defer { BLAS.threadCount = original }
@@ -60,11 +61,12 @@ struct BenchGemmCommand: ParsableCommand {
             let training = recordShapes { data.computeGradients(network, count: batch) }
                 .filter { $0.key.transposeA || !$0.key.transposeB }
             print("\nbatch \(batch)")
-            print("  pass      shape                  calls  MFLOP/pass " + threadCounts.map { "  GF/s \($0)T" }.joined()
-                  + "  %peak \(threadCounts.last!)T")
+            print("  pass      shape                  calls  MFLOP/pass "
+                  + threadCounts.map { "  GF/s \($0)T" }.joined() + "  %peak \(threadCounts.last!)T")
             for (pass, shapes) in [("forward", forward), ("backward", training)] {
                 var totalFlops = 0.0, totalSeconds = threadCounts.map { _ in 0.0 }
-                for (shape, calls) in shapes.sorted(by: { $0.key.flops * Double($0.value) > $1.key.flops * Double($1.value) }) {
+                let heaviestFirst = shapes.sorted { $0.key.flops * Double($0.value) > $1.key.flops * Double($1.value) }
+                for (shape, calls) in heaviestFirst {
                     let rates = threadCounts.map { threads -> Double in
                         BLAS.threadCount = threads
                         return timer.gflops(shape)
@@ -79,8 +81,9 @@ struct BenchGemmCommand: ParsableCommand {
                           + String(format: "  %9.1f%%", 100 * rates.last! / peak))
                 }
                 let rates = totalSeconds.map { totalFlops / $0 / 1e9 }
-                print("  \(pass) total: " + zip(threadCounts, rates).map { String(format: "%.1f GF/s at %dT", $0.1, $0.0) }
-                    .joined(separator: ", ") + String(format: " (%.1f%% of peak)", 100 * rates.last! / peak))
+                let totals = zip(threadCounts, rates).map { String(format: "%.1f GF/s at %dT", $0.1, $0.0) }
+                print("  \(pass) total: " + totals.joined(separator: ", ")
+                      + String(format: " (%.1f%% of peak)", 100 * rates.last! / peak))
             }
         }
         print("\nsquare product")
@@ -186,24 +189,27 @@ struct BenchNNCommand: ParsableCommand {
             let inference = wallAndCPUPerRun(seconds: seconds) { data.predict(network, count: batch) }
             let training = try wallAndCPUPerRun(seconds: seconds) { try data.train(network, &optimizer, count: batch) }
             let size = Double(batch)
-            print(String(format: "%6d   %15.0f   %6.1f   %10.1f   %12.0f   %6.1f   %10.1f", batch, size / inference.wall,
-                         1e6 * inference.wall / size, 1e6 * inference.cpu / size, size / training.wall,
-                         1e6 * training.wall / size, 1e6 * training.cpu / size))
+            print(String(format: "%6d   %15.0f   %6.1f   %10.1f   %12.0f   %6.1f   %10.1f", batch,
+                         size / inference.wall, 1e6 * inference.wall / size, 1e6 * inference.cpu / size,
+                         size / training.wall, 1e6 * training.wall / size, 1e6 * training.cpu / size))
         }
 
         print("\nat batch \(profileBatch):")
         let inferenceShare = sgemmShare { data.predict(network, count: profileBatch) }
         let trainingShare = try sgemmShare { try data.train(network, &optimizer, count: profileBatch) }
         for (name, share) in [("inference", inferenceShare), ("train step", trainingShare)] {
-            print(String(format: "  %@: %.2f ms per pass, %.1f%% in sgemm (%d calls, %.1f GF/s inside), non-sgemm %.2f ms = %.1f%%",
-                         name, 1e3 * share.wall, 100 * share.gemm / share.wall, share.calls, share.flops / share.gemm / 1e9,
-                         1e3 * (share.wall - share.gemm), 100 * (1 - share.gemm / share.wall)))
+            let format = "  %@: %.2f ms per pass, %.1f%% in sgemm (%d calls, %.1f GF/s inside), "
+                + "non-sgemm %.2f ms = %.1f%%"
+            print(String(format: format, name, 1e3 * share.wall, 100 * share.gemm / share.wall, share.calls,
+                         share.flops / share.gemm / 1e9, 1e3 * (share.wall - share.gemm),
+                         100 * (1 - share.gemm / share.wall)))
         }
         let overhead = 1 - trainingShare.gemm / trainingShare.wall
         print(String(format: "  non-sgemm share of the train step: %.1f%% (target <= 15%%: %@)", 100 * overhead,
                      overhead <= 0.15 ? "met" : "not met"))
 
-        print("\nheap allocations after warm-up (20 inference + 20 train calls at batch \(profileBatch) and at batch 1):")
+        print("\nheap allocations after warm-up (20 inference + 20 train calls at batch \(profileBatch) "
+              + "and at batch 1):")
         guard let count = MallocCounter.load() else {
             print("  not measured: no malloc counter preloaded (benchmarks/nn/run.sh runs this bench with one)")
             return
@@ -225,7 +231,8 @@ struct BenchNNCommand: ParsableCommand {
             let allocations = count() - before
             print("  OpenBLAS \(threadCount) thread\(threadCount == 1 ? "" : "s"): \(allocations) malloc-family calls "
                   + "(exact, all threads)"
-                  + (threadCount > 1 && allocations > 0 ? "; OpenBLAS's threaded sgemm allocates once per call it splits" : ""))
+                  + (threadCount > 1 && allocations > 0
+                     ? "; OpenBLAS's threaded sgemm allocates once per call it splits" : ""))
         }
     }
 
@@ -254,7 +261,8 @@ struct BenchNNCommand: ParsableCommand {
     }
 
     /// Wall time and time inside sgemm per run of `body`, with the sgemm timer on.
-    private func sgemmShare(_ body: () throws -> Void) rethrows -> (wall: Double, gemm: Double, calls: Int, flops: Double) {
+    private func sgemmShare(_ body: () throws -> Void) rethrows
+        -> (wall: Double, gemm: Double, calls: Int, flops: Double) {
         try body()
         GEMMProfiler.reset()
         GEMMProfiler.isEnabled = true
@@ -339,7 +347,8 @@ private final class BenchData {
             mask.withUnsafeBufferPointer { m in
                 policyTargets.withUnsafeBufferPointer { p in
                     valueTargets.withUnsafeBufferPointer { v in
-                        _ = network.computeGradients(inputs: x, legalMask: m, policyTargets: p, valueTargets: v, count: count)
+                        _ = network.computeGradients(inputs: x, legalMask: m, policyTargets: p, valueTargets: v,
+                                                     count: count)
                     }
                 }
             }
@@ -349,7 +358,8 @@ private final class BenchData {
 
 /// Seconds per run of `body`: after one warm-up run (unless `warmUp` is false), runs it
 /// until at least `seconds` have passed and at least `minimumRuns` runs.
-private func timePerRun(seconds: Double, minimumRuns: Int = 3, warmUp: Bool = true, _ body: () throws -> Void) rethrows -> Double {
+private func timePerRun(seconds: Double, minimumRuns: Int = 3, warmUp: Bool = true, _ body: () throws -> Void) rethrows
+    -> Double {
     if warmUp { try body() }
     let clock = ContinuousClock()
     let start = clock.now
@@ -384,7 +394,8 @@ private func processCPUSeconds() -> Double {
 
 private func parseBatches(_ text: String) throws -> [Int] {
     let sizes = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-    guard !sizes.isEmpty, sizes.count == text.split(separator: ",").count, sizes.allSatisfy({ (1...65_536).contains($0) }) else {
+    guard !sizes.isEmpty, sizes.count == text.split(separator: ",").count,
+          sizes.allSatisfy({ (1...65_536).contains($0) }) else {
         throw ValidationError("--batches must be comma-separated sizes from 1 to 65536, e.g. 1,32,256")
     }
     return sizes
@@ -412,7 +423,8 @@ private struct Machine {
             case "cpu family" where machine.family == "?": machine.family = parts[1]
             case "model" where machine.modelNumber == "?": machine.modelNumber = parts[1]
             case "cpu MHz" where machine.megahertz == nil: machine.megahertz = Double(parts[1])
-            case "flags" where machine.flags.isEmpty: machine.flags = Set(parts[1].split(separator: " ").map(String.init))
+            case "flags" where machine.flags.isEmpty:
+                machine.flags = Set(parts[1].split(separator: " ").map(String.init))
             default: break
             }
         }
@@ -452,7 +464,9 @@ private enum MallocCounter {
     typealias Count = @convention(c) () -> UInt64
 
     static func load() -> Count? {
-        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "selfplay_malloc_count") else { return nil }
+        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "selfplay_malloc_count") else {
+            return nil
+        }
         return unsafeBitCast(symbol, to: Count.self)
     }
 }

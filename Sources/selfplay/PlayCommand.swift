@@ -55,7 +55,8 @@ struct PlayCommand: ParsableCommand, GameVisitor {
                 player.observe(action, resultingIn: state)
                 continue
             }
-            print("\n\(state)\nmove \(state.moveCount + 1), you to move; legal: \(state.legalActions.map(G.actionName).joined(separator: " "))")
+            let legal = state.legalActions.map(G.actionName).joined(separator: " ")
+            print("\n\(state)\nmove \(state.moveCount + 1), you to move; legal: \(legal)")
             print("> ", terminator: "")
             guard let line = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() else {
                 print("\ninput ended; game abandoned")
@@ -82,11 +83,11 @@ struct PlayCommand: ParsableCommand, GameVisitor {
                 state = replay(history)
             default:
                 guard let action = G.action(named: line) else {
-                    print("'\(line)' is not a move of \(G.name); legal moves: \(state.legalActions.map(G.actionName).joined(separator: " "))")
+                    print("'\(line)' is not a move of \(G.name); legal moves: \(legal)")
                     continue
                 }
                 guard state.legalActions.contains(action) else {
-                    print("\(G.actionName(action)) is not legal here; legal moves: \(state.legalActions.map(G.actionName).joined(separator: " "))")
+                    print("\(G.actionName(action)) is not legal here; legal moves: \(legal)")
                     continue
                 }
                 state.apply(action)
@@ -103,13 +104,19 @@ struct PlayCommand: ParsableCommand, GameVisitor {
 
     func printSearch<G: GameState>(of player: any GamePlayer<G>, chosen: Int) {
         let moves: [RootMove]
-        if let puct = player as? PUCTPlayer<G> { moves = puct.tree.rootMoves } else if let mcts = player as? RolloutMCTSPlayer<G> { moves = mcts.tree.rootMoves } else {
+        if let puct = player as? PUCTPlayer<G> {
+            moves = puct.tree.rootMoves
+        } else if let mcts = player as? RolloutMCTSPlayer<G> {
+            moves = mcts.tree.rootMoves
+        } else {
             print("  (\(player.name) does not search)")
             return
         }
         for move in moves.sorted(by: { $0.visits > $1.visits }).prefix(5) {
-            let proof = move.proof == .unknown ? "" : "  proven \(move.proof == .win ? "win" : move.proof == .loss ? "loss" : "draw")"
-            print(String(format: "  %-5@ visits %6d  value %+.3f  prior %.3f%@", G.actionName(move.action), move.visits, move.value, move.prior, proof))
+            let proven = move.proof == .win ? "win" : move.proof == .loss ? "loss" : "draw"
+            let proof = move.proof == .unknown ? "" : "  proven \(proven)"
+            print(String(format: "  %-5@ visits %6d  value %+.3f  prior %.3f%@", G.actionName(move.action), move.visits,
+                         move.value, move.prior, proof))
         }
     }
 }

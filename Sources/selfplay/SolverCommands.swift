@@ -75,9 +75,9 @@ struct SolveCommand: ParsableCommand, GameVisitor {
         }
         failures += malformed
         if time && solved > 0 {
-            let summary = String(format: "solved %d positions in %.3f s: mean %.6f s, max %.6f s (line %d); mean %.0f nodes",
-                                 solved, totalSeconds, totalSeconds / Double(solved), slowest.seconds, slowest.line,
-                                 Double(totalNodes) / Double(solved))
+            let format = "solved %d positions in %.3f s: mean %.6f s, max %.6f s (line %d); mean %.0f nodes"
+            let summary = String(format: format, solved, totalSeconds, totalSeconds / Double(solved), slowest.seconds,
+                                 slowest.line, Double(totalNodes) / Double(solved))
             FileHandle.standardError.write(Data((summary + "\n").utf8))
         }
         if failures > 0 { throw ExitCode(1) }
@@ -182,7 +182,8 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
                 if let probabilities { tally.expectedMistakes += mistakes.reduce(0) { $0 + probabilities[$1] } }
                 if showProgress && (playerEnd - lastProgress).seconds > 0.5 {
                     lastProgress = playerEnd
-                    FileHandle.standardError.write(Data("\r\(file): \(tally.positions) positions, \(tally.mistakes) mistakes".utf8))
+                    let progress = "\r\(file): \(tally.positions) positions, \(tally.mistakes) mistakes"
+                    FileHandle.standardError.write(Data(progress.utf8))
                 }
             }
             if showProgress && lastProgress != start { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

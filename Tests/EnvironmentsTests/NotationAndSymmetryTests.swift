@@ -92,8 +92,12 @@ func play<G: GameState>(_ actions: [Int], in type: G.Type) -> G {
                 let policy = (0..<G.actionCount).map { _ in rng.nextUnitFloat() }
                 var there = [Float](repeating: 0, count: G.actionCount)
                 var back = [Float](repeating: 0, count: G.actionCount)
-                policy.withUnsafeBufferPointer { p in there.withUnsafeMutableBufferPointer { symmetry.transformPolicy(p, into: $0) } }
-                there.withUnsafeBufferPointer { p in back.withUnsafeMutableBufferPointer { symmetry.inverse.transformPolicy(p, into: $0) } }
+                policy.withUnsafeBufferPointer { p in
+                    there.withUnsafeMutableBufferPointer { symmetry.transformPolicy(p, into: $0) }
+                }
+                there.withUnsafeBufferPointer { p in
+                    back.withUnsafeMutableBufferPointer { symmetry.inverse.transformPolicy(p, into: $0) }
+                }
                 #expect(back == policy)
             }
         }

@@ -37,7 +37,8 @@ func savedTicTacToeNetwork() throws -> URL {
 
     @Test func refusesWhatCannotBeMade() {
         #expect { try player("perfect", Othello.self) } throws: {
-            "\($0)" == "player 'perfect' needs an exact solver, which othello does not have; it plays tictactoe and connect4"
+            "\($0)" == "player 'perfect' needs an exact solver, which othello does not have; "
+                + "it plays tictactoe and connect4"
         }
         #expect { try player("random:seed=2", TicTacToe.self) } throws: { "\($0)".contains("it takes no options") }
         #expect { try player("alphabeta", TicTacToe.self) } throws: { "\($0)".contains("unknown player 'alphabeta'") }
