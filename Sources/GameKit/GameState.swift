@@ -4,6 +4,8 @@
 /// Action indices are fixed per game (`actionCount` is the policy vector length), and
 /// all hot-path requirements work without heap allocation. Every action passes the turn
 /// to the other player (a pass is an action), which search relies on to flip values.
+/// What the tools need besides the rules (notation help, perft figures, training defaults)
+/// comes from `GameDescription`.
 public protocol GameState: Hashable, Sendable, CustomStringConvertible, GameDescription {
     /// The short name used on the command line, e.g. `"connect4"`.
     static var name: String { get }

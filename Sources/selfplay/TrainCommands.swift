@@ -241,7 +241,7 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             if stop != .interrupted { try finalCheck(G.self, loop: loop, configuration: configuration, reporter: terminal) }
         }
 
-        /// Where the game has a perfect player: the best network with search plays it 200 games.
+        /// Where the game's solver answers at once: the best network with search plays the perfect player 200 games.
         func finalCheck<G: GameState>(_ type: G.Type, loop: TrainingLoop<G>, configuration: TrainingConfiguration, reporter: TerminalReporter) throws {
             guard let solvable = G.self as? any SolvableGame.Type, solvable.solvesInstantly,
                   let perfectSpec = try? PlayerSpec(parsing: "perfect") else { return }
