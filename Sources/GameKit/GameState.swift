@@ -7,7 +7,7 @@
 /// What the tools need besides the rules (notation help, perft figures, training defaults)
 /// comes from `GameDescription`.
 public protocol GameState: Hashable, Sendable, CustomStringConvertible, GameDescription {
-    /// The short name used on the command line, e.g. `"connect4"`.
+    /// The short name used on the command line: lower case, no spaces.
     static var name: String { get }
     /// The number of distinct action indices (the length of a policy vector).
     static var actionCount: Int { get }

@@ -78,13 +78,15 @@ struct PerftCommand: ParsableCommand, GameVisitor {
     )
 
     @OptionGroup var game: GameOption
-    @Option(name: .long, parsing: .unconditional, help: "The number of moves in each counted sequence.")
-    var depth: Int = 5
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
+        "The number of moves in each counted sequence (default 5, or the game's benchmark depth if smaller).",
+        valueName: "depth"))
+    var depth: Int?
     @Option(name: .long, help: "The position to count from, as a move sequence.")
     var moves: String = ""
 
     func validate() throws {
-        guard (0...64).contains(depth) else { throw ValidationError("--depth must be between 0 and 64") }
+        guard (0...64).contains(depth ?? 0) else { throw ValidationError("--depth must be between 0 and 64") }
     }
 
     func run() throws {
@@ -96,7 +98,7 @@ struct PerftCommand: ParsableCommand, GameVisitor {
         do { root = try G(notation: moves) } catch {
             throw ValidationError("bad \(G.name) notation '\(abbreviated(moves))' \(error)")
         }
-        for d in 1...max(1, depth) {
+        for d in 1...max(1, depth ?? min(5, G.perft.benchmarkDepth)) {
             let start = ContinuousClock.now
             let nodes = perft(root, depth: d)
             let seconds = (ContinuousClock.now - start).seconds
