@@ -259,6 +259,19 @@ extension ConnectFour: SolvableGame {
         ConnectFourSolver(tableSizeLog2: tableSizeLog2)
     }
 
+    /// The first 200 positions of each public test set (Test_L1_R1 … Test_L3_R1; 53 of L1_R3), labelled
+    /// in benchmarks/connect4/labels/, as AlphaZero.jl reports its agents' mistake rates on them.
+    public static var labelledTestPositions: [(set: String, position: LabelledPosition<ConnectFour>)] {
+        ConnectFourTestPositions.labelled.split(separator: "\n").map { line in
+            let fields = line.split(separator: " ")
+            do {
+                return (String(fields[0]), try LabelledPosition(moves: String(fields[1]), scoreFields: Array(fields[2...])))
+            } catch {
+                preconditionFailure("ConnectFourTestPositions.swift: \(error) (regenerate it)")
+            }
+        }
+    }
+
     /// `count` positions from seeded random play, 16 to 30 moves in, where the solver takes milliseconds.
     public static func diagnosticPositions(count: Int, seed: UInt64) -> [ConnectFour] {
         var rng = Xoshiro256(seed: seed)

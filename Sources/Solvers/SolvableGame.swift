@@ -17,10 +17,15 @@ public protocol SolvableGame: GameState {
     /// Whether the solver answers every position at once (a table look-up), so that a training
     /// run can end with a long match against the perfect player.
     static var solvesInstantly: Bool { get }
+
+    /// Published test positions labelled once and shipped with the game, each with its set's name;
+    /// where there are any, training measures mistakes on them instead of `diagnosticPositions`.
+    static var labelledTestPositions: [(set: String, position: LabelledPosition<Self>)] { get }
 }
 
 extension SolvableGame {
     public static var solvesInstantly: Bool { false }
+    public static var labelledTestPositions: [(set: String, position: LabelledPosition<Self>)] { [] }
 }
 
 /// The exact solver of `game`, or `nil` for a game without one.

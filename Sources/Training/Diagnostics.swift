@@ -12,6 +12,8 @@ public struct LabelledPositions: Sendable {
     public var bestMasks: ContiguousArray<Float> = []
     /// The tactical kind of each position (see `PositionKind`).
     public var kinds: [PositionKind] = []
+    /// The test set each position comes from (empty for positions of no set).
+    public var sets: [String] = []
     public var count = 0
     public let inputSize: Int
     public let actionCount: Int
@@ -22,8 +24,9 @@ public struct LabelledPositions: Sendable {
     }
 
     /// Adds `state` with its best actions.
-    public mutating func append<Game: GameState>(_ state: Game, bestActions: [Int]) {
+    public mutating func append<Game: GameState>(_ state: Game, bestActions: [Int], set: String = "") {
         kinds.append(PositionKind(of: state))
+        sets.append(set)
         var input = [Float](repeating: 0, count: inputSize)
         input.withUnsafeMutableBufferPointer { state.encode(into: $0) }
         inputs.append(contentsOf: input)
@@ -53,18 +56,28 @@ public struct LabelledPositions: Sendable {
         }
         var mistakes = [PositionKind: Int]()
         var positions = [PositionKind: Int]()
+        var setMistakes = [String: Int]()
+        var setPositions = [String: Int]()
         for position in 0..<count {
             let row = policy[(position * actionCount)..<((position + 1) * actionCount)]
             let choice = row.indices.max { row[$0] < row[$1] }! - position * actionCount
+            let isMistake = bestMasks[position * actionCount + choice] == 0
             positions[kinds[position], default: 0] += 1
-            if bestMasks[position * actionCount + choice] == 0 { mistakes[kinds[position], default: 0] += 1 }
+            if isMistake { mistakes[kinds[position], default: 0] += 1 }
+            if !sets[position].isEmpty {
+                setPositions[sets[position], default: 0] += 1
+                if isMistake { setMistakes[sets[position], default: 0] += 1 }
+            }
         }
         func rate(_ kind: PositionKind) -> Double? {
             positions[kind].map { Double(mistakes[kind] ?? 0) / Double($0) }
         }
+        let bySet = setPositions.mapValues(Double.init).reduce(into: [String: Double]()) { rates, entry in
+            rates[entry.key] = Double(setMistakes[entry.key] ?? 0) / entry.value
+        }
         return MistakeRates(all: Double(mistakes.values.reduce(0, +)) / Double(count),
                             immediateWin: rate(.immediateWin),
-                            threat: rate(.threat), quiet: rate(.quiet))
+                            threat: rate(.threat), quiet: rate(.quiet), bySet: bySet.isEmpty ? nil : bySet)
     }
 
     /// The overall mistake rate (see `mistakeRates(of:)`).
@@ -110,6 +123,8 @@ public struct MistakeRates: Codable, Sendable, Hashable {
     public var immediateWin: Double?
     public var threat: Double?
     public var quiet: Double?
+    /// Per test set, where the positions come from named sets.
+    public var bySet: [String: Double]?
 }
 
 /// Figures computed from a network on a set of samples.
@@ -165,8 +180,8 @@ enum SampleDiagnostics {
 }
 
 extension LabelledPositions {
-    /// The solver-labelled positions of a game that has a solver (its `diagnosticPositions`,
-    /// about `count` of them drawn with `seed`); `nil` for other games.
+    /// The solver-labelled positions of a game that has a solver: its labelled test positions where it
+    /// ships some, else its `diagnosticPositions` (about `count` drawn with `seed`); `nil` for other games.
     public static func solverLabelled<Game: GameState>(_ game: Game.Type, count: Int = 300, seed: UInt64 = 2026)
         -> LabelledPositions? {
         guard let solvable = game as? any SolvableGame.Type else { return nil }
@@ -177,6 +192,15 @@ extension LabelledPositions {
     /// (the positions are quick to solve).
     private static func labelled<Game: SolvableGame>(_ game: Game.Type, count: Int, seed: UInt64) -> LabelledPositions {
         var labels = LabelledPositions(inputSize: Game.encodingShape.count, actionCount: Game.actionCount)
+        let tests = Game.labelledTestPositions
+        guard tests.isEmpty else {
+            for (set, labelled) in tests {
+                let mistakes = labelled.mistakes
+                let best = labelled.state.legalActions.filter { !mistakes.contains($0) }
+                labels.append(labelled.state, bestActions: best, set: set)
+            }
+            return labels
+        }
         let solver = Game.makeSolver(tableSizeLog2: 20)
         for state in Game.diagnosticPositions(count: count, seed: seed) {
             let outcomes = solver.actionOutcomes(state)
@@ -194,5 +218,6 @@ extension GenerationMetrics {
         mistakeRateImmediateWin = rates?.immediateWin
         mistakeRateThreat = rates?.threat
         mistakeRateQuiet = rates?.quiet
+        mistakeRateBySet = rates?.bySet
     }
 }

@@ -449,6 +449,10 @@ public final class TrainingLoop<Game: GameState> {
                 text += String(format: " (quiet %.0f%%, threat %.0f%%", 100 * quiet, 100 * threat)
                 text += metrics.mistakeRateImmediateWin.map { String(format: ", win %.0f%%)", 100 * $0) } ?? ")"
             }
+            if let bySet = metrics.mistakeRateBySet {
+                text += " [" + bySet.sorted { $0.key < $1.key }
+                    .map { String(format: "%@ %.0f%%", $0.key, 100 * $0.value) }.joined(separator: ", ") + "]"
+            }
             parts.append(text)
         }
         if let fresh = metrics.freshValueLoss, let baseline = metrics.freshValueBaseline {

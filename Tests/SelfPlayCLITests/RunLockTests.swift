@@ -41,7 +41,7 @@ import Training
         defer { try? FileManager.default.removeItem(at: folder) }
         let run = RunDirectory(url: folder)
         try RunLock.withLock(on: run, role: "learner") {
-            #expect(throws: RunDirectoryError.self) { try RunLock.withLock(on: run, role: "learner") {} }
+            _ = #expect(throws: RunDirectoryError.self) { try RunLock.withLock(on: run, role: "learner") {} }
         }
     }
 }

@@ -7,7 +7,7 @@ func startSelfplay(_ arguments: [String], log: URL) throws -> Process {
     let process = Process()
     process.executableURL = selfplayBinary
     process.arguments = arguments
-    FileManager.default.createFile(atPath: log.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
     let handle = try FileHandle(forWritingTo: log)
     process.standardOutput = handle
     process.standardError = handle

@@ -54,4 +54,15 @@ import Testing
             checked += 1
         }
     }
+
+    /// The test positions shipped for training's mistake rate: every set, and labels the solver confirms.
+    @Test func shippedTestPositionsAreCompleteAndAgreeWithTheSolver() {
+        let positions = ConnectFour.labelledTestPositions
+        #expect(positions.count == 1053)
+        #expect(Set(positions.map(\.set)) == ["L1_R1", "L1_R2", "L1_R3", "L2_R1", "L2_R2", "L3_R1"])
+        let solver = ConnectFourSolver(tableSizeLog2: 20)
+        for (_, labelled) in positions.filter({ $0.set == "L3_R1" }).prefix(25) {
+            #expect(labelled.mistakes == solver.mistakes(in: labelled.state), "\(labelled.moves)")
+        }
+    }
 }
