@@ -7,7 +7,10 @@ public enum GameCatalog {
     /// The one place a game is registered: `all` and `visit(_:with:)` are built on it.
     @inlinable
     static func visitEach<Visitor: GameVisitor>(with visitor: Visitor) throws -> [Visitor.Result] {
-        [try visitor.visit(TicTacToe.self), try visitor.visit(ConnectFour.self), try visitor.visit(Othello.self)]
+        [
+            try visitor.visit(TicTacToe.self), try visitor.visit(ConnectFour.self), try visitor.visit(Othello.self),
+            try visitor.visit(Hex.self), try visitor.visit(Hex7.self),
+        ]
     }
 
     /// Every environment, in the order `selfplay games` lists them.

@@ -1,0 +1,117 @@
+import Environments
+import GameKit
+import Testing
+
+@Suite struct HexTests {
+    @Test func eachSideWinsByJoiningItsOwnEdges() throws {
+        // Black (first) fills column a, top to bottom; White's column g joins nothing.
+        let black = try Hex7(notation: "a1g1a2g2a3g3a4g4a5g5a6g6")
+        #expect(!black.isTerminal)
+        var won = black
+        won.apply(Hex7.action(named: "a7")!)
+        #expect(won.outcome == .win(.first) && won.moveCount == 13)
+        // White (second) fills row 1, left to right; Black's row 3 joins nothing.
+        let white = try Hex7(notation: "a3a1b3b1c3c1d3d1e3e1f3f1a5g1")
+        #expect(white.outcome == .win(.second))
+        #expect(white.legalActions.isEmpty)
+    }
+
+    /// Cells (r, c) and (r+1, c-1) touch; (r, c) and (r+1, c+1) do not.
+    @Test func adjacencyFollowsTheRhombus() throws {
+        let antiDiagonal = ["k1", "j2", "i3", "h4", "g5", "f6", "e7", "d8", "c9", "b10", "a11"]
+        let filler = ["a1", "b1", "c1", "d1", "e1", "f1", "g1", "h1", "i1", "j1"]
+        var moves: [String] = []
+        for index in 0..<10 { moves += [antiDiagonal[index], filler[index]] }
+        let open = try Hex(notation: moves.joined())
+        #expect(!open.isTerminal)
+        var won = open
+        won.apply(Hex.action(named: "a11")!)
+        #expect(won.outcome == .win(.first))
+        let diagonal = (0..<7).map { "\(Character(UnicodeScalar(UInt8(ascii: "a") + UInt8($0))))\($0 + 1)" }
+        let whiteRow = ["a7", "b7", "c7", "d7", "e7", "f7"]
+        var notation = ""
+        for index in 0..<6 { notation += diagonal[index] + whiteRow[index] }
+        let broken = try Hex7(notation: notation + diagonal[6])
+        #expect(!broken.isTerminal)
+    }
+
+    /// Random games (recorded seed) against a plain breadth-first search over a grid.
+    @Test func winsAgreeWithAPlainSearch() {
+        var rng = Xoshiro256(seed: 0x4E4E)
+        for _ in 0..<500 {
+            var state = Hex7()
+            var grid = [Int](repeating: -1, count: 49)
+            while !state.isTerminal {
+                let mover = state.currentPlayer
+                let cell = state.legalActions.randomElement(using: &rng)
+                grid[cell] = Int(mover.rawValue)
+                state.apply(cell)
+                #expect(state.outcome == (Self.connects(grid, mover, side: 7) ? .win(mover) : nil))
+            }
+        }
+    }
+
+    static func connects(_ grid: [Int], _ player: Player, side: Int) -> Bool {
+        let color = Int(player.rawValue)
+        func isStart(_ cell: Int) -> Bool { player == .first ? cell < side : cell % side == 0 }
+        func isEnd(_ cell: Int) -> Bool { player == .first ? cell / side == side - 1 : cell % side == side - 1 }
+        var frontier = (0..<grid.count).filter { grid[$0] == color && isStart($0) }
+        var reached = Set(frontier)
+        while let cell = frontier.popLast() {
+            if isEnd(cell) { return true }
+            let (row, column) = (cell / side, cell % side)
+            for (dr, dc) in [(-1, 0), (-1, 1), (0, 1), (1, 0), (1, -1), (0, -1)] {
+                let (r, c) = (row + dr, column + dc)
+                guard (0..<side).contains(r), (0..<side).contains(c) else { continue }
+                let next = r * side + c
+                if grid[next] == color && reached.insert(next).inserted { frontier.append(next) }
+            }
+        }
+        return false
+    }
+
+    @Test func notationAndRendering() throws {
+        #expect(Hex.actionName(0) == "a1" && Hex.actionName(120) == "k11" && Hex.actionName(11) == "a2")
+        #expect(try Hex.parseActions("k11a10").map(\.action) == [120, 99])
+        #expect(throws: NotationError(offset: 1, "a move needs a row 1-7 after its column")) { try Hex7(notation: "a8") }
+        #expect(throws: NotationError(offset: 0, "'h' is not a column a-g")) { try Hex7(notation: "h1") }
+        #expect(throws: NotationError(offset: 2, "move a1 is illegal here")) { try Hex7(notation: "a1a1") }
+        let state = try Hex7(notation: "d4c5")
+        #expect(state.description == """
+               a b c d e f g
+             1 . . . . . . . 1
+              2 . . . . . . . 2
+               3 . . . . . . . 3
+                4 . . . X . . . 4
+                 5 . . O . . . . 5
+                  6 . . . . . . . 6
+                   7 . . . . . . . 7
+            """)
+    }
+
+    @Test func theRotationKeepsEachSidesEdges() throws {
+        #expect(Hex.symmetries.map(\.name) == ["identity", "rotate 180"])
+        let state = try Hex7(notation: "a1g1a2g2a3g3a4g4a5g5a6g6")
+        let rotated = state.transformed(by: Hex7.symmetries[1])
+        #expect(rotated.stones(of: .first) != state.stones(of: .first))
+        // Black's column a became column g, still one move from joining top and bottom.
+        var won = rotated
+        won.apply(Hex7.action(named: "g1")!)
+        #expect(won.outcome == .win(.first))
+    }
+
+    @Test func encodingMarksTheEdgesOfTheSideToMove() throws {
+        let state = try Hex7(notation: "d4")
+        var planes = [Float](repeating: 0, count: Hex7.encodingShape.count)
+        planes.withUnsafeMutableBufferPointer { state.encode(into: $0) }
+        // White to move: no own stone, Black's d4 in the opponent plane, columns a and g marked.
+        #expect(planes[0..<49].allSatisfy { $0 == 0 })
+        #expect(planes[49 + 3 * 7 + 3] == 1 && planes[49..<98].reduce(0, +) == 1)
+        let edges = (0..<49).filter { planes[98 + $0] == 1 }
+        #expect(edges == (0..<49).filter { $0 % 7 == 0 || $0 % 7 == 6 })
+    }
+
+    @Test func stateStaysSmall() {
+        #expect(MemoryLayout<Hex>.size <= 112)
+    }
+}
