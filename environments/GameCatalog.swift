@@ -10,6 +10,7 @@ public enum GameCatalog {
         [
             try visitor.visit(TicTacToe.self), try visitor.visit(ConnectFour.self), try visitor.visit(Othello.self),
             try visitor.visit(Hex.self), try visitor.visit(Hex7.self),
+            try visitor.visit(Go9.self), try visitor.visit(Go7.self),
         ]
     }
 

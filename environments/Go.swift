@@ -1,0 +1,452 @@
+import GameKit
+
+/// The board size and rules parameters of a Go variant (see `GoGame`).
+///
+/// Komi is a property of the variant: a board with another komi is another conforming type.
+public protocol GoBoardSize: Sendable {
+    /// The number of lines each way (at most 11, so that a board fits in 128 bits).
+    static var side: Int { get }
+    /// The command-line name of the variant.
+    static var name: String { get }
+    /// The points added to the second player's (White's) area at scoring.
+    static var komi: Double { get }
+    /// The symmetries of the board: `GoGame.makeSymmetries()`, stored once per size.
+    static var symmetries: [BoardSymmetry] { get }
+    /// The board's masks: `GoMasks(side:)`, stored once per size.
+    static var masks: GoMasks { get }
+    /// Room for the hash of every position of a game: `2 * side * side + 1` entries.
+    associatedtype PositionHashes: FixedStorage<UInt64> & Sendable
+    /// Room for the moves of a game: `2 * side * side` entries.
+    associatedtype Moves: FixedStorage<UInt8> & Sendable
+    /// Other command-line names of the variant.
+    static var aliases: [String] { get }
+    /// Perft counts from OpenSpiel 2.0.2 and the benchmark depth.
+    static var perft: PerftFigures { get }
+    /// The variant's training settings (see `GameDescription`).
+    static var trainingDefaults: TrainingDefaults { get }
+}
+
+/// 9×9 Go with komi 7.5 (OpenSpiel's `go` with `board_size=9`, save for superko: see `GoGame`).
+public typealias Go9 = GoGame<GoSize9>
+/// 7×7 Go with komi 7.5, for quick runs and tests.
+public typealias Go7 = GoGame<GoSize7>
+
+public enum GoSize9: GoBoardSize {
+    public static let side = 9
+    public static let name = "go9"
+    public static let komi = 7.5
+    public static let symmetries = Go9.makeSymmetries()
+    public static let masks = GoMasks(side: side)
+    public typealias PositionHashes = InlineArray<163, UInt64>
+    public typealias Moves = InlineArray<162, UInt8>
+    public static let aliases = ["go"]
+    /// From depth 3 on, a stone can be captured (B1 A1 A2) and a point can be suicide.
+    public static let perft = PerftFigures(benchmarkDepth: 3, knownCounts: [1, 82, 6643, 531_522, 42_002_809])
+    public static let trainingDefaults: TrainingDefaults = [
+        "network.body": "resnet", "network.blocks": 4, "network.filters": 32, "network.valueHidden": 32,
+        "search.simulations": 64, "search.dirichletAlpha": 0.2, "search.dirichletFraction": 0.25,
+        "search.leavesPerTree": 2, "selfPlay.games": 128, "selfPlay.concurrentGames": 128,
+        "selfPlay.temperatureMoves": 20, "selfPlay.temperatureDecayMoves": 20, "selfPlay.finalTemperature": 0.3,
+        "training.batchSize": 128, "training.steps": 300,
+        "evaluation.references": ["random", "mcts:rollouts=100"],
+        "evaluation.strongerReferences": ["mcts:rollouts=400", "mcts:rollouts=1600"],
+        "evaluation.games": 20, "evaluation.simulations": 64, "evaluation.openingMoves": 2,
+        "evaluation.ladderOpponents": 2, "evaluation.ladderGames": 20,
+        "budget.generations": 0, "budget.wallSeconds": 3600,
+    ]
+}
+
+public enum GoSize7: GoBoardSize {
+    public static let side = 7
+    public static let name = "go7"
+    public static let komi = 7.5
+    public static let symmetries = Go7.makeSymmetries()
+    public static let masks = GoMasks(side: side)
+    public typealias PositionHashes = InlineArray<99, UInt64>
+    public typealias Moves = InlineArray<98, UInt8>
+    public static let aliases: [String] = []
+    public static let perft = PerftFigures(benchmarkDepth: 4, knownCounts: [1, 50, 2451, 117_698, 5_536_281])
+    public static let trainingDefaults: TrainingDefaults = [
+        "network.body": "resnet", "network.blocks": 3, "network.filters": 32, "network.valueHidden": 32,
+        "search.simulations": 64, "search.dirichletAlpha": 0.3, "search.dirichletFraction": 0.25,
+        "search.leavesPerTree": 2, "selfPlay.games": 128, "selfPlay.concurrentGames": 128,
+        "selfPlay.temperatureMoves": 12, "selfPlay.temperatureDecayMoves": 12, "selfPlay.finalTemperature": 0.3,
+        "training.batchSize": 128, "training.steps": 300,
+        "evaluation.references": ["random", "mcts:rollouts=100"],
+        "evaluation.strongerReferences": ["mcts:rollouts=400", "mcts:rollouts=1600"],
+        "evaluation.games": 20, "evaluation.simulations": 64, "evaluation.openingMoves": 2,
+        "evaluation.ladderOpponents": 2, "evaluation.ladderGames": 20,
+        "budget.generations": 0, "budget.wallSeconds": 3600,
+    ]
+}
+
+/// Bit masks of an N×N Go board (point `row * N + column`).
+public struct GoMasks: Sendable {
+    public let board: UInt128
+    public let notFirstColumn: UInt128
+    public let notLastColumn: UInt128
+
+    public init(side: Int) {
+        precondition((2...11).contains(side), "a Go board holds 2-11 lines")
+        board = (1 << UInt128(side * side)) - 1
+        var column: UInt128 = 0
+        for row in 0..<side { column |= 1 << UInt128(row * side) }
+        notFirstColumn = board & ~column
+        notLastColumn = board & ~(column << UInt128(side - 1))
+    }
+}
+
+/// Go on an N×N board with Tromp–Taylor rules, as 128-bit bitboards.
+///
+/// Point `row * N + column` is action `row * N + column` (row 0 is line 1, column 0 is `A`) and
+/// action `N * N` is `pass`, as in OpenSpiel. Notation: GTP coordinates without the letter I
+/// (`A1`–`J9` on 9×9) and `pass`, e.g. `"E5 C3 pass"`. Black (the first player) moves first.
+///
+/// Rules: suicide is illegal; a move that recreates an earlier board of the game is illegal
+/// (positional superko, checked with Zobrist hashes of the stones, which covers simple ko); two
+/// consecutive passes end the game, and so does the move cap of `2 * N * N` moves (OpenSpiel's
+/// `max_game_length`); area scoring: stones plus empty regions that reach only one colour, and
+/// `Size.komi` for White. OpenSpiel plays a superko-repeating move instead and scores the game a
+/// draw at once; that move is the only place where the two rule sets differ.
+///
+/// Storage is fixed-size (a 9×9 state, `MemoryLayout<Go9>.size`, is 1650 bytes; 7×7: 1074):
+/// the two bitboards, the hash of every position so far (for superko) with a 1024-bit Bloom
+/// filter over them (most candidate moves are cleared without scanning the list), and the moves
+/// so far (so that `transformed(by:)` can replay the game in the mapped frame).
+///
+/// Encoding (4 planes, side to move's view): own stones, opponent stones, legal points, and a
+/// plane of ones when the side to move is White (who receives komi).
+public struct GoGame<Size: GoBoardSize>: GameState {
+    public static var name: String { Size.name }
+    /// The number of lines each way.
+    @inlinable public static var side: Int { Size.side }
+    @inlinable public static var passAction: Int { side * side }
+    public static var actionCount: Int { side * side + 1 }
+    public static var encodingShape: EncodingShape { EncodingShape(planes: 4, height: side, width: side) }
+    /// The eight symmetries of the square; pass maps to itself.
+    public static var symmetries: [BoardSymmetry] { Size.symmetries }
+    public static var maxGameLength: Int { 2 * side * side }
+    public static var aliases: [String] { Size.aliases }
+    public static var notationHelp: String {
+        "GTP points like E5 (columns A-\(columnLetter(side - 1)) without I, lines 1-\(side)) or pass, e.g. E5 C3 pass"
+    }
+    public static var perft: PerftFigures { Size.perft }
+    public static var trainingDefaults: TrainingDefaults { Size.trainingDefaults }
+
+    /// The first player's stones.
+    public private(set) var black: UInt128 = 0
+    /// The second player's stones.
+    public private(set) var white: UInt128 = 0
+    /// The Zobrist hash of the stones (not of the side to move).
+    public private(set) var boardHash: UInt64 = 0
+    public private(set) var moveCount = 0
+    /// The passes played since the last stone (2 ends the game).
+    public private(set) var consecutivePasses = 0
+    /// A Bloom filter over `hashes`: two bits per position.
+    @usableFromInline var seen = InlineArray<16, UInt64>(repeating: 0)
+    /// `hashes[i]` is `boardHash` after `i` moves.
+    @usableFromInline var hashes = Size.PositionHashes(repeating: 0)
+    @usableFromInline var moves = Size.Moves(repeating: 0)
+
+    public init() {
+        precondition(Size.PositionHashes.capacity == Self.maxGameLength + 1
+                     && Size.Moves.capacity == Self.maxGameLength,
+                     "\(Size.self) has the wrong storage for \(Self.maxGameLength) moves")
+        remember(0)
+    }
+
+    /// The Zobrist key of a stone of `player` on `point`.
+    @inlinable @inline(__always)
+    static func zobrist(_ point: Int, _ player: Player) -> UInt64 {
+        mix64(UInt64(truncatingIfNeeded: point << 1 | Int(player.rawValue)) ^ 0x5EED_0060)
+    }
+
+    /// The points next to `points` (not `points` themselves unless adjacent to another).
+    @inlinable @inline(__always)
+    static func adjacent(_ points: UInt128, _ masks: GoMasks) -> UInt128 {
+        let n = UInt128(side)
+        return ((points << 1) & masks.notFirstColumn) | ((points >> 1) & masks.notLastColumn)
+            | ((points << n) & masks.board) | (points >> n)
+    }
+
+    /// The chain of `stones` that contains `seed`.
+    @inlinable static func chain(of seed: UInt128, in stones: UInt128, _ masks: GoMasks) -> UInt128 {
+        var chain = seed
+        while true {
+            let next = (chain | adjacent(chain, masks)) & stones
+            if next == chain { return chain }
+            chain = next
+        }
+    }
+
+    @inlinable @inline(__always) static func lowestBit(_ bits: UInt128) -> UInt128 { bits & (0 &- bits) }
+
+    /// The XOR of the Zobrist keys of `player`'s stones in `stones`.
+    @inlinable static func hash(of stones: UInt128, _ player: Player) -> UInt64 {
+        var hash: UInt64 = 0
+        var rest = stones
+        while rest != 0 {
+            hash ^= zobrist(rest.trailingZeroBitCount, player)
+            rest &= rest &- 1
+        }
+        return hash
+    }
+
+    @inlinable public var currentPlayer: Player { moveCount & 1 == 0 ? .first : .second }
+    @inlinable public var isTerminal: Bool { consecutivePasses >= 2 || moveCount >= Self.maxGameLength }
+
+    /// The stones of `player`.
+    @inlinable public func stones(of player: Player) -> UInt128 { player == .first ? black : white }
+
+    /// Black's area minus White's area minus komi (Tromp–Taylor), in the current position.
+    public var score: Double {
+        let masks = Size.masks
+        let empty = masks.board & ~(black | white)
+        var area = black.nonzeroBitCount - white.nonzeroBitCount
+        var rest = empty
+        while rest != 0 {
+            let region = Self.chain(of: Self.lowestBit(rest), in: empty, masks)
+            rest &= ~region
+            let border = Self.adjacent(region, masks)
+            let reachesBlack = border & black != 0, reachesWhite = border & white != 0
+            if reachesBlack != reachesWhite { area += reachesBlack ? region.nonzeroBitCount : -region.nonzeroBitCount }
+        }
+        return Double(area) - Size.komi
+    }
+
+    public var outcome: Outcome? {
+        guard isTerminal else { return nil }
+        let score = score
+        return score > 0 ? .win(.first) : score < 0 ? .win(.second) : .draw
+    }
+
+    /// Whether a position with stones hashing to `hash` occurred earlier in the game.
+    @inlinable func hasOccurred(_ hash: UInt64) -> Bool {
+        let first = Int(hash & 1023), second = Int((hash >> 10) & 1023)
+        guard seen[first >> 6] & (1 << UInt64(first & 63)) != 0,
+              seen[second >> 6] & (1 << UInt64(second & 63)) != 0 else { return false }
+        for index in 0...moveCount where hashes.element(at: index) == hash { return true }
+        return false
+    }
+
+    @inlinable mutating func remember(_ hash: UInt64) {
+        let first = Int(hash & 1023), second = Int((hash >> 10) & 1023)
+        seen[first >> 6] |= 1 << UInt64(first & 63)
+        seen[second >> 6] |= 1 << UInt64(second & 63)
+        hashes.set(hash, at: moveCount)
+    }
+
+    /// The hash of the stones of `opponent` that a stone on `point` would capture
+    /// (the chains next to `point` whose only liberty it is).
+    @inlinable static func capturedHash(at point: UInt128, opponent stones: UInt128, empty: UInt128,
+                                        _ player: Player, _ masks: GoMasks) -> UInt64 {
+        var hash: UInt64 = 0
+        var pending = adjacent(point, masks) & stones
+        while pending != 0 {
+            let chain = chain(of: lowestBit(pending), in: stones, masks)
+            pending &= ~chain
+            if adjacent(chain, masks) & empty == point { hash ^= Self.hash(of: chain, player) }
+        }
+        return hash
+    }
+
+    public var legalActions: ActionSet {
+        if isTerminal { return ActionSet() }
+        let masks = Size.masks
+        let me = currentPlayer
+        let own = stones(of: me), other = stones(of: me.opponent)
+        let empty = masks.board & ~(own | other)
+        // A point next to an empty point is never suicide.
+        var legal = empty & Self.adjacent(empty, masks)
+        // The last liberties of opponent chains: playing there captures.
+        var captures: UInt128 = 0
+        var rest = other
+        while rest != 0 {
+            let chain = Self.chain(of: Self.lowestBit(rest), in: other, masks)
+            rest &= ~chain
+            let liberties = Self.adjacent(chain, masks) & empty
+            if liberties.nonzeroBitCount == 1 { captures |= liberties }
+        }
+        legal |= captures
+        // A surrounded point is also legal when it joins an own chain with another liberty.
+        let surrounded = empty & ~legal
+        if surrounded != 0 {
+            rest = own & Self.adjacent(surrounded, masks)
+            while rest != 0 {
+                let chain = Self.chain(of: Self.lowestBit(rest), in: own, masks)
+                rest &= ~chain
+                let liberties = Self.adjacent(chain, masks) & empty
+                if liberties.nonzeroBitCount >= 2 { legal |= liberties & surrounded }
+            }
+        }
+        // Positional superko.
+        var candidates = legal
+        while candidates != 0 {
+            let point = Self.lowestBit(candidates)
+            candidates &= candidates &- 1
+            var hash = boardHash ^ Self.zobrist(point.trailingZeroBitCount, me)
+            if captures & point != 0 {
+                hash ^= Self.capturedHash(at: point, opponent: other, empty: empty, me.opponent, masks)
+            }
+            if hasOccurred(hash) { legal &= ~point }
+        }
+        var set = ActionSet(low: UInt64(truncatingIfNeeded: legal), high: UInt64(truncatingIfNeeded: legal >> 64))
+        set.insert(Self.passAction)
+        return set
+    }
+
+    public var positionKey: UInt64 { mix64(boardHash ^ (currentPlayer == .first ? 0 : 0x5555_5555_5555_5555)) }
+
+    /// Plays a stone of the side to move on point `action`, or passes (`passAction`).
+    public mutating func apply(_ action: Int) {
+        precondition(!isTerminal && action >= 0 && action <= Self.passAction, "illegal Go action \(action)")
+        if action == Self.passAction {
+            consecutivePasses += 1
+        } else {
+            let masks = Size.masks
+            let me = currentPlayer
+            let point = UInt128(1) << UInt128(action)
+            precondition((black | white) & point == 0, "Go action \(action) on an occupied point")
+            let own = stones(of: me) | point
+            var other = stones(of: me.opponent)
+            boardHash ^= Self.zobrist(action, me)
+            var pending = Self.adjacent(point, masks) & other
+            while pending != 0 {
+                let chain = Self.chain(of: Self.lowestBit(pending), in: other, masks)
+                pending &= ~chain
+                if Self.adjacent(chain, masks) & masks.board & ~(own | other) == 0 {
+                    other &= ~chain
+                    boardHash ^= Self.hash(of: chain, me.opponent)
+                }
+            }
+            if me == .first { (black, white) = (own, other) } else { (white, black) = (own, other) }
+            consecutivePasses = 0
+        }
+        moves.set(UInt8(action), at: moveCount)
+        moveCount += 1
+        remember(boardHash)
+    }
+
+    public func encode(into buffer: UnsafeMutableBufferPointer<Float>) {
+        let points = Self.side * Self.side
+        let own = stones(of: currentPlayer), other = stones(of: currentPlayer.opponent)
+        let legal = legalActions
+        let whiteToMove: Float = currentPlayer == .second ? 1 : 0
+        for point in 0..<points {
+            let bit = UInt128(1) << UInt128(point)
+            buffer[point] = own & bit != 0 ? 1 : 0
+            buffer[points + point] = other & bit != 0 ? 1 : 0
+            buffer[2 * points + point] = legal.contains(point) ? 1 : 0
+            buffer[3 * points + point] = whiteToMove
+        }
+    }
+
+    /// The game replayed with every move mapped by `symmetry` (the superko history maps with it).
+    public func transformed(by symmetry: BoardSymmetry) -> GoGame {
+        var image = GoGame()
+        for index in 0..<moveCount { image.apply(symmetry.transform(action: Int(moves.element(at: index)))) }
+        return image
+    }
+
+    /// The eight symmetries of an N×N board plus the pass action.
+    public static func makeSymmetries() -> [BoardSymmetry] { BoardSymmetry.dihedral(size: side, extraActions: 1) }
+
+    /// The actions played since the start position.
+    public var history: [Int] { (0..<moveCount).map { Int(moves.element(at: $0)) } }
+
+    public static func == (lhs: GoGame, rhs: GoGame) -> Bool {
+        guard lhs.black == rhs.black, lhs.white == rhs.white, lhs.moveCount == rhs.moveCount,
+              lhs.consecutivePasses == rhs.consecutivePasses else { return false }
+        return (0..<lhs.moveCount).allSatisfy { lhs.moves.element(at: $0) == rhs.moves.element(at: $0) }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(boardHash)
+        hasher.combine(moveCount)
+    }
+
+    /// The column letters of GTP: A–T without I.
+    static func columnLetter(_ column: Int) -> Character {
+        Character(UnicodeScalar(UInt8(ascii: "A") + UInt8(column >= 8 ? column + 1 : column)))
+    }
+
+    public static func actionName(_ action: Int) -> String {
+        if action == passAction { return "pass" }
+        return "\(columnLetter(action % side))\(action / side + 1)"
+    }
+
+    public static func parseActions(_ notation: String) throws(NotationError) -> [(action: Int, offset: Int)] {
+        let characters = Array(notation.uppercased())
+        let letters = (0..<side).map(columnLetter)
+        var result: [(action: Int, offset: Int)] = []
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if character == " " || character == "," { index += 1; continue }
+            if character == "P" {
+                guard index + 4 <= characters.count, String(characters[index..<index + 4]) == "PASS" else {
+                    throw NotationError(offset: index, "expected 'pass'")
+                }
+                result.append((passAction, index))
+                index += 4
+                continue
+            }
+            guard let column = letters.firstIndex(of: character) else {
+                throw NotationError(offset: index, "'\(character)' is not a column \(String(letters)) or 'pass'")
+            }
+            var row = 0
+            var digits = index + 1
+            while digits < characters.count, characters[digits].isASCII,
+                  let digit = characters[digits].wholeNumberValue, row <= side {
+                row = row * 10 + digit
+                digits += 1
+            }
+            guard (1...side).contains(row), digits - index - 1 == String(row).count else {
+                throw NotationError(offset: index + 1, "a move needs a line 1-\(side) after its column")
+            }
+            result.append(((row - 1) * side + column, index))
+            index = digits
+        }
+        return result
+    }
+
+    /// The game as SGF (FF[4]): size, komi, Tromp–Taylor rules, the result when the game is
+    /// over, and the moves (`B[]`/`W[]` for a pass). SGF rows run from the top, GTP's from the bottom.
+    public static func sgf(of actions: [Int]) -> String {
+        var state = GoGame()
+        var body = ""
+        for action in actions {
+            let colour = state.currentPlayer == .first ? "B" : "W"
+            if action == passAction {
+                body += ";\(colour)[]"
+            } else {
+                let column = Character(UnicodeScalar(UInt8(ascii: "a") + UInt8(action % side)))
+                let row = Character(UnicodeScalar(UInt8(ascii: "a") + UInt8(side - 1 - action / side)))
+                body += ";\(colour)[\(column)\(row)]"
+            }
+            state.apply(action)
+        }
+        var header = "(;GM[1]FF[4]CA[UTF-8]SZ[\(side)]KM[\(Size.komi)]RU[Tromp-Taylor]"
+        if state.isTerminal {
+            let score = state.score
+            header += score == 0 ? "RE[0]" : "RE[\(score > 0 ? "B" : "W")+\(abs(score))]"
+        }
+        return header + body + ")"
+    }
+
+    /// The board with GTP coordinates, line 1 at the bottom: `X` Black, `O` White.
+    public var description: String {
+        let files = "   " + (0..<Self.side).map { String(Self.columnLetter($0)) }.joined(separator: " ")
+        var lines = [files]
+        for row in (0..<Self.side).reversed() {
+            var line = row + 1 < 10 ? " \(row + 1)" : "\(row + 1)"
+            for column in 0..<Self.side {
+                let bit = UInt128(1) << UInt128(row * Self.side + column)
+                line += black & bit != 0 ? " X" : white & bit != 0 ? " O" : " ."
+            }
+            lines.append(line + " \(row + 1)")
+        }
+        lines.append(files)
+        return lines.joined(separator: "\n")
+    }
+}
