@@ -8,6 +8,11 @@ struct SelfPlayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "selfplay",
         abstract: "An AlphaZero-style self-play lab: train board-game agents, measure them honestly.",
-        subcommands: [GamesCommand.self, ShowCommand.self, PerftCommand.self, TrainCommand.self, LearnCommand.self, WorkerCommand.self, EloCommand.self, ReportCommand.self, RollbackCommand.self, ArenaCommand.self, PlayCommand.self, ExperimentCommand.self, WatchCommand.self, SolveCommand.self, EvalPositionsCommand.self, BenchCommand.self]
+        subcommands: [
+            GamesCommand.self, ShowCommand.self, PerftCommand.self, ReplayCommand.self, TrainCommand.self,
+            LearnCommand.self, WorkerCommand.self, EloCommand.self, ReportCommand.self, RollbackCommand.self,
+            ArenaCommand.self, PlayCommand.self, ExperimentCommand.self, WatchCommand.self, SolveCommand.self,
+            EvalPositionsCommand.self, BenchCommand.self,
+        ]
     )
 }

@@ -3,7 +3,14 @@
 
 For each game: random playouts per second in both engines, perft counts (which must match)
 and perft leaves per second, and a rules cross-check: random OpenSpiel games replayed in
-SelfPlay must reach the same legal moves and the same result.
+SelfPlay must reach the same legal moves and the same result. Hex and Go games are replayed
+in one `selfplay replay` run, which prints the legal moves of every position: they must equal
+OpenSpiel's at every move, except that SelfPlay refuses a Go move that recreates an earlier board
+(positional superko) where OpenSpiel plays it and scores the game a draw. Each such difference is
+confirmed in OpenSpiel (the move ends the game in a draw, neither by passes nor by the move cap),
+and a game whose random move was one stops there (counted apart; its prefix is still compared).
+With --superko-audit N, every legal move of the first N Go games is also played out in OpenSpiel,
+to confirm that no move SelfPlay allows would repeat a board there.
 
 Usage: benchmarks/games/openspiel_compare.py PATH_TO_SELFPLAY [--seconds S] [--games N]
 Needs `pip install open-spiel==2.0.2`.
@@ -20,11 +27,16 @@ try:
 except ImportError:
     sys.exit("OpenSpiel is not installed: pip install open-spiel==2.0.2")
 
-GAMES = {  # SelfPlay name: (OpenSpiel name, perft depth for the timing, notation of an action)
-    "tictactoe": ("tic_tac_toe", 9),
-    "connect4": ("connect_four", 7),
-    "othello": ("othello", 7),
+GAMES = {  # SelfPlay name: (OpenSpiel name, OpenSpiel parameters, perft depth for the timing)
+    "tictactoe": ("tic_tac_toe", {}, 9),
+    "connect4": ("connect_four", {}, 7),
+    "othello": ("othello", {}, 7),
+    "hex": ("hex", {}, 3),
+    "hex7": ("hex", {"board_size": 7}, 4),
+    "go9": ("go", {"board_size": 9}, 3),
+    "go7": ("go", {"board_size": 7}, 4),
 }
+REPLAYED = {"hex", "hex7", "go9", "go7"}  # cross-checked position by position with `selfplay replay`
 
 
 def notation(selfplay_game, state, action):
@@ -32,6 +44,10 @@ def notation(selfplay_game, state, action):
         return str(action + 1)
     if selfplay_game == "connect4":
         return str(action + 1)
+    if selfplay_game.startswith("go"):
+        return state.action_to_string(state.current_player(), action).split()[1].lower() + " "
+    if selfplay_game.startswith("hex"):
+        return state.action_to_string(state.current_player(), action)
     return "pass" if action == 64 else state.action_to_string(state.current_player(), action)
 
 
@@ -80,11 +96,88 @@ def cross_check(binary, name, game, count, rng):
     return mismatches
 
 
+def mask(actions):
+    bits = 0
+    for action in actions:
+        bits |= 1 << action
+    return bits
+
+
+def superko_ends(state, action):
+    """Whether OpenSpiel ends the game in a superko draw when `action` is played in `state`."""
+    if action == state.num_distinct_actions() - 1:  # pass
+        return False
+    child = state.child(action)
+    return (child.is_terminal() and child.returns()[0] == 0
+            and child.move_number() < state.get_game().max_game_length())
+
+
+def selfplay_replay(binary, name, games):
+    """`selfplay replay` on the games (notation strings); one output line per game."""
+    return subprocess.run([binary, "replay", "--game", name], input="".join(g + "\n" for g in games),
+                          capture_output=True, text=True, check=True).stdout.splitlines()
+
+
+def replay_check(binary, name, game, count, rng, audit):
+    """Random OpenSpiel games replayed in SelfPlay position by position; returns a summary dict."""
+    is_go = name.startswith("go")
+    records = []
+    for _ in range(count):
+        state = game.new_initial_state()
+        actions, moves, refused = [], [], None
+        while not state.is_terminal():
+            action = rng.choice(state.legal_actions())
+            if is_go and superko_ends(state, action):
+                refused = len(moves)
+            actions.append(action)
+            moves.append(notation(name, state, action))
+            state.apply_action(action)
+            if refused is not None:
+                break
+        records.append((actions, moves, refused, state.returns()))
+    lines = selfplay_replay(binary, name, ["".join(moves) for _, moves, _, _ in records])
+    summary = {"games": count, "mismatches": 0, "superko_games": 0, "superko_positions": 0, "positions": 0}
+    for index, ((actions, moves, refused, returns), line) in enumerate(zip(records, lines)):
+        fields = line.split()
+        if refused is None:
+            expected = "draw" if returns[0] == 0 else ("first" if returns[0] > 0 else "second")
+            ok = fields[-2:] == ["=", expected]
+            ours = fields[:-2]
+        else:  # SelfPlay must refuse the move; the positions before it are compared.
+            summary["superko_games"] += 1
+            ok = fields == ["!", str(refused)]
+            ours = selfplay_replay(binary, name, ["".join(moves[:refused])])[0].split()[:-2]
+            actions = actions[:refused]
+        ok = ok and len(ours) == len(actions) + 1
+        state = game.new_initial_state()
+        for step, our_hex in enumerate(ours):
+            summary["positions"] += 1
+            theirs, our_mask = mask(state.legal_actions()), int(our_hex, 16)
+            if our_mask != theirs:
+                extra = theirs & ~our_mask
+                ok = ok and is_go and our_mask & ~theirs == 0 and all(
+                    superko_ends(state, a) for a in range(extra.bit_length()) if extra >> a & 1)
+                summary["superko_positions"] += 1
+            if is_go and index < audit:
+                ok = ok and not any(superko_ends(state, a) for a in range(our_mask.bit_length()) if our_mask >> a & 1)
+            if step < len(actions):
+                state.apply_action(actions[step])
+        if not ok:
+            summary["mismatches"] += 1
+            print(f"  MISMATCH {name} {''.join(moves)}: SelfPlay printed {line[:200]}")
+    return summary
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("selfplay")
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--games", type=int, default=100, help="random games for the rules cross-check")
+    parser.add_argument("--replay-games", type=int, default=2000,
+                        help="random games per Hex and Go variant, replayed position by position")
+    parser.add_argument("--superko-audit", type=int, default=100,
+                        help="Go games whose every legal move is also checked for superko in OpenSpiel")
+    parser.add_argument("--only", nargs="*", help="SelfPlay game names to run (default: all)")
     args = parser.parse_args()
     rng = random.Random(20261122)
     print(f"OpenSpiel {pyspiel.__version__ if hasattr(pyspiel, '__version__') else '(version unknown)'}; "
@@ -92,8 +185,11 @@ def main():
     print(f"{'game':<10} {'SelfPlay playouts/s':>20} {'OpenSpiel playouts/s':>21} {'ratio':>7}   "
           f"{'perft':>12} {'SelfPlay leaves/s':>18} {'OpenSpiel leaves/s':>19} {'ratio':>7}  rules")
     failures = 0
-    for name, (spiel_name, depth) in GAMES.items():
-        game = pyspiel.load_game(spiel_name)
+    replays = []
+    for name, (spiel_name, params, depth) in GAMES.items():
+        if args.only and name not in args.only:
+            continue
+        game = pyspiel.load_game(spiel_name, params)
         ours = json.loads(subprocess.run(
             [args.selfplay, "bench", "games", "--game", name, "--seconds", str(args.seconds),
              "--perft-depth", str(depth), "--json"], capture_output=True, text=True, check=True).stdout)
@@ -102,14 +198,28 @@ def main():
         spiel_leaves = openspiel_perft(game.new_initial_state(), depth)
         spiel_perft_s = time.perf_counter() - start
         same = spiel_leaves == ours["perft_leaves"]
-        mismatches = cross_check(args.selfplay, name, game, args.games, rng)
+        if name in REPLAYED:
+            start = time.perf_counter()
+            summary = replay_check(args.selfplay, name, game, args.replay_games, rng, args.superko_audit)
+            summary["seconds"] = time.perf_counter() - start
+            replays.append((name, summary))
+            mismatches = summary["mismatches"]
+            games_checked = args.replay_games
+        else:
+            mismatches = cross_check(args.selfplay, name, game, args.games, rng)
+            games_checked = args.games
         failures += (not same) + mismatches
         print(f"{name:<10} {ours['playouts_per_s']:>20,.0f} {spiel_playouts:>21,.0f} "
               f"{ours['playouts_per_s'] / spiel_playouts:>6.0f}x   "
               f"{'d' + str(depth) + ('=' if same else '!=') + str(spiel_leaves):>12} "
               f"{ours['perft_leaves'] / ours['perft_seconds']:>18,.0f} {spiel_leaves / spiel_perft_s:>19,.0f} "
               f"{ours['perft_leaves'] / ours['perft_seconds'] / (spiel_leaves / spiel_perft_s):>6.0f}x  "
-              f"{args.games - mismatches}/{args.games} games agree")
+              f"{games_checked - mismatches}/{games_checked} games agree")
+    for name, summary in replays:
+        print(f"{name}: {summary['games']} games, {summary['positions']:,} positions compared, "
+              f"{summary['mismatches']} mismatches; {summary['superko_positions']} positions where OpenSpiel "
+              f"also allows a superko move, {summary['superko_games']} games ended by one in OpenSpiel "
+              f"(compared up to it); {summary['seconds']:.0f} s")
     sys.exit(1 if failures else 0)
 
 
