@@ -109,10 +109,12 @@ public struct GoMasks: Sendable {
 /// `Size.komi` for White. OpenSpiel plays a superko-repeating move instead and scores the game a
 /// draw at once; that move is the only place where the two rule sets differ.
 ///
-/// Storage is fixed-size (a 9×9 state, `MemoryLayout<Go9>.size`, is 1650 bytes; 7×7: 1074):
-/// the two bitboards, the hash of every position so far (for superko) with a 1024-bit Bloom
-/// filter over them (most candidate moves are cleared without scanning the list), and the moves
-/// so far (so that `transformed(by:)` can replay the game in the mapped frame).
+/// Storage is fixed-size (a 9×9 state, `MemoryLayout<Go9>.size`, is 1722 bytes; 7×7: 1146):
+/// the two bitboards and the stones of chains in atari (which give captures and suicide for all
+/// points at once), the hash of every position so far (for superko) with a 1024-bit Bloom filter
+/// over them and the stone counts seen before and since the last capture (most candidate moves
+/// are cleared without a hash), and the moves so far (so that `transformed(by:)` can replay the
+/// game in the mapped frame).
 ///
 /// Encoding (4 planes, side to move's view): own stones, opponent stones, legal points, and a
 /// plane of ones when the side to move is White (who receives komi).
@@ -142,6 +144,14 @@ public struct GoGame<Size: GoBoardSize>: GameState {
     public private(set) var moveCount = 0
     /// The passes played since the last stone (2 ends the game).
     public private(set) var consecutivePasses = 0
+    /// The stones of chains with exactly one liberty, per colour (kept up to date by `apply`).
+    @usableFromInline var blackInAtari: UInt128 = 0
+    @usableFromInline var whiteInAtari: UInt128 = 0
+    /// Bit n: some position before the last capture held n stones (only those can recur
+    /// after a move that captures nothing).
+    @usableFromInline var countsBeforeCapture: UInt128 = 0
+    /// Bit n: some position since the last capture held n stones.
+    @usableFromInline var countsSinceCapture: UInt128 = 1
     /// A Bloom filter over `hashes`: two bits per position.
     @usableFromInline var seen = InlineArray<16, UInt64>(repeating: 0)
     /// `hashes[i]` is `boardHash` after `i` moves.
@@ -256,34 +266,18 @@ public struct GoGame<Size: GoBoardSize>: GameState {
         let me = currentPlayer
         let own = stones(of: me), other = stones(of: me.opponent)
         let empty = masks.board & ~(own | other)
-        // A point next to an empty point is never suicide.
-        var legal = empty & Self.adjacent(empty, masks)
-        // The last liberties of opponent chains: playing there captures.
-        var captures: UInt128 = 0
-        var rest = other
-        while rest != 0 {
-            let chain = Self.chain(of: Self.lowestBit(rest), in: other, masks)
-            rest &= ~chain
-            let liberties = Self.adjacent(chain, masks) & empty
-            if liberties.nonzeroBitCount == 1 { captures |= liberties }
-        }
-        legal |= captures
-        // A surrounded point is also legal when it joins an own chain with another liberty.
-        let surrounded = empty & ~legal
-        if surrounded != 0 {
-            rest = own & Self.adjacent(surrounded, masks)
-            while rest != 0 {
-                let chain = Self.chain(of: Self.lowestBit(rest), in: own, masks)
-                rest &= ~chain
-                let liberties = Self.adjacent(chain, masks) & empty
-                if liberties.nonzeroBitCount >= 2 { legal |= liberties & surrounded }
-            }
-        }
-        // Positional superko.
-        var candidates = legal
-        while candidates != 0 {
-            let point = Self.lowestBit(candidates)
-            candidates &= candidates &- 1
+        // The last liberties of opponent chains in atari: playing there captures.
+        let captures = Self.adjacent(me == .first ? whiteInAtari : blackInAtari, masks) & empty
+        let ownSafe = own & ~(me == .first ? blackInAtari : whiteInAtari)
+        // Not suicide: next to an empty point, capturing, or joining a chain with another liberty.
+        var legal = empty & (Self.adjacent(empty, masks) | captures | Self.adjacent(ownSafe, masks))
+        // Positional superko. A move that captures nothing can only recreate a board from before
+        // the last capture, and one with as many stones.
+        var suspects = legal & captures
+        if countsBeforeCapture >> UInt128((own | other).nonzeroBitCount + 1) & 1 != 0 { suspects = legal }
+        while suspects != 0 {
+            let point = Self.lowestBit(suspects)
+            suspects &= suspects &- 1
             var hash = boardHash ^ Self.zobrist(point.trailingZeroBitCount, me)
             if captures & point != 0 {
                 hash ^= Self.capturedHash(at: point, opponent: other, empty: empty, me.opponent, masks)
@@ -303,28 +297,62 @@ public struct GoGame<Size: GoBoardSize>: GameState {
         if action == Self.passAction {
             consecutivePasses += 1
         } else {
-            let masks = Size.masks
-            let me = currentPlayer
-            let point = UInt128(1) << UInt128(action)
-            precondition((black | white) & point == 0, "Go action \(action) on an occupied point")
-            let own = stones(of: me) | point
-            var other = stones(of: me.opponent)
-            boardHash ^= Self.zobrist(action, me)
-            var pending = Self.adjacent(point, masks) & other
-            while pending != 0 {
-                let chain = Self.chain(of: Self.lowestBit(pending), in: other, masks)
-                pending &= ~chain
-                if Self.adjacent(chain, masks) & masks.board & ~(own | other) == 0 {
-                    other &= ~chain
-                    boardHash ^= Self.hash(of: chain, me.opponent)
-                }
-            }
-            if me == .first { (black, white) = (own, other) } else { (white, black) = (own, other) }
+            placeStone(on: action)
             consecutivePasses = 0
         }
         moves.set(UInt8(action), at: moveCount)
         moveCount += 1
         remember(boardHash)
+    }
+
+    /// Places a stone of the side to move, removes the chains it captures, and updates the
+    /// chains in atari: those next to the stone and, after a capture, the mover's chains next
+    /// to the removed stones (no other chain's liberties change).
+    @usableFromInline mutating func placeStone(on action: Int) {
+        let masks = Size.masks
+        let me = currentPlayer
+        let point = UInt128(1) << UInt128(action)
+        precondition((black | white) & point == 0, "Go action \(action) on an occupied point")
+        let own = stones(of: me) | point
+        var other = stones(of: me.opponent)
+        var ownInAtari = me == .first ? blackInAtari : whiteInAtari
+        var otherInAtari = me == .first ? whiteInAtari : blackInAtari
+        boardHash ^= Self.zobrist(action, me)
+        var captured: UInt128 = 0
+        var pending = Self.adjacent(point, masks) & other
+        while pending != 0 {
+            let chain = Self.chain(of: Self.lowestBit(pending), in: other, masks)
+            pending &= ~chain
+            let liberties = Self.adjacent(chain, masks) & masks.board & ~(own | other)
+            if liberties == 0 { captured |= chain } else if liberties & (liberties &- 1) == 0 { otherInAtari |= chain }
+        }
+        if captured != 0 {
+            other &= ~captured
+            otherInAtari &= ~captured
+            boardHash ^= Self.hash(of: captured, me.opponent)
+        }
+        let empty = masks.board & ~(own | other)
+        let joined = Self.chain(of: point, in: own, masks)
+        pending = joined | (Self.adjacent(captured, masks) & own)
+        while pending != 0 {
+            let chain = pending & joined != 0 ? joined : Self.chain(of: Self.lowestBit(pending), in: own, masks)
+            pending &= ~chain
+            let liberties = Self.adjacent(chain, masks) & empty
+            ownInAtari &= ~chain
+            if liberties & (liberties &- 1) == 0 { ownInAtari |= chain }
+        }
+        if me == .first {
+            (black, white, blackInAtari, whiteInAtari) = (own, other, ownInAtari, otherInAtari)
+        } else {
+            (white, black, whiteInAtari, blackInAtari) = (own, other, ownInAtari, otherInAtari)
+        }
+        let count = UInt128(1) << UInt128((own | other).nonzeroBitCount)
+        if captured != 0 {
+            countsBeforeCapture |= countsSinceCapture
+            countsSinceCapture = count
+        } else {
+            countsSinceCapture |= count
+        }
     }
 
     public func encode(into buffer: UnsafeMutableBufferPointer<Float>) {

@@ -103,13 +103,15 @@ def mask(actions):
     return bits
 
 
+def superko_ended(state, action):
+    """Whether OpenSpiel's Go game `state` has just ended in a superko draw, `action` being the last move."""
+    return (action != state.num_distinct_actions() - 1 and state.is_terminal() and state.returns()[0] == 0
+            and state.move_number() < state.get_game().max_game_length())
+
+
 def superko_ends(state, action):
     """Whether OpenSpiel ends the game in a superko draw when `action` is played in `state`."""
-    if action == state.num_distinct_actions() - 1:  # pass
-        return False
-    child = state.child(action)
-    return (child.is_terminal() and child.returns()[0] == 0
-            and child.move_number() < state.get_game().max_game_length())
+    return superko_ended(state.child(action), action)
 
 
 def selfplay_replay(binary, name, games):
@@ -127,12 +129,11 @@ def replay_check(binary, name, game, count, rng, audit):
         actions, moves, refused = [], [], None
         while not state.is_terminal():
             action = rng.choice(state.legal_actions())
-            if is_go and superko_ends(state, action):
-                refused = len(moves)
             actions.append(action)
             moves.append(notation(name, state, action))
             state.apply_action(action)
-            if refused is not None:
+            if is_go and superko_ended(state, action):
+                refused = len(moves) - 1
                 break
         records.append((actions, moves, refused, state.returns()))
     lines = selfplay_replay(binary, name, ["".join(moves) for _, moves, _, _ in records])
