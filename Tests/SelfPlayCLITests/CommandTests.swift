@@ -12,6 +12,19 @@ import Training
         #expect(try selfplay(["perft", "--game", "tictactoe", "--depth", "2"]).output.contains("depth 2: 72"))
     }
 
+    @Test func replayPrintsEveryPositionsLegalMoves() throws {
+        let lines = try selfplay(["replay", "--game", "go7"], input: "B1 A1 A2\nA1 A1\npass pass\n").output
+            .split(separator: "\n")
+        #expect(lines.count == 3)
+        // Four positions; after B1 A1 A2 White's A1 is suicide: its bit (0) is clear.
+        let positions = lines[0].split(separator: " ")
+        #expect(positions.count == 6 && positions.suffix(2) == ["=", "-"])
+        #expect(positions[0] == "0000000000000000" + "0003ffffffffffff")
+        #expect(UInt64(positions[3].suffix(16), radix: 16)! & 1 == 0)
+        #expect(lines[1] == "! 1")
+        #expect(lines[2].hasSuffix(" = second"))
+    }
+
     @Test func trainWritesEveryGeneration() throws {
         let run = RunDirectory(url: trainedRun)
         #expect(run.completeGenerations() == [0, 1, 2, 3])

@@ -7,7 +7,7 @@ SelfPlay must reach the same legal moves and the same result. Hex and Go games a
 in one `selfplay replay` run, which prints the legal moves of every position: they must equal
 OpenSpiel's at every move, except that SelfPlay refuses a Go move that recreates an earlier board
 (positional superko) where OpenSpiel plays it and scores the game a draw. Each such difference is
-confirmed in OpenSpiel (the move ends the game in a draw, neither by passes nor by the move cap),
+confirmed in OpenSpiel (the move, not a pass, ends the game in a draw, which komi 7.5 allows no other way),
 and a game whose random move was one stops there (counted apart; its prefix is still compared).
 With --superko-audit N, every legal move of the first N Go games is also played out in OpenSpiel,
 to confirm that no move SelfPlay allows would repeat a board there.
@@ -104,9 +104,9 @@ def mask(actions):
 
 
 def superko_ended(state, action):
-    """Whether OpenSpiel's Go game `state` has just ended in a superko draw, `action` being the last move."""
-    return (action != state.num_distinct_actions() - 1 and state.is_terminal() and state.returns()[0] == 0
-            and state.move_number() < state.get_game().max_game_length())
+    """Whether OpenSpiel's Go game `state` has just ended in a superko draw, `action` being the last move
+    (with a komi of 7.5 no other ending is a draw; a superko on the last move of the cap still is one)."""
+    return action != state.num_distinct_actions() - 1 and state.is_terminal() and state.returns()[0] == 0
 
 
 def superko_ends(state, action):
