@@ -70,11 +70,12 @@ public struct ConnectFour: GameState {
 
     /// Drops a stone of the side to move into `column`.
     public mutating func apply(_ action: Int) {
-        precondition(action >= 0 && action < 7 && canPlay(column: action) && !isTerminal,
-                     "illegal Connect Four action \(action)")
+        precondition(
+            action >= 0 && action < 7 && canPlay(column: action) && !isTerminal,
+            "illegal Connect Four action \(action)")
         let move = (mask &+ Self.bottomMask(column: action)) & Self.columnMask(column: action)
         lastMoveWon = Self.hasFour(current | move)
-        current ^= mask   // the opponent's stones become the side to move's
+        current ^= mask  // the opponent's stones become the side to move's
         mask |= move
         moveCount += 1
     }

@@ -35,8 +35,11 @@ public enum GameCatalog {
     /// type statically, so generic search and training code is specialized for it (an opened
     /// existential runs the unspecialized generic code, several times slower).
     @inlinable
-    public static func visit<Visitor: GameVisitor>(_ game: any GameState.Type, with visitor: Visitor) throws
-        -> Visitor.Result {
+    public static func visit<Visitor: GameVisitor>(
+        _ game: any GameState.Type, with visitor: Visitor
+    ) throws
+        -> Visitor.Result
+    {
         let results = try visitEach(with: OnlyFor(game: game, visitor: visitor))
         guard let result = results.first(where: { $0 != nil }) else {
             preconditionFailure("\(game.name) is not registered in GameCatalog")

@@ -159,9 +159,10 @@ public struct GoGame<Size: GoBoardSize>: GameState {
     @usableFromInline var moves = Size.Moves(repeating: 0)
 
     public init() {
-        precondition(Size.PositionHashes.capacity == Self.maxGameLength + 1
-                     && Size.Moves.capacity == Self.maxGameLength,
-                     "\(Size.self) has the wrong storage for \(Self.maxGameLength) moves")
+        precondition(
+            Size.PositionHashes.capacity == Self.maxGameLength + 1
+                && Size.Moves.capacity == Self.maxGameLength,
+            "\(Size.self) has the wrong storage for \(Self.maxGameLength) moves")
         remember(0)
     }
 
@@ -234,7 +235,8 @@ public struct GoGame<Size: GoBoardSize>: GameState {
     @inlinable func hasOccurred(_ hash: UInt64) -> Bool {
         let first = Int(hash & 1023), second = Int((hash >> 10) & 1023)
         guard seen[first >> 6] & (1 << UInt64(first & 63)) != 0,
-              seen[second >> 6] & (1 << UInt64(second & 63)) != 0 else { return false }
+            seen[second >> 6] & (1 << UInt64(second & 63)) != 0
+        else { return false }
         for index in 0...moveCount where hashes.element(at: index) == hash { return true }
         return false
     }
@@ -248,8 +250,10 @@ public struct GoGame<Size: GoBoardSize>: GameState {
 
     /// The hash of the stones of `opponent` that a stone on `point` would capture
     /// (the chains next to `point` whose only liberty it is).
-    @inlinable static func capturedHash(at point: UInt128, opponent stones: UInt128, empty: UInt128,
-                                        _ player: Player, _ masks: GoMasks) -> UInt64 {
+    @inlinable static func capturedHash(
+        at point: UInt128, opponent stones: UInt128, empty: UInt128,
+        _ player: Player, _ masks: GoMasks
+    ) -> UInt64 {
         var hash: UInt64 = 0
         var pending = adjacent(point, masks) & stones
         while pending != 0 {
@@ -384,7 +388,8 @@ public struct GoGame<Size: GoBoardSize>: GameState {
 
     public static func == (lhs: GoGame, rhs: GoGame) -> Bool {
         guard lhs.black == rhs.black, lhs.white == rhs.white, lhs.moveCount == rhs.moveCount,
-              lhs.consecutivePasses == rhs.consecutivePasses else { return false }
+            lhs.consecutivePasses == rhs.consecutivePasses
+        else { return false }
         return (0..<lhs.moveCount).allSatisfy { lhs.moves.element(at: $0) == rhs.moves.element(at: $0) }
     }
 
@@ -425,7 +430,8 @@ public struct GoGame<Size: GoBoardSize>: GameState {
             var row = 0
             var digits = index + 1
             while digits < characters.count, characters[digits].isASCII,
-                  let digit = characters[digits].wholeNumberValue, row <= side {
+                let digit = characters[digits].wholeNumberValue, row <= side
+            {
                 row = row * 10 + digit
                 digits += 1
             }

@@ -173,31 +173,38 @@ public struct HexGame<Size: HexBoardSize>: GameState {
     }
 
     public var positionKey: UInt64 {
-        mix64(UInt64(truncatingIfNeeded: black) ^ mix64(UInt64(truncatingIfNeeded: black >> 64))
-              ^ mix64(UInt64(truncatingIfNeeded: white) ^ 0x5555_5555) ^ mix64(UInt64(truncatingIfNeeded: white >> 64)))
+        mix64(
+            UInt64(truncatingIfNeeded: black) ^ mix64(UInt64(truncatingIfNeeded: black >> 64))
+                ^ mix64(UInt64(truncatingIfNeeded: white) ^ 0x5555_5555)
+                ^ mix64(UInt64(truncatingIfNeeded: white >> 64)))
     }
 
     /// Places a stone of the side to move on cell `action`.
     public mutating func apply(_ action: Int) {
         let stone = UInt128(1) << UInt128(action)
-        precondition(!lastMoveWon && action >= 0 && action < Self.actionCount && (black | white) & stone == 0,
-                     "illegal Hex action \(action)")
+        precondition(
+            !lastMoveWon && action >= 0 && action < Self.actionCount && (black | white) & stone == 0,
+            "illegal Hex action \(action)")
         let masks = Size.masks
         if currentPlayer == .first {
             black |= stone
-            lastMoveWon = Self.join(stone, stones: black, start: &blackTop, startEdge: masks.topRow,
-                                    end: &blackBottom, endEdge: masks.bottomRow, masks)
+            lastMoveWon = Self.join(
+                stone, stones: black, start: &blackTop, startEdge: masks.topRow,
+                end: &blackBottom, endEdge: masks.bottomRow, masks)
         } else {
             white |= stone
-            lastMoveWon = Self.join(stone, stones: white, start: &whiteLeft, startEdge: masks.firstColumn,
-                                    end: &whiteRight, endEdge: masks.lastColumn, masks)
+            lastMoveWon = Self.join(
+                stone, stones: white, start: &whiteLeft, startEdge: masks.firstColumn,
+                end: &whiteRight, endEdge: masks.lastColumn, masks)
         }
         moveCount += 1
     }
 
     /// Adds `stone` (already in `stones`) to the edge-connected sets; returns whether it joins both edges.
-    @inlinable static func join(_ stone: UInt128, stones: UInt128, start: inout UInt128, startEdge: UInt128,
-                                end: inout UInt128, endEdge: UInt128, _ masks: HexMasks) -> Bool {
+    @inlinable static func join(
+        _ stone: UInt128, stones: UInt128, start: inout UInt128, startEdge: UInt128,
+        end: inout UInt128, endEdge: UInt128, _ masks: HexMasks
+    ) -> Bool {
         let reach = grow(stone, masks)
         let touchesStart = (stone & startEdge) | (reach & start) != 0
         let touchesEnd = (stone & endEdge) | (reach & end) != 0
@@ -267,13 +274,15 @@ public struct HexGame<Size: HexBoardSize>: GameState {
             let character = characters[index]
             if character == " " || character == "," { index += 1; continue }
             guard let file = character.asciiValue, file >= UInt8(ascii: "a"),
-                  file < UInt8(ascii: "a") + UInt8(side) else {
+                file < UInt8(ascii: "a") + UInt8(side)
+            else {
                 throw NotationError(offset: index, "'\(character)' is not a column a-\(lastFile)")
             }
             var row = 0
             var digits = index + 1
             while digits < characters.count, characters[digits].isASCII,
-                  let digit = characters[digits].wholeNumberValue, row <= side {
+                let digit = characters[digits].wholeNumberValue, row <= side
+            {
                 row = row * 10 + digit
                 digits += 1
             }

@@ -15,14 +15,14 @@ public struct Othello: GameState {
     public static let maxGameLength = 128
 
     /// Discs of the side to move.
-    public private(set) var own: UInt64 = 0x0000_0008_1000_0000      // d5 and e4: black
+    public private(set) var own: UInt64 = 0x0000_0008_1000_0000  // d5 and e4: black
     /// Discs of the other side.
-    public private(set) var other: UInt64 = 0x0000_0010_0800_0000    // d4 and e5: white
+    public private(set) var other: UInt64 = 0x0000_0010_0800_0000  // d4 and e5: white
     public private(set) var currentPlayer = Player.first
     public private(set) var moveCount = 0
     public private(set) var isTerminal = false
     /// The cells where the side to move may place a disc (kept up to date by `apply`).
-    public private(set) var placements: UInt64 = 0x0000_1020_0408_0000   // d3, c4, f5, e6
+    public private(set) var placements: UInt64 = 0x0000_1020_0408_0000  // d3, c4, f5, e6
 
     public init() {}
 
@@ -55,13 +55,13 @@ public struct Othello: GameState {
     @inlinable @inline(__always)
     static func shift(_ bits: UInt64, _ direction: Int) -> UInt64 {
         switch direction {
-        case 0: return (bits << 1) & notFileA   // east
-        case 1: return (bits >> 1) & notFileH   // west
-        case 2: return bits << 8                // south
-        case 3: return bits >> 8                // north
-        case 4: return (bits << 9) & notFileA   // south-east
-        case 5: return (bits << 7) & notFileH   // south-west
-        case 6: return (bits >> 7) & notFileA   // north-east
+        case 0: return (bits << 1) & notFileA  // east
+        case 1: return (bits >> 1) & notFileH  // west
+        case 2: return bits << 8  // south
+        case 3: return bits >> 8  // north
+        case 4: return (bits << 9) & notFileA  // south-east
+        case 5: return (bits << 7) & notFileH  // south-west
+        case 6: return (bits >> 7) & notFileA  // north-east
         default: return (bits >> 9) & notFileH  // north-west
         }
     }
@@ -112,8 +112,9 @@ public struct Othello: GameState {
         if action == Self.passAction {
             precondition(placements == 0, "pass while a placement is legal")
         } else {
-            precondition(action >= 0 && action < 64 && placements & (1 << UInt64(action)) != 0,
-                         "illegal Othello action \(action)")
+            precondition(
+                action >= 0 && action < 64 && placements & (1 << UInt64(action)) != 0,
+                "illegal Othello action \(action)")
             let flipped = Self.flips(own: own, other: other, cell: action)
             own |= flipped | (1 << UInt64(action))
             other &= ~flipped
@@ -171,7 +172,8 @@ public struct Othello: GameState {
                 throw NotationError(offset: index, "'\(character)' is not a file a-h or 'pass'")
             }
             guard index + 1 < characters.count, let rank = characters[index + 1].wholeNumberValue,
-                  characters[index + 1].isASCII, (1...8).contains(rank) else {
+                characters[index + 1].isASCII, (1...8).contains(rank)
+            else {
                 throw NotationError(offset: index + 1, "a move needs a rank 1-8 after its file")
             }
             result.append(((rank - 1) * 8 + Int(file - UInt8(ascii: "a")), index))

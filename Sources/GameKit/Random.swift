@@ -45,7 +45,9 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Hashable, Codable {
     @inlinable public mutating func nextUnitFloat() -> Float { Float(next() >> 40) * (1.0 / Float(1 << 24)) }
 
     /// A uniform `Double` in [0, 1).
-    @inlinable public mutating func nextUnitDouble() -> Double { Double(next() >> 11) * (1.0 / Double(UInt64(1) << 53)) }
+    @inlinable public mutating func nextUnitDouble() -> Double {
+        Double(next() >> 11) * (1.0 / Double(UInt64(1) << 53))
+    }
 
     /// A generator for an independent stream, derived from this one's next output and `stream`.
     public mutating func split(stream: UInt64) -> Xoshiro256 {
@@ -58,7 +60,10 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let words = try decoder.singleValueContainer().decode([UInt64].self)
         guard words.count == 4, words.contains(where: { $0 != 0 }) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "xoshiro256 state must be four words, not all zero"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "xoshiro256 state must be four words, not all zero"))
         }
         self.init(words: words)
     }

@@ -16,7 +16,8 @@ public struct TrainingDefaults: Sendable, ExpressibleByDictionaryLiteral {
 
 /// A configuration value written as a Swift literal: a whole number, a number, text or a list.
 public enum SettingValue: Sendable, Hashable, Encodable, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
-    ExpressibleByStringLiteral, ExpressibleByArrayLiteral {
+    ExpressibleByStringLiteral, ExpressibleByArrayLiteral
+{
     case integer(Int)
     case number(Double)
     case text(String)

@@ -4,7 +4,9 @@ import Foundation
 public enum Activation {
     /// `x = max(x, 0)` in place.
     public static func relu(_ values: UnsafeMutablePointer<Float>, count: Int) {
-        @inline(__always) func step<V: FloatLanes>(_: V.Type, _ i: Int) { V(loading: values + i).positivePart.store(to: values + i) }
+        @inline(__always) func step<V: FloatLanes>(_: V.Type, _ i: Int) {
+            V(loading: values + i).positivePart.store(to: values + i)
+        }
         forEachLane(count, wide: { step(SIMD8<Float>.self, $0) }, narrow: { step(Float.self, $0) })
     }
 

@@ -126,13 +126,17 @@ extension NetworkArchitecture {
         var parameters: [TensorSpec] = []
         var statistics: [TensorSpec] = []
         func dense(_ name: String, inputs: Int, outputs: Int, output: Bool = false) {
-            parameters.append(TensorSpec(name: "\(name).weight", shape: [outputs, inputs],
-                                         role: output ? .outputWeight(fanIn: inputs) : .weight(fanIn: inputs)))
+            parameters.append(
+                TensorSpec(
+                    name: "\(name).weight", shape: [outputs, inputs],
+                    role: output ? .outputWeight(fanIn: inputs) : .weight(fanIn: inputs)))
             parameters.append(TensorSpec(name: "\(name).bias", shape: [outputs], role: .bias))
         }
         func convolution(_ name: String, inputs: Int, outputs: Int, kernel: Int) {
-            parameters.append(TensorSpec(name: "\(name).weight", shape: [outputs, kernel, kernel, inputs],
-                                         role: .weight(fanIn: kernel * kernel * inputs)))
+            parameters.append(
+                TensorSpec(
+                    name: "\(name).weight", shape: [outputs, kernel, kernel, inputs],
+                    role: .weight(fanIn: kernel * kernel * inputs)))
         }
         func batchNorm(_ name: String, channels: Int) {
             parameters.append(TensorSpec(name: "\(name).weight", shape: [channels], role: .batchNormScale))

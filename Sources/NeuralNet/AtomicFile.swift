@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Crash-safe file writes: data goes to a temporary file in the same folder, is flushed to
@@ -54,7 +54,8 @@ public enum AtomicFile {
     /// Renames a file or folder atomically within one file system, e.g. a finished generation.
     public static func move(_ source: URL, to destination: URL) throws {
         guard rename(source.path, destination.path) == 0 else {
-            throw WriteError(description: "cannot rename \(source.path) to \(destination.path): \(String(cString: strerror(errno)))")
+            throw WriteError(
+                description: "cannot rename \(source.path) to \(destination.path): \(String(cString: strerror(errno)))")
         }
         syncDirectory(destination.deletingLastPathComponent())
     }

@@ -31,8 +31,10 @@ public enum BLAS {
     /// `SELFPLAY_BLAS_THREADS` environment variable if set; otherwise leaves OpenBLAS's default.
     /// Returns the thread count in effect.
     @discardableResult
-    public static func applyThreadSetting(_ requested: Int? = nil,
-                                          environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int {
+    public static func applyThreadSetting(
+        _ requested: Int? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Int {
         if let requested {
             guard requested > 0 else { throw InvalidThreadCount(text: String(requested), source: "--blas-threads") }
             threadCount = requested
@@ -71,8 +73,10 @@ public enum GEMM {
     /// (A is stored k×m when `transposeA`), op(B) is k×n (stored n×k when `transposeB`), C is m×n.
     /// Transposes go through sgemm's flags; nothing is copied.
     @inline(__always)
-    public static func multiply(_ shape: GEMMShape, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                                c: UnsafeMutablePointer<Float>, alpha: Float = 1, beta: Float = 0) {
+    public static func multiply(
+        _ shape: GEMMShape, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, alpha: Float = 1, beta: Float = 0
+    ) {
         if GEMMProfiler.enabled.load(ordering: .relaxed) {
             let start = GEMMProfiler.now()
             call(shape, a, b, c, alpha, beta)
@@ -83,11 +87,14 @@ public enum GEMM {
     }
 
     @inline(__always)
-    private static func call(_ s: GEMMShape, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-                             _ c: UnsafeMutablePointer<Float>, _ alpha: Float, _ beta: Float) {
-        cblas_sgemm(CblasRowMajor, s.transposeA ? CblasTrans : CblasNoTrans, s.transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(s.m), Int32(s.n), Int32(s.k), alpha,
-                    a, Int32(s.transposeA ? s.m : s.k), b, Int32(s.transposeB ? s.k : s.n), beta, c, Int32(s.n))
+    private static func call(
+        _ s: GEMMShape, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+        _ c: UnsafeMutablePointer<Float>, _ alpha: Float, _ beta: Float
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, s.transposeA ? CblasTrans : CblasNoTrans, s.transposeB ? CblasTrans : CblasNoTrans,
+            Int32(s.m), Int32(s.n), Int32(s.k), alpha,
+            a, Int32(s.transposeA ? s.m : s.k), b, Int32(s.transposeB ? s.k : s.n), beta, c, Int32(s.n))
     }
 }
 

@@ -24,9 +24,11 @@ public struct BatchNorm: Sendable, Hashable {
     public var statisticsCount: Int { 6 * channels }
 
     /// Normalizes with the statistics of these `rows` (training mode).
-    public func forwardTraining(input: UnsafePointer<Float>, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
-                                rows: Int, statistics: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
-                                residual: UnsafePointer<Float>? = nil, relu: Bool) {
+    public func forwardTraining(
+        input: UnsafePointer<Float>, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+        rows: Int, statistics: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
+        residual: UnsafePointer<Float>? = nil, relu: Bool
+    ) {
         let c = channels
         let mean = statistics, variance = statistics + c, inverseDeviation = statistics + 2 * c
         let factor = statistics + 3 * c, offset = statistics + 4 * c
@@ -48,27 +50,34 @@ public struct BatchNorm: Sendable, Hashable {
             factor[j] = scale[j] * inverseDeviation[j]
             offset[j] = shift[j] - mean[j] * factor[j]
         }
-        applyAffine(input: input, factor: factor, offset: offset, rows: rows, output: output, residual: residual, relu: relu)
+        applyAffine(
+            input: input, factor: factor, offset: offset, rows: rows, output: output, residual: residual, relu: relu)
     }
 
     /// Normalizes with the running statistics (inference mode). `output` may be `input`.
-    public func forwardInference(input: UnsafePointer<Float>, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
-                                 runningMean: UnsafePointer<Float>, runningVariance: UnsafePointer<Float>, rows: Int,
-                                 statistics: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
-                                 residual: UnsafePointer<Float>? = nil, relu: Bool) {
-        let epilogue = inferenceEpilogue(scale: scale, shift: shift, runningMean: runningMean,
-                                         runningVariance: runningVariance, statistics: statistics, residual: residual,
-                                         relu: relu)
-        applyAffine(input: input, factor: epilogue.factor, offset: epilogue.offset, rows: rows, output: output,
-                    residual: residual, relu: relu)
+    public func forwardInference(
+        input: UnsafePointer<Float>, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+        runningMean: UnsafePointer<Float>, runningVariance: UnsafePointer<Float>, rows: Int,
+        statistics: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
+        residual: UnsafePointer<Float>? = nil, relu: Bool
+    ) {
+        let epilogue = inferenceEpilogue(
+            scale: scale, shift: shift, runningMean: runningMean,
+            runningVariance: runningVariance, statistics: statistics, residual: residual,
+            relu: relu)
+        applyAffine(
+            input: input, factor: epilogue.factor, offset: epilogue.offset, rows: rows, output: output,
+            residual: residual, relu: relu)
     }
 
     /// Inference mode folded into the convolution before it: writes the per-channel factor
     /// and offset into `statistics` and returns them as the convolution's epilogue.
-    public func inferenceEpilogue(scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
-                                  runningMean: UnsafePointer<Float>, runningVariance: UnsafePointer<Float>,
-                                  statistics: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?,
-                                  relu: Bool) -> ConvolutionEpilogue {
+    public func inferenceEpilogue(
+        scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+        runningMean: UnsafePointer<Float>, runningVariance: UnsafePointer<Float>,
+        statistics: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?,
+        relu: Bool
+    ) -> ConvolutionEpilogue {
         let c = channels
         let factor = statistics + 3 * c, offset = statistics + 4 * c
         for j in 0..<c {
@@ -78,8 +87,10 @@ public struct BatchNorm: Sendable, Hashable {
         return ConvolutionEpilogue(factor: factor, offset: offset, residual: residual, relu: relu)
     }
 
-    private func applyAffine(input: UnsafePointer<Float>, factor: UnsafePointer<Float>, offset: UnsafePointer<Float>,
-                             rows: Int, output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, relu: Bool) {
+    private func applyAffine(
+        input: UnsafePointer<Float>, factor: UnsafePointer<Float>, offset: UnsafePointer<Float>,
+        rows: Int, output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, relu: Bool
+    ) {
         let c = channels
         for row in 0..<rows {
             let z = input + row * c, y = output + row * c, r = residual.map { $0 + row * c }
@@ -96,10 +107,12 @@ public struct BatchNorm: Sendable, Hashable {
     /// `statistics`. When `output` is given, the forward pass had a ReLU and `output` is its
     /// result (the gradient is masked where it is 0); a residual add must be masked by the
     /// caller. Writes the input, scale and shift gradients.
-    public func backward(input: UnsafePointer<Float>, scale: UnsafePointer<Float>, statistics: UnsafeMutablePointer<Float>,
-                         rows: Int, output: UnsafePointer<Float>?, outputGradient: UnsafePointer<Float>,
-                         inputGradient: UnsafeMutablePointer<Float>, scaleGradient: UnsafeMutablePointer<Float>,
-                         shiftGradient: UnsafeMutablePointer<Float>) {
+    public func backward(
+        input: UnsafePointer<Float>, scale: UnsafePointer<Float>, statistics: UnsafeMutablePointer<Float>,
+        rows: Int, output: UnsafePointer<Float>?, outputGradient: UnsafePointer<Float>,
+        inputGradient: UnsafeMutablePointer<Float>, scaleGradient: UnsafeMutablePointer<Float>,
+        shiftGradient: UnsafeMutablePointer<Float>
+    ) {
         let c = channels
         let mean = statistics, inverseDeviation = statistics + 2 * c
         let factor = statistics + 3 * c, meanGradient = statistics + 4 * c, slope = statistics + 5 * c
@@ -112,7 +125,8 @@ public struct BatchNorm: Sendable, Hashable {
                 var g = V(loading: dy + j)
                 if let y { g = g.masked(by: V(loading: y + j)) }
                 (V(loading: shiftGradient + j) + g).store(to: shiftGradient + j)
-                (V(loading: scaleGradient + j) + g * (V(loading: z + j) - V(loading: mean + j))).store(to: scaleGradient + j)
+                (V(loading: scaleGradient + j) + g * (V(loading: z + j) - V(loading: mean + j))).store(
+                    to: scaleGradient + j)
             }
             forEachLane(c, wide: { step(SIMD8<Float>.self, $0) }, narrow: { step(Float.self, $0) })
         }
@@ -125,12 +139,14 @@ public struct BatchNorm: Sendable, Hashable {
         // dz = γ/σ · (g − mean(g) − x̂ · mean(g · x̂)), with x̂ = (z − μ)/σ and mean(g · x̂) = dγ/rows.
         for j in 0..<c { slope[j] = inverseDeviation[j] * scaleGradient[j] * inverseRows }
         for row in 0..<rows {
-            let z = input + row * c, dy = outputGradient + row * c, dz = inputGradient + row * c, y = output.map { $0 + row * c }
+            let z = input + row * c, dy = outputGradient + row * c, dz = inputGradient + row * c,
+                y = output.map { $0 + row * c }
             @inline(__always) func step<V: FloatLanes>(_: V.Type, _ j: Int) {
                 var g = V(loading: dy + j)
                 if let y { g = g.masked(by: V(loading: y + j)) }
                 let centered = V(loading: z + j) - V(loading: mean + j)
-                (V(loading: factor + j) * (g - V(loading: meanGradient + j) - centered * V(loading: slope + j))).store(to: dz + j)
+                (V(loading: factor + j) * (g - V(loading: meanGradient + j) - centered * V(loading: slope + j))).store(
+                    to: dz + j)
             }
             forEachLane(c, wide: { step(SIMD8<Float>.self, $0) }, narrow: { step(Float.self, $0) })
         }
@@ -138,8 +154,10 @@ public struct BatchNorm: Sendable, Hashable {
 
     /// Folds the batch statistics of the last `forwardTraining` over `rows` rows into the
     /// running averages (the variance with Bessel's correction, as PyTorch does).
-    public func updateRunningStatistics(statistics: UnsafePointer<Float>, rows: Int,
-                                        runningMean: UnsafeMutablePointer<Float>, runningVariance: UnsafeMutablePointer<Float>) {
+    public func updateRunningStatistics(
+        statistics: UnsafePointer<Float>, rows: Int,
+        runningMean: UnsafeMutablePointer<Float>, runningVariance: UnsafeMutablePointer<Float>
+    ) {
         let c = channels
         let unbiased: Float = rows > 1 ? Float(rows) / Float(rows - 1) : 1
         for j in 0..<c {

@@ -33,8 +33,10 @@ extension PolicyValueNetwork {
         var tensors: [SafeTensors.Tensor] = []
         for store in [storage.parameters, storage.statistics] {
             for index in store.specs.indices {
-                tensors.append(SafeTensors.Tensor(name: store.specs[index].name, shape: store.specs[index].shape,
-                                                  values: UnsafeBufferPointer(store.slice(index, in: store.storage.pointer))))
+                tensors.append(
+                    SafeTensors.Tensor(
+                        name: store.specs[index].name, shape: store.specs[index].shape,
+                        values: UnsafeBufferPointer(store.slice(index, in: store.storage.pointer))))
             }
         }
         let data: Data
@@ -44,12 +46,17 @@ extension PolicyValueNetwork {
             data = optimizer.firstMoment.withUnsafeBufferPointer { first in
                 optimizer.secondMoment.withUnsafeBufferPointer { second in
                     for (prefix, moment) in zip(optimizer.stateTensorPrefixes, [first, second]) where !moment.isEmpty {
-                        precondition(moment.count == parameters.storage.count, "the optimizer's state belongs to another network")
+                        precondition(
+                            moment.count == parameters.storage.count, "the optimizer's state belongs to another network"
+                        )
                         for index in parameters.specs.indices {
-                            let values = parameters.slice(index, in: UnsafeMutablePointer(mutating: moment.baseAddress!))
-                            tensors.append(SafeTensors.Tensor(name: prefix + parameters.specs[index].name,
-                                                              shape: parameters.specs[index].shape,
-                                                              values: UnsafeBufferPointer(values)))
+                            let values = parameters.slice(
+                                index, in: UnsafeMutablePointer(mutating: moment.baseAddress!))
+                            tensors.append(
+                                SafeTensors.Tensor(
+                                    name: prefix + parameters.specs[index].name,
+                                    shape: parameters.specs[index].shape,
+                                    values: UnsafeBufferPointer(values)))
                         }
                     }
                     return SafeTensors.encode(tensors: tensors, metadata: allMetadata)
@@ -66,8 +73,11 @@ extension PolicyValueNetwork {
     /// `NetworkError.badCheckpoint` with the reason for anything that is not a complete,
     /// consistent checkpoint: a truncated or foreign file, a header that lies about sizes,
     /// tensors missing, extra or shaped differently from the stored architecture, NaNs.
-    public static func load(from url: URL) throws(NetworkError)
-        -> (network: PolicyValueNetwork, metadata: [String: String], optimizer: Optimizer?) {
+    public static func load(
+        from url: URL
+    ) throws(NetworkError)
+        -> (network: PolicyValueNetwork, metadata: [String: String], optimizer: Optimizer?)
+    {
         var status = stat()
         guard stat(url.path, &status) == 0, access(url.path, R_OK) == 0 else {
             throw .badCheckpoint("cannot read \(url.path): \(String(cString: strerror(errno)))")
@@ -99,8 +109,9 @@ extension PolicyValueNetwork {
                 throw .badCheckpoint("tensor '\(name)' is missing (the architecture \(architecture.summary) needs it)")
             }
             guard entry.shape == shape else {
-                throw .badCheckpoint("tensor '\(name)' has shape \(entry.shape) but the architecture \(architecture.summary) "
-                                     + "needs \(shape)")
+                throw .badCheckpoint(
+                    "tensor '\(name)' has shape \(entry.shape) but the architecture \(architecture.summary) "
+                        + "needs \(shape)")
             }
         }
         // Every tensor is checked before the network is allocated, so a small file cannot
@@ -109,15 +120,21 @@ extension PolicyValueNetwork {
         for spec in specs.parameters + specs.statistics { try check(spec.name, spec.shape) }
         let network = PolicyValueNetwork(uninitialized: architecture)
         var unread = Set(file.entries.keys)
-        func read(_ name: String, _ shape: [Int], into destination: UnsafeMutableBufferPointer<Float>) throws(NetworkError) {
+        func read(
+            _ name: String, _ shape: [Int], into destination: UnsafeMutableBufferPointer<Float>
+        ) throws(NetworkError) {
             try check(name, shape)
             file.copyValues(of: name, into: destination)
-            guard destination.allSatisfy(\.isFinite) else { throw .badCheckpoint("tensor '\(name)' holds NaN or infinite values") }
+            guard destination.allSatisfy(\.isFinite) else {
+                throw .badCheckpoint("tensor '\(name)' holds NaN or infinite values")
+            }
             unread.remove(name)
         }
         for store in [network.storage.parameters, network.storage.statistics] {
             for index in store.specs.indices {
-                try read(store.specs[index].name, store.specs[index].shape, into: store.slice(index, in: store.storage.pointer))
+                try read(
+                    store.specs[index].name, store.specs[index].shape,
+                    into: store.slice(index, in: store.storage.pointer))
             }
         }
         var optimizer: Optimizer?
@@ -132,8 +149,9 @@ extension PolicyValueNetwork {
             where parameters.specs.contains(where: { file.entries[prefix + $0.name] != nil }) {
                 let moment = FloatBuffer(count: parameters.storage.count)
                 for index in parameters.specs.indices {
-                    try read(prefix + parameters.specs[index].name, parameters.specs[index].shape,
-                             into: parameters.slice(index, in: moment.pointer))
+                    try read(
+                        prefix + parameters.specs[index].name, parameters.specs[index].shape,
+                        into: parameters.slice(index, in: moment.pointer))
                 }
                 if slot == 0 {
                     optimizer!.firstMoment = ContiguousArray(moment.buffer)

@@ -43,10 +43,13 @@ public struct Convolution: Sendable, Hashable {
     /// The target number of im2col rows per sgemm.
     public static let rowsPerChunk = 1024
 
-    public init(inputChannels: Int, outputChannels: Int, kernelSize: Int, height: Int, width: Int,
-                inputLayout: Layout = .channelsLast, algorithm: Algorithm? = nil) {
+    public init(
+        inputChannels: Int, outputChannels: Int, kernelSize: Int, height: Int, width: Int,
+        inputLayout: Layout = .channelsLast, algorithm: Algorithm? = nil
+    ) {
         precondition(kernelSize == 1 || kernelSize == 3, "kernel size must be 1 or 3")
-        precondition(inputChannels > 0 && outputChannels > 0 && height > 0 && width > 0, "convolution sizes must be positive")
+        precondition(
+            inputChannels > 0 && outputChannels > 0 && height > 0 && width > 0, "convolution sizes must be positive")
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
         self.kernelSize = kernelSize
@@ -63,7 +66,8 @@ public struct Convolution: Sendable, Hashable {
     /// that, its weight transform costs more than it saves).
     private func winograd(batch: Int) -> Winograd? {
         guard algorithm != .patches else { return nil }
-        let kernels = Winograd(inputChannels: inputChannels, outputChannels: outputChannels, height: height, width: width)
+        let kernels = Winograd(
+            inputChannels: inputChannels, outputChannels: outputChannels, height: height, width: width)
         return algorithm == .winograd || batch * kernels.tiles >= Winograd.minimumTiles ? kernels : nil
     }
 
@@ -78,7 +82,9 @@ public struct Convolution: Sendable, Hashable {
     }
 
     /// Floats of one chunk of patches (of the input, or of the output gradient).
-    private func patchCount(batch: Int) -> Int { chunkSamples(batch: batch) * cells * taps * max(inputChannels, outputChannels) }
+    private func patchCount(batch: Int) -> Int {
+        chunkSamples(batch: batch) * cells * taps * max(inputChannels, outputChannels)
+    }
 
     private var cells: Int { height * width }
     private var taps: Int { kernelSize * kernelSize }
@@ -88,46 +94,56 @@ public struct Convolution: Sendable, Hashable {
 
     /// Computes the output (`batch·cells × outputChannels`), passed through `epilogue` if
     /// given; `scratch` holds `scratchCount(batch:)` floats.
-    public func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-                        batch: Int, scratch: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue? = nil) {
+    public func forward(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        batch: Int, scratch: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue? = nil
+    ) {
         if let winograd = winograd(batch: batch) {
-            winograd.forward(input: input, weight: weight, output: output, batch: batch, scratch: scratch, epilogue: epilogue)
+            winograd.forward(
+                input: input, weight: weight, output: output, batch: batch, scratch: scratch, epilogue: epilogue)
             return
         }
         defer { epilogue?.apply(to: output, rows: batch * cells, channels: outputChannels) }
         guard usesPatches else {
-            GEMM.multiply(GEMMShape(transposeB: true, m: batch * cells, n: outputChannels, k: inputChannels),
-                          a: input, b: weight, c: output)
+            GEMM.multiply(
+                GEMMShape(transposeB: true, m: batch * cells, n: outputChannels, k: inputChannels),
+                a: input, b: weight, c: output)
             return
         }
         let chunk = chunkSamples(batch: batch), patchSize = taps * inputChannels
         for first in stride(from: 0, to: batch, by: chunk) {
             let samples = first..<min(first + chunk, batch)
             im2col(input, channels: inputChannels, layout: inputLayout, samples: samples, into: scratch)
-            GEMM.multiply(GEMMShape(transposeB: true, m: samples.count * cells, n: outputChannels, k: patchSize),
-                          a: scratch, b: weight, c: output + first * cells * outputChannels)
+            GEMM.multiply(
+                GEMMShape(transposeB: true, m: samples.count * cells, n: outputChannels, k: patchSize),
+                a: scratch, b: weight, c: output + first * cells * outputChannels)
         }
     }
 
     /// Writes the weight gradient, and the input gradient when asked (channels-last input
     /// only; added to what `inputGradient` holds when `accumulate`).
-    public func backward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-                         batch: Int, scratch: UnsafeMutablePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
-                         inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool = false) {
+    public func backward(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        batch: Int, scratch: UnsafeMutablePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
+        inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool = false
+    ) {
         precondition(inputGradient == nil || inputLayout == .channelsLast, "no input gradient for a planar input")
         if let winograd = winograd(batch: batch) {
-            winograd.backward(input: input, weight: weight, outputGradient: outputGradient, batch: batch, scratch: scratch,
-                              weightGradient: weightGradient, inputGradient: inputGradient, accumulate: accumulate)
+            winograd.backward(
+                input: input, weight: weight, outputGradient: outputGradient, batch: batch, scratch: scratch,
+                weightGradient: weightGradient, inputGradient: inputGradient, accumulate: accumulate)
             return
         }
         let chunk = chunkSamples(batch: batch)
         if !usesPatches {
             let rows = batch * cells
-            GEMM.multiply(GEMMShape(transposeA: true, m: outputChannels, n: inputChannels, k: rows),
-                          a: outputGradient, b: input, c: weightGradient)
+            GEMM.multiply(
+                GEMMShape(transposeA: true, m: outputChannels, n: inputChannels, k: rows),
+                a: outputGradient, b: input, c: weightGradient)
             if let inputGradient {
-                GEMM.multiply(GEMMShape(m: rows, n: inputChannels, k: outputChannels),
-                              a: outputGradient, b: weight, c: inputGradient, beta: accumulate ? 1 : 0)
+                GEMM.multiply(
+                    GEMMShape(m: rows, n: inputChannels, k: outputChannels),
+                    a: outputGradient, b: weight, c: inputGradient, beta: accumulate ? 1 : 0)
             }
         } else if let inputGradient {
             // Patches of dY, taps t̃ = 0...8: P[q, (t̃, f)] = dY[q + δ(t̃), f] = dY[q − δ(8 − t̃), f].
@@ -138,10 +154,12 @@ public struct Convolution: Sendable, Hashable {
                 let samples = first..<min(first + chunk, batch)
                 let rows = samples.count * cells
                 im2col(outputGradient, channels: outputChannels, layout: .channelsLast, samples: samples, into: patches)
-                GEMM.multiply(GEMMShape(transposeA: true, m: taps * outputChannels, n: inputChannels, k: rows),
-                              a: patches, b: input + first * cells * inputChannels, c: accumulated, beta: first == 0 ? 0 : 1)
-                GEMM.multiply(GEMMShape(m: rows, n: inputChannels, k: taps * outputChannels),
-                              a: patches, b: flipped, c: inputGradient + first * cells * inputChannels, beta: accumulate ? 1 : 0)
+                GEMM.multiply(
+                    GEMMShape(transposeA: true, m: taps * outputChannels, n: inputChannels, k: rows),
+                    a: patches, b: input + first * cells * inputChannels, c: accumulated, beta: first == 0 ? 0 : 1)
+                GEMM.multiply(
+                    GEMMShape(m: rows, n: inputChannels, k: taps * outputChannels),
+                    a: patches, b: flipped, c: inputGradient + first * cells * inputChannels, beta: accumulate ? 1 : 0)
             }
             reorder(accumulated, into: weightGradient, toTapMajor: false)
         } else {
@@ -149,9 +167,10 @@ public struct Convolution: Sendable, Hashable {
             for first in stride(from: 0, to: batch, by: chunk) {
                 let samples = first..<min(first + chunk, batch)
                 im2col(input, channels: inputChannels, layout: inputLayout, samples: samples, into: scratch)
-                GEMM.multiply(GEMMShape(transposeA: true, m: outputChannels, n: taps * inputChannels, k: samples.count * cells),
-                              a: outputGradient + first * cells * outputChannels, b: scratch, c: weightGradient,
-                              beta: first == 0 ? 0 : 1)
+                GEMM.multiply(
+                    GEMMShape(transposeA: true, m: outputChannels, n: taps * inputChannels, k: samples.count * cells),
+                    a: outputGradient + first * cells * outputChannels, b: scratch, c: weightGradient,
+                    beta: first == 0 ? 0 : 1)
             }
         }
     }
@@ -174,8 +193,10 @@ public struct Convolution: Sendable, Hashable {
 
     /// Writes one row per cell of `samples`: the `kernel×kernel×channels` neighbourhood
     /// (zeros outside the board), in `[ky, kx, channel]` order.
-    private func im2col(_ input: UnsafePointer<Float>, channels: Int, layout: Layout, samples: Range<Int>,
-                        into patches: UnsafeMutablePointer<Float>) {
+    private func im2col(
+        _ input: UnsafePointer<Float>, channels: Int, layout: Layout, samples: Range<Int>,
+        into patches: UnsafeMutablePointer<Float>
+    ) {
         let pad = kernelSize / 2, span = kernelSize * channels
         var row = patches
         for sample in samples {
@@ -198,8 +219,9 @@ public struct Convolution: Sendable, Hashable {
                         let sx = x + low - pad
                         switch layout {
                         case .channelsLast:
-                            (destination + low * channels).update(from: source + (sy * width + sx) * channels,
-                                                                  count: (high - low) * channels)
+                            (destination + low * channels).update(
+                                from: source + (sy * width + sx) * channels,
+                                count: (high - low) * channels)
                         case .planar:
                             for kx in low..<high {
                                 let cell = sy * width + sx + kx - low

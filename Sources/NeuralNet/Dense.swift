@@ -22,30 +22,37 @@ public struct Dense: Sendable, Hashable {
     public var weightCount: Int { inputs * outputs }
 
     /// Computes `output = input · weightᵀ + bias` for `rows` rows.
-    public func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                        output: UnsafeMutablePointer<Float>, rows: Int) {
+    public func forward(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>, rows: Int
+    ) {
         if let bias {
             for row in 0..<rows { (output + row * outputs).update(from: bias, count: outputs) }
         }
-        GEMM.multiply(GEMMShape(transposeB: true, m: rows, n: outputs, k: inputs),
-                      a: input, b: weight, c: output, beta: bias == nil ? 0 : 1)
+        GEMM.multiply(
+            GEMMShape(transposeB: true, m: rows, n: outputs, k: inputs),
+            a: input, b: weight, c: output, beta: bias == nil ? 0 : 1)
     }
 
     /// Writes the weight and bias gradients, and the input gradient when asked (added to
     /// what `inputGradient` holds when `accumulate`).
-    public func backward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-                         rows: Int, weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?,
-                         inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool = false) {
+    public func backward(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        rows: Int, weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?,
+        inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool = false
+    ) {
         // dW[outputs×inputs] = dYᵀ · X
-        GEMM.multiply(GEMMShape(transposeA: true, m: outputs, n: inputs, k: rows),
-                      a: outputGradient, b: input, c: weightGradient)
+        GEMM.multiply(
+            GEMMShape(transposeA: true, m: outputs, n: inputs, k: rows),
+            a: outputGradient, b: input, c: weightGradient)
         if let biasGradient {
             columnSums(outputGradient, rows: rows, columns: outputs, into: biasGradient)
         }
         if let inputGradient {
             // dX[rows×inputs] = dY · W
-            GEMM.multiply(GEMMShape(m: rows, n: inputs, k: outputs),
-                          a: outputGradient, b: weight, c: inputGradient, beta: accumulate ? 1 : 0)
+            GEMM.multiply(
+                GEMMShape(m: rows, n: inputs, k: outputs),
+                a: outputGradient, b: weight, c: inputGradient, beta: accumulate ? 1 : 0)
         }
     }
 }

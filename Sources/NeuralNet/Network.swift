@@ -72,21 +72,26 @@ public final class PolicyValueNetwork {
         self.architecture = architecture
         let specs = architecture.tensorSpecs()
         let parameters = TensorStore(specs: specs.parameters)
-        storage = NetworkStorage(parameters: parameters, gradients: FloatBuffer(count: parameters.storage.count),
-                                 statistics: TensorStore(specs: specs.statistics))
+        storage = NetworkStorage(
+            parameters: parameters, gradients: FloatBuffer(count: parameters.storage.count),
+            statistics: TensorStore(specs: specs.statistics))
         switch architecture.body {
         case .mlp(let hidden):
             trunk = DenseTrunk(architecture: architecture, hidden: hidden, storage: storage)
         case .residual(let blocks, let filters):
             trunk = ResidualTrunk(architecture: architecture, blocks: blocks, filters: filters, storage: storage)
         }
-        policyLayer = HeadLayer("policy.fc", Dense(inputs: trunk.policyFeatureCount, outputs: architecture.actionCount), storage)
-        valueHiddenLayer = HeadLayer("value.fc1", Dense(inputs: trunk.valueFeatureCount, outputs: architecture.valueHidden),
-                                     storage)
+        policyLayer = HeadLayer(
+            "policy.fc", Dense(inputs: trunk.policyFeatureCount, outputs: architecture.actionCount), storage)
+        valueHiddenLayer = HeadLayer(
+            "value.fc1", Dense(inputs: trunk.valueFeatureCount, outputs: architecture.valueHidden),
+            storage)
         valueOutputLayer = HeadLayer("value.fc2", Dense(inputs: architecture.valueHidden, outputs: 1), storage)
     }
 
-    private func fillNormal(_ values: UnsafeMutableBufferPointer<Float>, deviation: Double, _ generator: inout SplitMix64) {
+    private func fillNormal(
+        _ values: UnsafeMutableBufferPointer<Float>, deviation: Double, _ generator: inout SplitMix64
+    ) {
         for i in values.indices { values[i] = Float(generator.nextNormal() * deviation) }
     }
 
@@ -100,25 +105,34 @@ public final class PolicyValueNetwork {
     ///   - policy: receives `count × actionCount` probabilities: a softmax over the legal
     ///     actions, exactly 0 on illegal ones (all 0 for a position with no legal action).
     ///   - values: receives `count` values in [-1, 1] from the side to move's view.
-    public func predict(inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
-                        policy: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>) {
+    public func predict(
+        inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
+        policy: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>
+    ) {
         guard count > 0 else { return }
         checkSizes(inputs: inputs, legalMask: legalMask, count: count)
-        precondition(policy.count >= count * architecture.actionCount && values.count >= count, "output buffers too small")
+        precondition(
+            policy.count >= count * architecture.actionCount && values.count >= count, "output buffers too small")
         let space = forward(inputs: inputs, count: count, mode: .inference)
-        Loss.maskedSoftmax(logits: space.logits, mask: legalMask.baseAddress!, rows: count,
-                           columns: architecture.actionCount, probabilities: policy.baseAddress!)
+        Loss.maskedSoftmax(
+            logits: space.logits, mask: legalMask.baseAddress!, rows: count,
+            columns: architecture.actionCount, probabilities: policy.baseAddress!)
         values.baseAddress!.update(from: space.values, count: count)
     }
 
     /// The losses on a batch with batch norm in inference mode, changing nothing (for validation).
-    public func losses(inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>,
-                       policyTargets: UnsafeBufferPointer<Float>, valueTargets: UnsafeBufferPointer<Float>,
-                       count: Int) -> TrainingLosses {
-        checkSizes(inputs: inputs, legalMask: legalMask, policyTargets: policyTargets, valueTargets: valueTargets, count: count)
+    public func losses(
+        inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>,
+        policyTargets: UnsafeBufferPointer<Float>, valueTargets: UnsafeBufferPointer<Float>,
+        count: Int
+    ) -> TrainingLosses {
+        checkSizes(
+            inputs: inputs, legalMask: legalMask, policyTargets: policyTargets, valueTargets: valueTargets, count: count
+        )
         let space = forward(inputs: inputs, count: count, mode: .inference)
-        return dataLosses(space, legalMask: legalMask, policyTargets: policyTargets, valueTargets: valueTargets,
-                          count: count, gradients: false)
+        return dataLosses(
+            space, legalMask: legalMask, policyTargets: policyTargets, valueTargets: valueTargets,
+            count: count, gradients: false)
     }
 
     // MARK: Training
@@ -130,20 +144,27 @@ public final class PolicyValueNetwork {
     /// ignored: illegal logits are masked out of the softmax), `valueTargets` `count` values in
     /// [-1, 1]. Throws `NetworkError.nonFinite` naming the first input, loss, gradient or
     /// updated weight that is NaN or infinite; then nothing has changed, optimizer included.
-    public func train(inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>,
-                      policyTargets: UnsafeBufferPointer<Float>, valueTargets: UnsafeBufferPointer<Float>,
-                      count: Int, optimizer: inout Optimizer) throws(NetworkError) -> TrainingLosses {
-        checkSizes(inputs: inputs, legalMask: legalMask, policyTargets: policyTargets, valueTargets: valueTargets, count: count)
+    public func train(
+        inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>,
+        policyTargets: UnsafeBufferPointer<Float>, valueTargets: UnsafeBufferPointer<Float>,
+        count: Int, optimizer: inout Optimizer
+    ) throws(NetworkError) -> TrainingLosses {
+        checkSizes(
+            inputs: inputs, legalMask: legalMask, policyTargets: policyTargets, valueTargets: valueTargets, count: count
+        )
         func requireFinite(_ buffer: UnsafeBufferPointer<Float>, _ length: Int, _ name: String) throws(NetworkError) {
-            guard UnsafeBufferPointer(rebasing: buffer[0..<length]).allSatisfy(\.isFinite) else { throw .nonFinite(name) }
+            guard UnsafeBufferPointer(rebasing: buffer[0..<length]).allSatisfy(\.isFinite) else {
+                throw .nonFinite(name)
+            }
         }
         let size = architecture.inputSize, actions = architecture.actionCount
         try requireFinite(inputs, count * size, "inputs")
         try requireFinite(legalMask, count * actions, "legal mask")
         try requireFinite(policyTargets, count * actions, "policy targets")
         try requireFinite(valueTargets, count, "value targets")
-        var losses = computeGradients(inputs: inputs, legalMask: legalMask, policyTargets: policyTargets,
-                                      valueTargets: valueTargets, count: count)
+        var losses = computeGradients(
+            inputs: inputs, legalMask: legalMask, policyTargets: policyTargets,
+            valueTargets: valueTargets, count: count)
         guard losses.policy.isFinite else { throw .nonFinite("policy loss") }
         guard losses.value.isFinite else { throw .nonFinite("value loss") }
         let l2 = optimizer.l2Penalty(storage.parameters)
@@ -159,21 +180,30 @@ public final class PolicyValueNetwork {
     /// `policy + value` loss (the L2 term's gradient, `weightDecay · w`, is the optimizer's).
     /// The returned `l2` is 0. For gradient checks and diagnostics.
     @discardableResult
-    public func computeGradients(inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>,
-                                 policyTargets: UnsafeBufferPointer<Float>, valueTargets: UnsafeBufferPointer<Float>,
-                                 count: Int) -> TrainingLosses {
-        checkSizes(inputs: inputs, legalMask: legalMask, policyTargets: policyTargets, valueTargets: valueTargets, count: count)
+    public func computeGradients(
+        inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>,
+        policyTargets: UnsafeBufferPointer<Float>, valueTargets: UnsafeBufferPointer<Float>,
+        count: Int
+    ) -> TrainingLosses {
+        checkSizes(
+            inputs: inputs, legalMask: legalMask, policyTargets: policyTargets, valueTargets: valueTargets, count: count
+        )
         let space = forward(inputs: inputs, count: count, mode: .training)
-        let losses = dataLosses(space, legalMask: legalMask, policyTargets: policyTargets, valueTargets: valueTargets,
-                                count: count, gradients: true)
+        let losses = dataLosses(
+            space, legalMask: legalMask, policyTargets: policyTargets, valueTargets: valueTargets,
+            count: count, gradients: true)
         let features = trunk.featureGradients()
         let policyInput = space.policyFeatures, valueInput = space.valueFeatures
-        policyLayer.backward(input: policyInput, outputGradient: space.logitGradient, rows: count, inputGradient: features.policy)
-        valueOutputLayer.backward(input: space.hidden, outputGradient: space.valueGradient, rows: count,
-                                  inputGradient: space.hiddenGradient)
-        Activation.reluBackward(output: space.hidden, gradient: space.hiddenGradient, count: count * architecture.valueHidden)
-        valueHiddenLayer.backward(input: valueInput, outputGradient: space.hiddenGradient, rows: count,
-                                  inputGradient: features.value)
+        policyLayer.backward(
+            input: policyInput, outputGradient: space.logitGradient, rows: count, inputGradient: features.policy)
+        valueOutputLayer.backward(
+            input: space.hidden, outputGradient: space.valueGradient, rows: count,
+            inputGradient: space.hiddenGradient)
+        Activation.reluBackward(
+            output: space.hidden, gradient: space.hiddenGradient, count: count * architecture.valueHidden)
+        valueHiddenLayer.backward(
+            input: valueInput, outputGradient: space.hiddenGradient, rows: count,
+            inputGradient: features.value)
         trunk.backward(input: inputs.baseAddress!, count: count)
         return losses
     }
@@ -193,32 +223,40 @@ public final class PolicyValueNetwork {
         return space
     }
 
-    private func dataLosses(_ space: HeadWorkspace, legalMask: UnsafeBufferPointer<Float>,
-                            policyTargets: UnsafeBufferPointer<Float>, valueTargets: UnsafeBufferPointer<Float>,
-                            count: Int, gradients: Bool) -> TrainingLosses {
-        let policy = Loss.policyCrossEntropy(logits: space.logits, mask: legalMask.baseAddress!,
-                                             targets: policyTargets.baseAddress!, rows: count,
-                                             columns: architecture.actionCount, probabilities: space.probabilities,
-                                             logitGradient: gradients ? space.logitGradient : nil)
-        let value = Loss.valueSquaredError(values: space.values, targets: valueTargets.baseAddress!, rows: count,
-                                           preActivationGradient: gradients ? space.valueGradient : nil)
+    private func dataLosses(
+        _ space: HeadWorkspace, legalMask: UnsafeBufferPointer<Float>,
+        policyTargets: UnsafeBufferPointer<Float>, valueTargets: UnsafeBufferPointer<Float>,
+        count: Int, gradients: Bool
+    ) -> TrainingLosses {
+        let policy = Loss.policyCrossEntropy(
+            logits: space.logits, mask: legalMask.baseAddress!,
+            targets: policyTargets.baseAddress!, rows: count,
+            columns: architecture.actionCount, probabilities: space.probabilities,
+            logitGradient: gradients ? space.logitGradient : nil)
+        let value = Loss.valueSquaredError(
+            values: space.values, targets: valueTargets.baseAddress!, rows: count,
+            preActivationGradient: gradients ? space.valueGradient : nil)
         return TrainingLosses(policy: policy, value: value, l2: 0)
     }
 
     private func headWorkspace(count: Int) -> HeadWorkspace {
         if let heads, heads.capacity >= count { return heads }
-        let created = HeadWorkspace(capacity: capacity(for: count, current: heads?.capacity ?? 0),
-                                    actions: architecture.actionCount, hidden: architecture.valueHidden)
+        let created = HeadWorkspace(
+            capacity: capacity(for: count, current: heads?.capacity ?? 0),
+            actions: architecture.actionCount, hidden: architecture.valueHidden)
         heads = created
         return created
     }
 
-    private func checkSizes(inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>,
-                            policyTargets: UnsafeBufferPointer<Float>? = nil, valueTargets: UnsafeBufferPointer<Float>? = nil,
-                            count: Int) {
+    private func checkSizes(
+        inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>,
+        policyTargets: UnsafeBufferPointer<Float>? = nil, valueTargets: UnsafeBufferPointer<Float>? = nil,
+        count: Int
+    ) {
         precondition(count > 0, "count must be positive")
         precondition(inputs.count >= count * architecture.inputSize, "inputs hold fewer than \(count) positions")
-        precondition(legalMask.count >= count * architecture.actionCount, "legal mask holds fewer than \(count) positions")
+        precondition(
+            legalMask.count >= count * architecture.actionCount, "legal mask holds fewer than \(count) positions")
         precondition((policyTargets?.count ?? .max) >= count * architecture.actionCount, "policy targets too short")
         precondition((valueTargets?.count ?? .max) >= count, "value targets too short")
     }
@@ -281,11 +319,14 @@ private struct HeadLayer {
         dense.forward(input: input, weight: weight, bias: bias, output: output, rows: rows)
     }
 
-    func backward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, rows: Int,
-                  inputGradient: UnsafeMutablePointer<Float>) {
-        dense.backward(input: input, weight: weight, outputGradient: outputGradient, rows: rows,
-                       weightGradient: weightGradient, biasGradient: biasGradient,
-                       inputGradient: inputGradient)
+    func backward(
+        input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, rows: Int,
+        inputGradient: UnsafeMutablePointer<Float>
+    ) {
+        dense.backward(
+            input: input, weight: weight, outputGradient: outputGradient, rows: rows,
+            weightGradient: weightGradient, biasGradient: biasGradient,
+            inputGradient: inputGradient)
     }
 }
 

@@ -54,9 +54,11 @@ public struct Optimizer: Codable, Sendable {
         case kind, learningRate, momentum, beta2, epsilon, nesterov, weightDecay, clipNorm, schedule, warmupSteps, step
     }
 
-    public init(kind: Kind = .sgd, learningRate: Float, momentum: Float = 0.9, weightDecay: Float = 1e-4,
-                clipNorm: Float? = nil, schedule: Schedule = .constant, warmupSteps: Int = 0,
-                beta2: Float = 0.999, epsilon: Float = 1e-8, nesterov: Bool = false) {
+    public init(
+        kind: Kind = .sgd, learningRate: Float, momentum: Float = 0.9, weightDecay: Float = 1e-4,
+        clipNorm: Float? = nil, schedule: Schedule = .constant, warmupSteps: Int = 0,
+        beta2: Float = 0.999, epsilon: Float = 1e-8, nesterov: Bool = false
+    ) {
         self.kind = kind
         self.learningRate = learningRate
         self.momentum = momentum
@@ -117,8 +119,9 @@ public struct Optimizer: Codable, Sendable {
             firstMoment = ContiguousArray(repeating: 0, count: total)
             secondMoment = kind == .adam ? ContiguousArray(repeating: 0, count: total) : []
         }
-        precondition(firstMoment.count == total && secondMoment.count == (kind == .adam ? total : 0),
-                     "the optimizer's state is for another network (\(firstMoment.count) floats, this one has \(total))")
+        precondition(
+            firstMoment.count == total && secondMoment.count == (kind == .adam ? total : 0),
+            "the optimizer's state is for another network (\(firstMoment.count) floats, this one has \(total))")
         let rule = UpdateRule(optimizer: self, gradientScale: clipNorm.map { norm > $0 ? $0 / norm : 1 } ?? 1)
         let bad: String? = firstMoment.withUnsafeMutableBufferPointer { first in
             secondMoment.withUnsafeMutableBufferPointer { second in
@@ -165,8 +168,10 @@ private struct UpdateRule {
 
     /// With `commit` false, returns the name of the first tensor whose update would not be
     /// finite; with `commit` true, writes the update.
-    func apply(_ parameters: TensorStore, _ gradients: UnsafeMutablePointer<Float>, _ first: UnsafeMutablePointer<Float>,
-               _ second: UnsafeMutablePointer<Float>?, commit: Bool) -> String? {
+    func apply(
+        _ parameters: TensorStore, _ gradients: UnsafeMutablePointer<Float>, _ first: UnsafeMutablePointer<Float>,
+        _ second: UnsafeMutablePointer<Float>?, commit: Bool
+    ) -> String? {
         for index in parameters.specs.indices {
             let offset = parameters.offsets[index], count = parameters.specs[index].count
             let w = parameters.storage.pointer + offset, g = gradients + offset, m = first + offset
@@ -191,7 +196,8 @@ private struct UpdateRule {
                     let gradient = g[i] * gradientScale + decay * w[i]
                     let mean = momentum * m[i] + (1 - momentum) * gradient
                     let square = beta2 * v[i] + (1 - beta2) * gradient * gradient
-                    let weight = w[i] - rate * (mean * firstCorrection) / ((square * secondCorrection).squareRoot() + epsilon)
+                    let weight =
+                        w[i] - rate * (mean * firstCorrection) / ((square * secondCorrection).squareRoot() + epsilon)
                     if commit {
                         m[i] = mean
                         v[i] = square

@@ -12,7 +12,9 @@ public enum SafeTensors {
         public var values: UnsafeBufferPointer<Float>
 
         public init(name: String, shape: [Int], values: UnsafeBufferPointer<Float>) {
-            precondition(shape.reduce(1, *) == values.count, "tensor \(name): shape \(shape) does not match \(values.count) values")
+            precondition(
+                shape.reduce(1, *) == values.count,
+                "tensor \(name): shape \(shape) does not match \(values.count) values")
             self.name = name
             self.shape = shape
             self.values = values
@@ -35,13 +37,17 @@ public enum SafeTensors {
         public init(data: Data) throws(NetworkError) {
             self.data = data
             guard data.count >= 8 else {
-                throw .badCheckpoint("the file has \(data.count) bytes, fewer than the 8-byte header length of a safetensors file")
+                throw .badCheckpoint(
+                    "the file has \(data.count) bytes, fewer than the 8-byte header length of a safetensors file")
             }
-            let headerLength = data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+            let headerLength = data.prefix(8).withUnsafeBytes {
+                UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))
+            }
             let available = UInt64(data.count - 8)
             guard headerLength <= available else {
-                throw .badCheckpoint("the header length field says \(headerLength) bytes but only \(available) follow it "
-                                     + "(truncated, or not a safetensors file)")
+                throw .badCheckpoint(
+                    "the header length field says \(headerLength) bytes but only \(available) follow it "
+                        + "(truncated, or not a safetensors file)")
             }
             guard headerLength >= 2, headerLength <= 100_000_000 else {
                 throw .badCheckpoint("implausible header length \(headerLength) (not a safetensors file?)")
@@ -72,7 +78,8 @@ public enum SafeTensors {
                 for dimension in tensor.shape {
                     let (product, overflow) = elements.multipliedReportingOverflow(by: dimension)
                     guard !overflow, product <= dataSize else {
-                        throw .badCheckpoint("tensor '\(name)' with shape \(tensor.shape) is larger than the file's data")
+                        throw .badCheckpoint(
+                            "tensor '\(name)' with shape \(tensor.shape) is larger than the file's data")
                     }
                     elements = product
                 }
@@ -81,18 +88,21 @@ public enum SafeTensors {
                 }
                 let begin = tensor.dataOffsets[0], end = tensor.dataOffsets[1]
                 guard 0 <= begin, begin <= end, end <= dataSize else {
-                    throw .badCheckpoint("tensor '\(name)' claims bytes \(begin)..<\(end) but the data section has \(dataSize) bytes "
-                                         + "(truncated file?)")
+                    throw .badCheckpoint(
+                        "tensor '\(name)' claims bytes \(begin)..<\(end) but the data section has \(dataSize) bytes "
+                            + "(truncated file?)")
                 }
                 guard end - begin == elements * 4 else {
-                    throw .badCheckpoint("tensor '\(name)' has \(end - begin) bytes of data but shape \(tensor.shape) "
-                                         + "needs \(elements * 4)")
+                    throw .badCheckpoint(
+                        "tensor '\(name)' has \(end - begin) bytes of data but shape \(tensor.shape) "
+                            + "needs \(elements * 4)")
                 }
                 entries[name] = Entry(shape: tensor.shape, bytes: (headerEnd + begin)..<(headerEnd + end))
                 ranges.append(((begin..<end), name))
             }
             ranges.sort { $0.range.lowerBound < $1.range.lowerBound }
-            for (previous, next) in zip(ranges, ranges.dropFirst()) where previous.range.upperBound > next.range.lowerBound {
+            for (previous, next) in zip(ranges, ranges.dropFirst())
+            where previous.range.upperBound > next.range.lowerBound {
                 throw .badCheckpoint("tensors '\(previous.name)' and '\(next.name)' overlap")
             }
             self.entries = entries
@@ -127,7 +137,8 @@ public enum SafeTensors {
         for tensor in tensors {
             precondition(header[tensor.name] == nil, "duplicate tensor name \(tensor.name)")
             let size = tensor.values.count * 4
-            header[tensor.name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + size]] as [String: Any]
+            header[tensor.name] =
+                ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + size]] as [String: Any]
             offset += size
         }
         // Strings, integers, arrays and dictionaries only: serialization cannot fail.

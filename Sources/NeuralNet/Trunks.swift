@@ -13,7 +13,9 @@ protocol Trunk: AnyObject {
     var valueFeatureCount: Int { get }
 
     /// Runs the trunk on `count` positions; returns the features the two heads read.
-    func forward(input: UnsafePointer<Float>, count: Int, mode: PassMode)
+    func forward(
+        input: UnsafePointer<Float>, count: Int, mode: PassMode
+    )
         -> (policy: UnsafePointer<Float>, value: UnsafePointer<Float>)
 
     /// Where the heads write the gradients of their features before `backward`
@@ -98,7 +100,8 @@ final class ResidualTrunk: Trunk {
             self.capacity = capacity
             let rows = capacity * trunk.cells, filters = trunk.filters, training = mode == .training
             var layout = ArenaLayout()
-            let scratchOffset = layout.reserve(trunk.units.map { $0.convolution.scratchCount(batch: capacity) }.max() ?? 0)
+            let scratchOffset = layout.reserve(
+                trunk.units.map { $0.convolution.scratchCount(batch: capacity) }.max() ?? 0)
             // In inference three buffers rotate through the trunk (a block's input stays live
             // until its residual add, and batch norm is applied as the convolution writes); in
             // training every activation is kept for the backward pass.
@@ -157,15 +160,21 @@ final class ResidualTrunk: Trunk {
         let height = architecture.boardHeight, width = architecture.boardWidth
         cells = architecture.cells
         self.filters = filters
-        func conv(_ inputs: Int, _ outputs: Int, _ kernel: Int, _ layout: Convolution.Layout = .channelsLast) -> Convolution {
-            Convolution(inputChannels: inputs, outputChannels: outputs, kernelSize: kernel, height: height, width: width,
-                        inputLayout: layout)
+        func conv(
+            _ inputs: Int, _ outputs: Int, _ kernel: Int, _ layout: Convolution.Layout = .channelsLast
+        ) -> Convolution {
+            Convolution(
+                inputChannels: inputs, outputChannels: outputs, kernelSize: kernel, height: height, width: width,
+                inputLayout: layout)
         }
-        stem = Unit(convolution: "stem.conv", norm: "stem.bn", conv(architecture.inputPlanes, filters, 3, .planar), storage)
+        stem = Unit(
+            convolution: "stem.conv", norm: "stem.bn", conv(architecture.inputPlanes, filters, 3, .planar), storage)
         blocks = (0..<blockCount).map { index in
             let name = "blocks.\(index)"
-            return (Unit(convolution: name + ".conv1", norm: name + ".bn1", conv(filters, filters, 3), storage),
-                    Unit(convolution: name + ".conv2", norm: name + ".bn2", conv(filters, filters, 3), storage))
+            return (
+                Unit(convolution: name + ".conv1", norm: name + ".bn1", conv(filters, filters, 3), storage),
+                Unit(convolution: name + ".conv2", norm: name + ".bn2", conv(filters, filters, 3), storage)
+            )
         }
         policy = Unit(convolution: "policy.conv", norm: "policy.bn", conv(filters, 2, 1), storage)
         value = Unit(convolution: "value.conv", norm: "value.bn", conv(filters, 1, 1), storage)
@@ -179,36 +188,48 @@ final class ResidualTrunk: Trunk {
 
     private func workspace(count: Int, mode: PassMode) -> Workspace {
         if let existing = workspaces[mode], existing.capacity >= count { return existing }
-        let created = Workspace(trunk: self, capacity: capacity(for: count, current: workspaces[mode]?.capacity ?? 0), mode: mode)
+        let created = Workspace(
+            trunk: self, capacity: capacity(for: count, current: workspaces[mode]?.capacity ?? 0), mode: mode)
         workspaces[mode] = created
         return created
     }
 
-    private func run(_ unit: Unit, input: UnsafePointer<Float>, buffers: UnitBuffers, residual: UnsafePointer<Float>?,
-                     count: Int, space: Workspace, mode: PassMode) {
+    private func run(
+        _ unit: Unit, input: UnsafePointer<Float>, buffers: UnitBuffers, residual: UnsafePointer<Float>?,
+        count: Int, space: Workspace, mode: PassMode
+    ) {
         switch mode {
         case .training:
-            unit.convolution.forward(input: input, weight: unit.weight, output: buffers.z, batch: count, scratch: space.scratch)
-            unit.norm.forwardTraining(input: buffers.z, scale: unit.scale, shift: unit.shift, rows: count * cells,
-                                      statistics: buffers.statistics, output: buffers.a, residual: residual, relu: true)
+            unit.convolution.forward(
+                input: input, weight: unit.weight, output: buffers.z, batch: count, scratch: space.scratch)
+            unit.norm.forwardTraining(
+                input: buffers.z, scale: unit.scale, shift: unit.shift, rows: count * cells,
+                statistics: buffers.statistics, output: buffers.a, residual: residual, relu: true)
         case .inference:
             // Batch norm, residual add and ReLU are applied as the convolution writes its output.
-            let epilogue = unit.norm.inferenceEpilogue(scale: unit.scale, shift: unit.shift, runningMean: unit.runningMean,
-                                                       runningVariance: unit.runningVariance,
-                                                       statistics: buffers.statistics, residual: residual, relu: true)
-            unit.convolution.forward(input: input, weight: unit.weight, output: buffers.z, batch: count,
-                                     scratch: space.scratch, epilogue: epilogue)
+            let epilogue = unit.norm.inferenceEpilogue(
+                scale: unit.scale, shift: unit.shift, runningMean: unit.runningMean,
+                runningVariance: unit.runningVariance,
+                statistics: buffers.statistics, residual: residual, relu: true)
+            unit.convolution.forward(
+                input: input, weight: unit.weight, output: buffers.z, batch: count,
+                scratch: space.scratch, epilogue: epilogue)
         }
     }
 
-    func forward(input: UnsafePointer<Float>, count: Int, mode: PassMode)
-        -> (policy: UnsafePointer<Float>, value: UnsafePointer<Float>) {
+    func forward(
+        input: UnsafePointer<Float>, count: Int, mode: PassMode
+    )
+        -> (policy: UnsafePointer<Float>, value: UnsafePointer<Float>)
+    {
         let space = workspace(count: count, mode: mode)
         run(stem, input: input, buffers: space.stem, residual: nil, count: count, space: space, mode: mode)
         var x = space.stem.a
         for (block, buffers) in zip(blocks, space.blocks) {
             run(block.first, input: x, buffers: buffers.first, residual: nil, count: count, space: space, mode: mode)
-            run(block.second, input: buffers.first.a, buffers: buffers.second, residual: x, count: count, space: space, mode: mode)
+            run(
+                block.second, input: buffers.first.a, buffers: buffers.second, residual: x, count: count, space: space,
+                mode: mode)
             x = buffers.second.a
         }
         run(policy, input: x, buffers: space.policy, residual: nil, count: count, space: space, mode: mode)
@@ -222,15 +243,19 @@ final class ResidualTrunk: Trunk {
     }
 
     /// Back-propagates `gradient` (of the unit's output `a`) to the convolution's input.
-    private func backward(_ unit: Unit, input: UnsafePointer<Float>, buffers: UnitBuffers, reluOutput: Bool,
-                          gradient: UnsafePointer<Float>, normGradient: UnsafeMutablePointer<Float>,
-                          inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool, count: Int, space: Workspace) {
-        unit.norm.backward(input: buffers.z, scale: unit.scale, statistics: buffers.statistics, rows: count * cells,
-                           output: reluOutput ? UnsafePointer(buffers.a) : nil, outputGradient: gradient,
-                           inputGradient: normGradient, scaleGradient: unit.scaleGradient, shiftGradient: unit.shiftGradient)
-        unit.convolution.backward(input: input, weight: unit.weight, outputGradient: normGradient, batch: count,
-                                  scratch: space.scratch, weightGradient: unit.weightGradient, inputGradient: inputGradient,
-                                  accumulate: accumulate)
+    private func backward(
+        _ unit: Unit, input: UnsafePointer<Float>, buffers: UnitBuffers, reluOutput: Bool,
+        gradient: UnsafePointer<Float>, normGradient: UnsafeMutablePointer<Float>,
+        inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool, count: Int, space: Workspace
+    ) {
+        unit.norm.backward(
+            input: buffers.z, scale: unit.scale, statistics: buffers.statistics, rows: count * cells,
+            output: reluOutput ? UnsafePointer(buffers.a) : nil, outputGradient: gradient,
+            inputGradient: normGradient, scaleGradient: unit.scaleGradient, shiftGradient: unit.shiftGradient)
+        unit.convolution.backward(
+            input: input, weight: unit.weight, outputGradient: normGradient, batch: count,
+            scratch: space.scratch, weightGradient: unit.weightGradient, inputGradient: inputGradient,
+            accumulate: accumulate)
     }
 
     func backward(input: UnsafePointer<Float>, count: Int) {
@@ -239,30 +264,36 @@ final class ResidualTrunk: Trunk {
         }
         let g = space.gradients[0], h = space.gradients[1], d = space.gradients[2]
         let last = space.blocks.last?.second.a ?? space.stem.a
-        backward(policy, input: last, buffers: space.policy, reluOutput: true, gradient: space.policyFeatureGradient,
-                 normGradient: space.policyGradient, inputGradient: g, accumulate: false, count: count, space: space)
-        backward(value, input: last, buffers: space.value, reluOutput: true, gradient: space.valueFeatureGradient,
-                 normGradient: space.valueGradient, inputGradient: g, accumulate: true, count: count, space: space)
+        backward(
+            policy, input: last, buffers: space.policy, reluOutput: true, gradient: space.policyFeatureGradient,
+            normGradient: space.policyGradient, inputGradient: g, accumulate: false, count: count, space: space)
+        backward(
+            value, input: last, buffers: space.value, reluOutput: true, gradient: space.valueFeatureGradient,
+            normGradient: space.valueGradient, inputGradient: g, accumulate: true, count: count, space: space)
         for index in blocks.indices.reversed() {
             let block = blocks[index], buffers = space.blocks[index]
             let blockInput = index == 0 ? space.stem.a : space.blocks[index - 1].second.a
             // g holds the gradient of relu(bn2(conv2) + x): mask it, and it is also the skip gradient.
             Activation.reluBackward(output: buffers.second.a, gradient: g, count: count * cells * filters)
-            backward(block.second, input: buffers.first.a, buffers: buffers.second, reluOutput: false, gradient: g,
-                     normGradient: d, inputGradient: h, accumulate: false, count: count, space: space)
-            backward(block.first, input: blockInput, buffers: buffers.first, reluOutput: true, gradient: h,
-                     normGradient: d, inputGradient: g, accumulate: true, count: count, space: space)
+            backward(
+                block.second, input: buffers.first.a, buffers: buffers.second, reluOutput: false, gradient: g,
+                normGradient: d, inputGradient: h, accumulate: false, count: count, space: space)
+            backward(
+                block.first, input: blockInput, buffers: buffers.first, reluOutput: true, gradient: h,
+                normGradient: d, inputGradient: g, accumulate: true, count: count, space: space)
         }
-        backward(stem, input: input, buffers: space.stem, reluOutput: true, gradient: g, normGradient: d,
-                 inputGradient: nil, accumulate: false, count: count, space: space)
+        backward(
+            stem, input: input, buffers: space.stem, reluOutput: true, gradient: g, normGradient: d,
+            inputGradient: nil, accumulate: false, count: count, space: space)
     }
 
     func updateRunningStatistics(count: Int) {
         guard let space = workspaces[.training] else { return }
         let rows = count * cells
         func update(_ unit: Unit, _ buffers: UnitBuffers) {
-            unit.norm.updateRunningStatistics(statistics: buffers.statistics, rows: rows,
-                                              runningMean: unit.runningMean, runningVariance: unit.runningVariance)
+            unit.norm.updateRunningStatistics(
+                statistics: buffers.statistics, rows: rows,
+                runningMean: unit.runningMean, runningVariance: unit.runningVariance)
         }
         update(stem, space.stem)
         for (block, buffers) in zip(blocks, space.blocks) {
@@ -324,9 +355,10 @@ final class DenseTrunk: Trunk {
         layers = hidden.enumerated().map { index, outputs in
             defer { width = outputs }
             let name = "body.\(index)"
-            return Layer(dense: Dense(inputs: width, outputs: outputs),
-                         weight: storage.weight(name + ".weight"), bias: storage.weight(name + ".bias"),
-                         weightGradient: storage.gradient(name + ".weight"), biasGradient: storage.gradient(name + ".bias"))
+            return Layer(
+                dense: Dense(inputs: width, outputs: outputs),
+                weight: storage.weight(name + ".weight"), bias: storage.weight(name + ".bias"),
+                weightGradient: storage.gradient(name + ".weight"), biasGradient: storage.gradient(name + ".bias"))
         }
     }
 
@@ -335,13 +367,17 @@ final class DenseTrunk: Trunk {
 
     private func workspace(count: Int, mode: PassMode) -> Workspace {
         if let existing = workspaces[mode], existing.capacity >= count { return existing }
-        let created = Workspace(trunk: self, capacity: capacity(for: count, current: workspaces[mode]?.capacity ?? 0), mode: mode)
+        let created = Workspace(
+            trunk: self, capacity: capacity(for: count, current: workspaces[mode]?.capacity ?? 0), mode: mode)
         workspaces[mode] = created
         return created
     }
 
-    func forward(input: UnsafePointer<Float>, count: Int, mode: PassMode)
-        -> (policy: UnsafePointer<Float>, value: UnsafePointer<Float>) {
+    func forward(
+        input: UnsafePointer<Float>, count: Int, mode: PassMode
+    )
+        -> (policy: UnsafePointer<Float>, value: UnsafePointer<Float>)
+    {
         let space = workspace(count: count, mode: mode)
         var x = input
         for (layer, output) in zip(layers, space.outputs) {
@@ -369,9 +405,10 @@ final class DenseTrunk: Trunk {
         for index in layers.indices.reversed() {
             let layer = layers[index]
             Activation.reluBackward(output: space.outputs[index], gradient: current, count: count * layer.dense.outputs)
-            layer.dense.backward(input: index == 0 ? input : UnsafePointer(space.outputs[index - 1]), weight: layer.weight,
-                                 outputGradient: current, rows: count, weightGradient: layer.weightGradient,
-                                 biasGradient: layer.biasGradient, inputGradient: index == 0 ? nil : other)
+            layer.dense.backward(
+                input: index == 0 ? input : UnsafePointer(space.outputs[index - 1]), weight: layer.weight,
+                outputGradient: current, rows: count, weightGradient: layer.weightGradient,
+                biasGradient: layer.biasGradient, inputGradient: index == 0 ? nil : other)
             swap(&current, &other)
         }
     }

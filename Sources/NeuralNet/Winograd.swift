@@ -44,8 +44,10 @@ typealias Quad<L> = (L, L, L, L)
 /// The 16 pointers `p + ξ · stride`, as four rows of the 4×4 transform domain.
 @inline(__always) private func domain<P: Strideable<Int>>(_ p: P, _ stride: Int) -> Quad<Quad<P>> {
     func row(_ a: Int) -> Quad<P> {
-        (p.advanced(by: 4 * a * stride), p.advanced(by: (4 * a + 1) * stride), p.advanced(by: (4 * a + 2) * stride),
-         p.advanced(by: (4 * a + 3) * stride))
+        (
+            p.advanced(by: 4 * a * stride), p.advanced(by: (4 * a + 1) * stride), p.advanced(by: (4 * a + 2) * stride),
+            p.advanced(by: (4 * a + 3) * stride)
+        )
     }
     return (row(0), row(1), row(2), row(3))
 }
@@ -53,8 +55,10 @@ typealias Quad<L> = (L, L, L, L)
 /// `(f(column 0), …, f(column 3))` of a 4×4 block given as four rows: the result's row `k`
 /// is `f` of the block's column `k`.
 @inline(__always) private func mapColumns<L>(_ m: Quad<Quad<L>>, _ f: (Quad<L>) -> Quad<L>) -> Quad<Quad<L>> {
-    (f((m.0.0, m.1.0, m.2.0, m.3.0)), f((m.0.1, m.1.1, m.2.1, m.3.1)),
-     f((m.0.2, m.1.2, m.2.2, m.3.2)), f((m.0.3, m.1.3, m.2.3, m.3.3)))
+    (
+        f((m.0.0, m.1.0, m.2.0, m.3.0)), f((m.0.1, m.1.1, m.2.1, m.3.1)),
+        f((m.0.2, m.1.2, m.2.2, m.3.2)), f((m.0.3, m.1.3, m.2.3, m.3.3))
+    )
 }
 
 /// `f` applied on both sides of a 4×4 block (`T m Tᵀ` for the linear map `T` of `f`).
@@ -78,8 +82,10 @@ public struct ConvolutionEpilogue {
     public let residual: UnsafePointer<Float>?
     public let relu: Bool
 
-    public init(factor: UnsafePointer<Float>, offset: UnsafePointer<Float>, residual: UnsafePointer<Float>?,
-                relu: Bool) {
+    public init(
+        factor: UnsafePointer<Float>, offset: UnsafePointer<Float>, residual: UnsafePointer<Float>?,
+        relu: Bool
+    ) {
         self.factor = factor
         self.offset = offset
         self.residual = residual
@@ -99,8 +105,10 @@ public struct ConvolutionEpilogue {
 
     /// Writes the epilogue of `z` (channels `channel...`) to `y`; `residual` points at the row.
     @inline(__always)
-    func store<L: FloatLanes>(_ z: L, to y: UnsafeMutablePointer<Float>, channel: Int,
-                              residual: UnsafePointer<Float>?) {
+    func store<L: FloatLanes>(
+        _ z: L, to y: UnsafeMutablePointer<Float>, channel: Int,
+        residual: UnsafePointer<Float>?
+    ) {
         var v = z * L(loading: factor + channel) + L(loading: offset + channel)
         if let residual { v = v + L(loading: residual + channel) }
         (relu ? v.positivePart : v).store(to: y)
@@ -140,7 +148,8 @@ struct Winograd: Sendable, Hashable {
 
     private func workerScratchCount(batch: Int) -> Int {
         let rows = chunkSamples(batch: batch) * tiles, c = inputChannels, f = outputChannels
-        let transformed = Winograd.domainStride(rows: rows, channels: c)
+        let transformed =
+            Winograd.domainStride(rows: rows, channels: c)
             + Winograd.domainStride(rows: rows, channels: f)
         return 16 * f * c + 16 * transformed + 2 * max(c, f)
     }
@@ -163,11 +172,14 @@ struct Winograd: Sendable, Hashable {
         return Scratch(u: u, du: du, v: v, m: m, zeros: zeros, discard: zeros + max(c, f))
     }
 
-    func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-                 batch: Int, scratch: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue?) {
+    func forward(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        batch: Int, scratch: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue?
+    ) {
         transformWeights(weight, into: split(scratch, batch: batch).u)
-        let pass = ForwardPass(kernels: self, input: input, output: output, batch: batch, scratch: scratch,
-                               epilogue: epilogue)
+        let pass = ForwardPass(
+            kernels: self, input: input, output: output, batch: batch, scratch: scratch,
+            epilogue: epilogue)
         let threads = BLAS.threadCount, workers = min(Winograd.workers, threads, pass.chunks)
         guard workers > 1 else { return pass.run(worker: 0, of: 1) }
         BLAS.threadCount = 1
@@ -198,20 +210,24 @@ struct Winograd: Sendable, Hashable {
                 let mStride = Winograd.domainStride(rows: rows, channels: f)
                 k.transformInput(input, samples: samples, zeros: s.zeros, into: s.v)
                 for xi in 0..<16 {
-                    GEMM.multiply(GEMMShape(transposeB: true, m: rows, n: f, k: c), a: s.v + xi * vStride,
-                                  b: s.u + xi * f * c, c: s.m + xi * mStride)
+                    GEMM.multiply(
+                        GEMMShape(transposeB: true, m: rows, n: f, k: c), a: s.v + xi * vStride,
+                        b: s.u + xi * f * c, c: s.m + xi * mStride)
                 }
                 k.transformOutput(s.m, samples: samples, output: output, discard: s.discard, epilogue: epilogue)
             }
         }
     }
 
-    func backward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-                  batch: Int, scratch: UnsafeMutablePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
-                  inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool) {
+    func backward(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        batch: Int, scratch: UnsafeMutablePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
+        inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool
+    ) {
         if inputGradient != nil { transformWeights(weight, into: split(scratch, batch: batch).u) }
-        let pass = BackwardPass(kernels: self, input: input, outputGradient: outputGradient,
-                                inputGradient: inputGradient, accumulate: accumulate, batch: batch, scratch: scratch)
+        let pass = BackwardPass(
+            kernels: self, input: input, outputGradient: outputGradient,
+            inputGradient: inputGradient, accumulate: accumulate, batch: batch, scratch: scratch)
         let threads = BLAS.threadCount, workers = min(Winograd.workers, threads, pass.chunks)
         if workers > 1 {
             BLAS.threadCount = 1
@@ -250,13 +266,15 @@ struct Winograd: Sendable, Hashable {
                 k.transformInput(input, samples: samples, zeros: s.zeros, into: s.v)
                 k.adjointOutput(outputGradient, samples: samples, zeros: s.zeros, into: s.m)
                 for xi in 0..<16 {
-                    GEMM.multiply(GEMMShape(transposeA: true, m: f, n: c, k: rows), a: s.m + xi * mStride,
-                                  b: s.v + xi * vStride, c: s.du + xi * f * c, beta: index == worker ? 0 : 1)
+                    GEMM.multiply(
+                        GEMMShape(transposeA: true, m: f, n: c, k: rows), a: s.m + xi * mStride,
+                        b: s.v + xi * vStride, c: s.du + xi * f * c, beta: index == worker ? 0 : 1)
                 }
                 guard let inputGradient else { continue }
                 for xi in 0..<16 {
-                    GEMM.multiply(GEMMShape(m: rows, n: c, k: f), a: s.m + xi * mStride, b: s.u + xi * f * c,
-                                  c: s.v + xi * vStride)
+                    GEMM.multiply(
+                        GEMMShape(m: rows, n: c, k: f), a: s.m + xi * mStride, b: s.u + xi * f * c,
+                        c: s.v + xi * vStride)
                 }
                 let target = inputGradient + first * k.cells * c
                 if !accumulate { target.update(repeating: 0, count: samples.count * k.cells * c) }
@@ -275,12 +293,16 @@ struct Winograd: Sendable, Hashable {
             @inline(__always) func step<L: FloatLanes>(_: L.Type, _ j: Int) {
                 func tap(_ k: Int) -> L { L(loading: g + k * c + j) }
                 // Along ky for each kx, then along kx.
-                let columns = (weightTransform(tap(0), tap(3), tap(6)), weightTransform(tap(1), tap(4), tap(7)),
-                               weightTransform(tap(2), tap(5), tap(8)))
-                let rows = (weightTransform(columns.0.0, columns.1.0, columns.2.0),
-                            weightTransform(columns.0.1, columns.1.1, columns.2.1),
-                            weightTransform(columns.0.2, columns.1.2, columns.2.2),
-                            weightTransform(columns.0.3, columns.1.3, columns.2.3))
+                let columns = (
+                    weightTransform(tap(0), tap(3), tap(6)), weightTransform(tap(1), tap(4), tap(7)),
+                    weightTransform(tap(2), tap(5), tap(8))
+                )
+                let rows = (
+                    weightTransform(columns.0.0, columns.1.0, columns.2.0),
+                    weightTransform(columns.0.1, columns.1.1, columns.2.1),
+                    weightTransform(columns.0.2, columns.1.2, columns.2.2),
+                    weightTransform(columns.0.3, columns.1.3, columns.2.3)
+                )
                 let p = target + j
                 store(rows.0, (p, p + stride, p + 2 * stride, p + 3 * stride), 0)
                 store(rows.1, (p + 4 * stride, p + 5 * stride, p + 6 * stride, p + 7 * stride), 0)
@@ -332,8 +354,10 @@ struct Winograd: Sendable, Hashable {
 
     /// Pointers to the 4×4 patch of tile (ty, tx) of a sample at `base`; `outside` for cells off the board.
     @inline(__always)
-    private func patch<P>(_ base: P, _ outside: P, _ ty: Int, _ tx: Int, channels: Int,
-                          _ advance: (P, Int) -> P) -> Quad<Quad<P>> {
+    private func patch<P>(
+        _ base: P, _ outside: P, _ ty: Int, _ tx: Int, channels: Int,
+        _ advance: (P, Int) -> P
+    ) -> Quad<Quad<P>> {
         func cell(_ i: Int, _ j: Int) -> P {
             let y = 2 * ty - 1 + i, x = 2 * tx - 1 + j
             return y >= 0 && y < height && x >= 0 && x < width ? advance(base, (y * width + x) * channels) : outside
@@ -343,8 +367,10 @@ struct Winograd: Sendable, Hashable {
     }
 
     /// V[ξ][row][c] = (Bᵀ d B)[ξ] for each tile's patch d of the input.
-    private func transformInput(_ input: UnsafePointer<Float>, samples: Range<Int>, zeros: UnsafePointer<Float>,
-                                into v: UnsafeMutablePointer<Float>) {
+    private func transformInput(
+        _ input: UnsafePointer<Float>, samples: Range<Int>, zeros: UnsafePointer<Float>,
+        into v: UnsafeMutablePointer<Float>
+    ) {
         let c = inputChannels, stride = Winograd.domainStride(rows: samples.count * tiles, channels: c)
         forEachTile(samples) { row, sample, ty, tx in
             let d = patch(input + sample * cells * c, zeros, ty, tx, channels: c) { $0 + $1 }
@@ -360,20 +386,27 @@ struct Winograd: Sendable, Hashable {
     }
 
     /// Adds B dV Bᵀ of each tile into the input gradient at its patch.
-    private func adjointInput(_ dv: UnsafePointer<Float>, samples: Range<Int>, discard: UnsafeMutablePointer<Float>,
-                              into inputGradient: UnsafeMutablePointer<Float>) {
+    private func adjointInput(
+        _ dv: UnsafePointer<Float>, samples: Range<Int>, discard: UnsafeMutablePointer<Float>,
+        into inputGradient: UnsafeMutablePointer<Float>
+    ) {
         let c = inputChannels, stride = Winograd.domainStride(rows: samples.count * tiles, channels: c)
         forEachTile(samples) { row, sample, ty, tx in
             let d = patch(inputGradient + sample * cells * c, discard, ty, tx, channels: c) { $0 + $1 }
             let p = dv + row * c
             let sources = domain(p, stride)
             @inline(__always) func step<L: FloatLanes>(_: L.Type, _ j: Int) {
-                let block: Quad<Quad<L>> = (load(sources.0, j), load(sources.1, j), load(sources.2, j),
-                                            load(sources.3, j))
+                let block: Quad<Quad<L>> = (
+                    load(sources.0, j), load(sources.1, j), load(sources.2, j),
+                    load(sources.3, j)
+                )
                 let t = sandwich(block, inputAdjoint)
                 func accumulate(_ v: Quad<L>, _ target: Quad<UnsafeMutablePointer<Float>>) {
-                    let old: Quad<L> = load((UnsafePointer(target.0), UnsafePointer(target.1), UnsafePointer(target.2),
-                                             UnsafePointer(target.3)), j)
+                    let old: Quad<L> = load(
+                        (
+                            UnsafePointer(target.0), UnsafePointer(target.1), UnsafePointer(target.2),
+                            UnsafePointer(target.3)
+                        ), j)
                     store((old.0 + v.0, old.1 + v.1, old.2 + v.2, old.3 + v.3), target, j)
                 }
                 accumulate(t.0, d.0); accumulate(t.1, d.1); accumulate(t.2, d.2); accumulate(t.3, d.3)
@@ -383,8 +416,10 @@ struct Winograd: Sendable, Hashable {
     }
 
     /// Each tile's 2×2 output Aᵀ M A, written (through `epilogue` if given) at its cells on the board.
-    private func transformOutput(_ m: UnsafePointer<Float>, samples: Range<Int>, output: UnsafeMutablePointer<Float>,
-                                 discard: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue?) {
+    private func transformOutput(
+        _ m: UnsafePointer<Float>, samples: Range<Int>, output: UnsafeMutablePointer<Float>,
+        discard: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue?
+    ) {
         let f = outputChannels, stride = Winograd.domainStride(rows: samples.count * tiles, channels: f)
         forEachTile(samples) { row, sample, ty, tx in
             let base = sample * cells * f
@@ -396,8 +431,10 @@ struct Winograd: Sendable, Hashable {
             let p = m + row * f
             let sources = domain(p, stride)
             @inline(__always) func step<L: FloatLanes>(_: L.Type, _ j: Int) {
-                let r = (outputTransform(load(sources.0, j) as Quad<L>), outputTransform(load(sources.1, j) as Quad<L>),
-                         outputTransform(load(sources.2, j) as Quad<L>), outputTransform(load(sources.3, j) as Quad<L>))
+                let r = (
+                    outputTransform(load(sources.0, j) as Quad<L>), outputTransform(load(sources.1, j) as Quad<L>),
+                    outputTransform(load(sources.2, j) as Quad<L>), outputTransform(load(sources.3, j) as Quad<L>)
+                )
                 let top = outputTransform((r.0.0, r.1.0, r.2.0, r.3.0))
                 let bottom = outputTransform((r.0.1, r.1.1, r.2.1, r.3.1))
                 // top = (y[0][0], y[1][0]) (column 0), bottom = (y[0][1], y[1][1]) (column 1).
@@ -416,8 +453,10 @@ struct Winograd: Sendable, Hashable {
     }
 
     /// dM[ξ][row][f] = (A dY Aᵀ)[ξ] for each tile's 2×2 block of the output gradient (0 off the board).
-    private func adjointOutput(_ outputGradient: UnsafePointer<Float>, samples: Range<Int>, zeros: UnsafePointer<Float>,
-                               into dm: UnsafeMutablePointer<Float>) {
+    private func adjointOutput(
+        _ outputGradient: UnsafePointer<Float>, samples: Range<Int>, zeros: UnsafePointer<Float>,
+        into dm: UnsafeMutablePointer<Float>
+    ) {
         let f = outputChannels, stride = Winograd.domainStride(rows: samples.count * tiles, channels: f)
         forEachTile(samples) { row, sample, ty, tx in
             let dy = patch(outputGradient + sample * cells * f, zeros, ty, tx, channels: f) { $0 + $1 }

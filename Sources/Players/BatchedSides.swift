@@ -3,14 +3,18 @@ import Training
 
 /// One side of a match of many games in flight: a network searches all its games in one batch;
 /// other players play one instance per game (one for all, when stateless).
-public func makeSide<G: GameState>(_ text: String, for game: G.Type, slots: Int, seed: UInt64) throws
-    -> any BatchedSide<G> {
+public func makeSide<G: GameState>(
+    _ text: String, for game: G.Type, slots: Int, seed: UInt64
+) throws
+    -> any BatchedSide<G>
+{
     let spec = try PlayerSpec(parsing: text)
     if spec.kind == "net" {
         let model = try NetworkModel(spec, for: G.self)
-        return NetworkSide<G>(name: model.label, evaluator: NetworkEvaluator(network: model.network),
-                              configuration: model.search, slots: slots,
-                              temperatureMoves: model.temperature > 0 ? model.temperatureMoves : 0, seed: seed)
+        return NetworkSide<G>(
+            name: model.label, evaluator: NetworkEvaluator(network: model.network),
+            configuration: model.search, slots: slots,
+            temperatureMoves: model.temperature > 0 ? model.temperatureMoves : 0, seed: seed)
     }
     let first = try makePlayer(spec, for: G.self, seed: seed)
     if spec.isStateless { return PlayerSide<G>(name: spec.description, slots: slots) { _ in first } }

@@ -60,9 +60,11 @@ public struct NetworkModel {
                 // A generation folder of a run: its model, checked against its manifest.
                 modelURL = url.appendingPathComponent("model.safetensors")
                 guard FileManager.default.fileExists(atPath: url.appendingPathComponent("manifest.json").path),
-                      FileManager.default.fileExists(atPath: modelURL.path) else {
-                    throw PlayerError("player 'net': \(path) is a folder but neither a run (no config.json) nor a "
-                                      + "generation folder (no manifest.json and model.safetensors)")
+                    FileManager.default.fileExists(atPath: modelURL.path)
+                else {
+                    throw PlayerError(
+                        "player 'net': \(path) is a folder but neither a run (no config.json) nor a "
+                            + "generation folder (no manifest.json and model.safetensors)")
                 }
                 let runName = url.deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
                 label = "net:\(runName)/gen\(Int(url.lastPathComponent).map(String.init) ?? url.lastPathComponent)"
@@ -80,7 +82,8 @@ public struct NetworkModel {
         let shape = G.encodingShape
         let architecture = network.architecture
         guard architecture.inputPlanes == shape.planes, architecture.boardHeight == shape.height,
-              architecture.boardWidth == shape.width, architecture.actionCount == G.actionCount else {
+            architecture.boardWidth == shape.width, architecture.actionCount == G.actionCount
+        else {
             throw PlayerError("\(modelURL.path) is a network for another game (\(architecture.summary))")
         }
         search.simulations = try spec.intOption("sims", default: simulations, in: 1...1_000_000)

@@ -15,8 +15,9 @@ public func makePlayer<G: GameState>(_ spec: PlayerSpec, for game: G.Type, seed:
         let tableSizeLog2 = try spec.intOption("table", default: 23, in: 10...30)
         guard let solvable = G.self as? any SolvableGame.Type else {
             let names = GameCatalog.namesWithSolver.joined(separator: " and ")
-            throw PlayerError("player 'perfect' needs an exact solver, which \(G.name) does not have; "
-                              + "it plays \(names)")
+            throw PlayerError(
+                "player 'perfect' needs an exact solver, which \(G.name) does not have; "
+                    + "it plays \(names)")
         }
         return perfectPlayer(solvable, tableSizeLog2: tableSizeLog2, seed: seed) as! any GamePlayer<G>
     case "mcts":
@@ -30,8 +31,9 @@ public func makePlayer<G: GameState>(_ spec: PlayerSpec, for game: G.Type, seed:
         return MinimaxPlayer<G>(depth: try spec.intOption("depth", default: 5, in: 1...12), seed: seed)
     case "net":
         let model = try NetworkModel(spec, for: G.self)
-        let player = PUCTPlayer<G>(name: model.label, evaluator: NetworkEvaluator(network: model.network),
-                                   configuration: model.search, seed: seed)
+        let player = PUCTPlayer<G>(
+            name: model.label, evaluator: NetworkEvaluator(network: model.network),
+            configuration: model.search, seed: seed)
         player.temperature = model.temperature
         player.temperatureMoves = model.temperatureMoves
         return player

@@ -13,13 +13,22 @@ public struct PlayerSpec: Sendable, CustomStringConvertible {
         let solvable = GameCatalog.namesWithSolver.joined(separator: ", ")
         return [
             ("random", [], "uniformly random legal moves"),
-            ("perfect", ["table"], "an exact solver's best move (\(solvable)); "
-                + "table=log2 of a solver's transposition table entries (default 23)"),
+            (
+                "perfect", ["table"],
+                "an exact solver's best move (\(solvable)); "
+                    + "table=log2 of a solver's transposition table entries (default 23)"
+            ),
             ("minimax", ["depth"], "alpha-beta to depth=N plies (1...12, default 5), then the game's heuristic"),
-            ("mcts", ["rollouts", "c", "solver"], "UCT with random rollouts: rollouts=N simulations per move "
-                + "(default 1000), c=exploration (1.4), solver=0|1 (1)"),
-            ("net", ["sims", "gen", "temperature", "moves"], "a trained network with PUCT search, written "
-                + "net:PATH,sims=N (PATH: a run directory or a .safetensors file)"),
+            (
+                "mcts", ["rollouts", "c", "solver"],
+                "UCT with random rollouts: rollouts=N simulations per move "
+                    + "(default 1000), c=exploration (1.4), solver=0|1 (1)"
+            ),
+            (
+                "net", ["sims", "gen", "temperature", "moves"],
+                "a trained network with PUCT search, written "
+                    + "net:PATH,sims=N (PATH: a run directory or a .safetensors file)"
+            ),
         ]
     }
 
@@ -57,8 +66,9 @@ public struct PlayerSpec: Sendable, CustomStringConvertible {
             let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = pair[0].trimmingCharacters(in: .whitespaces).lowercased()
             guard pair.count == 2, !key.isEmpty else {
-                throw PlayerError("player spec '\(abbreviated(text))': option '\(abbreviated(item))' "
-                                  + "is not key=value")
+                throw PlayerError(
+                    "player spec '\(abbreviated(text))': option '\(abbreviated(item))' "
+                        + "is not key=value")
             }
             guard options[key] == nil else {
                 throw PlayerError("player spec '\(abbreviated(text))': option '\(abbreviated(key))' given twice")
@@ -85,23 +95,31 @@ public struct PlayerSpec: Sendable, CustomStringConvertible {
     }
 
     /// The integer option `key`, `defaultValue` when absent; throws unless it lies in `range`.
-    public func intOption(_ key: String, default defaultValue: Int, in range: ClosedRange<Int>) throws(PlayerError)
-        -> Int {
+    public func intOption(
+        _ key: String, default defaultValue: Int, in range: ClosedRange<Int>
+    ) throws(PlayerError)
+        -> Int
+    {
         guard let text = options[key] else { return defaultValue }
         guard let value = Int(text), range.contains(value) else {
-            throw PlayerError("player '\(kind)': \(key)=\(abbreviated(text)) must be an integer in "
-                              + "\(range.lowerBound)...\(range.upperBound)")
+            throw PlayerError(
+                "player '\(kind)': \(key)=\(abbreviated(text)) must be an integer in "
+                    + "\(range.lowerBound)...\(range.upperBound)")
         }
         return value
     }
 
     /// The number option `key`, `defaultValue` when absent; throws unless it lies in `range`.
-    public func doubleOption(_ key: String, default defaultValue: Double, in range: ClosedRange<Double>)
-        throws(PlayerError) -> Double {
+    public func doubleOption(
+        _ key: String, default defaultValue: Double, in range: ClosedRange<Double>
+    )
+        throws(PlayerError) -> Double
+    {
         guard let text = options[key] else { return defaultValue }
         guard let value = Double(text), value.isFinite, range.contains(value) else {
-            throw PlayerError("player '\(kind)': \(key)=\(abbreviated(text)) must be a number in "
-                              + "\(range.lowerBound)...\(range.upperBound)")
+            throw PlayerError(
+                "player '\(kind)': \(key)=\(abbreviated(text)) must be a number in "
+                    + "\(range.lowerBound)...\(range.upperBound)")
         }
         return value
     }

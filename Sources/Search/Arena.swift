@@ -10,13 +10,19 @@ public struct MatchResult: Codable, Sendable, Hashable, CustomStringConvertible 
     public struct Tally: Codable, Sendable, Hashable {
         public var wins = 0, draws = 0, losses = 0
         public var games: Int { wins + draws + losses }
-        public init(wins: Int = 0, draws: Int = 0, losses: Int = 0) { self.wins = wins; self.draws = draws; self.losses = losses }
+        public init(wins: Int = 0, draws: Int = 0, losses: Int = 0) {
+            self.wins = wins; self.draws = draws; self.losses = losses
+        }
     }
 
-    public init(asFirst: Tally = Tally(), asSecond: Tally = Tally()) { self.asFirst = asFirst; self.asSecond = asSecond }
+    public init(asFirst: Tally = Tally(), asSecond: Tally = Tally()) {
+        self.asFirst = asFirst; self.asSecond = asSecond
+    }
 
     public var total: Tally {
-        Tally(wins: asFirst.wins + asSecond.wins, draws: asFirst.draws + asSecond.draws, losses: asFirst.losses + asSecond.losses)
+        Tally(
+            wins: asFirst.wins + asSecond.wins, draws: asFirst.draws + asSecond.draws,
+            losses: asFirst.losses + asSecond.losses)
     }
 
     /// Player A's score: (wins + draws / 2) / games.
@@ -36,7 +42,7 @@ public struct MatchResult: Codable, Sendable, Hashable, CustomStringConvertible 
         let standardError = (variance / n).squareRoot()
         func elo(_ p: Double) -> Double {
             let value = -400 * log10(1 / min(max(p, 1e-6), 1 - 1e-6) - 1)
-            return value == 0 ? 0 : value   // no "-0"
+            return value == 0 ? 0 : value  // no "-0"
         }
         return (elo(s), elo(s - 1.96 * standardError), elo(s + 1.96 * standardError))
     }
@@ -54,7 +60,9 @@ public struct MatchResult: Codable, Sendable, Hashable, CustomStringConvertible 
     public var description: String {
         let t = total
         let (elo, low, high) = eloDifference
-        return String(format: "+%d =%d -%d  score %.3f  Elo %+.0f [%+.0f, %+.0f]", t.wins, t.draws, t.losses, score, elo, low, high)
+        return String(
+            format: "+%d =%d -%d  score %.3f  Elo %+.0f [%+.0f, %+.0f]", t.wins, t.draws, t.losses, score, elo, low,
+            high)
     }
 }
 
@@ -62,7 +70,9 @@ public struct MatchResult: Codable, Sendable, Hashable, CustomStringConvertible 
 public enum Arena {
     /// Plays one game from `start`; returns the outcome and the moves. Players that keep a tree
     /// notice a start other than the usual one and search it afresh.
-    public static func playGame<Game: GameState>(first: any GamePlayer<Game>, second: any GamePlayer<Game>, from start: Game = Game()) -> (outcome: Outcome, actions: [Int]) {
+    public static func playGame<Game: GameState>(
+        first: any GamePlayer<Game>, second: any GamePlayer<Game>, from start: Game = Game()
+    ) -> (outcome: Outcome, actions: [Int]) {
         var state = start
         first.newGame(from: start)
         second.newGame(from: start)
@@ -81,14 +91,17 @@ public enum Arena {
 
     /// Plays `games` games between `a` and `b`, A moving first in the even-numbered ones.
     /// `openings` (if given) supplies a start position per game pair, so both colours play it.
-    public static func match<Game: GameState>(_ a: any GamePlayer<Game>, _ b: any GamePlayer<Game>, games: Int,
-                                             openings: ((Int) -> Game)? = nil,
-                                             progress: ((Int, MatchResult) -> Void)? = nil) -> MatchResult {
+    public static func match<Game: GameState>(
+        _ a: any GamePlayer<Game>, _ b: any GamePlayer<Game>, games: Int,
+        openings: ((Int) -> Game)? = nil,
+        progress: ((Int, MatchResult) -> Void)? = nil
+    ) -> MatchResult {
         var result = MatchResult()
         for game in 0..<games {
             let aFirst = game % 2 == 0
             let start = openings?(game / 2) ?? Game()
-            let (outcome, _) = aFirst ? playGame(first: a, second: b, from: start) : playGame(first: b, second: a, from: start)
+            let (outcome, _) =
+                aFirst ? playGame(first: a, second: b, from: start) : playGame(first: b, second: a, from: start)
             result.record(outcome, aMovedFirst: aFirst)
             progress?(game + 1, result)
         }

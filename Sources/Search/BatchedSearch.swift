@@ -71,7 +71,9 @@ public final class BatchedSearch<Game: GameState> {
     /// Searches the listed trees until each root has `simulations` more visits (or is proven).
     /// Roots are expanded first; then, if `rootNoise` is set, Dirichlet noise is mixed into
     /// their priors.
-    public func search<R: RandomNumberGenerator>(trees active: [Int], simulations: Int, rootNoise: Bool, using rng: inout R) {
+    public func search<R: RandomNumberGenerator>(
+        trees active: [Int], simulations: Int, rootNoise: Bool, using rng: inout R
+    ) {
         // Expand unexpanded roots in one batch, so noise can be mixed in before the search proper.
         let unexpanded = active.filter { !trees[$0].isRootExpanded && !trees[$0].rootState.isTerminal }
         if !unexpanded.isEmpty {
@@ -80,7 +82,8 @@ public final class BatchedSearch<Game: GameState> {
         }
         if rootNoise && configuration.dirichletFraction > 0 {
             for tree in active {
-                trees[tree].addRootNoise(alpha: configuration.dirichletAlpha, fraction: configuration.dirichletFraction, using: &rng)
+                trees[tree].addRootNoise(
+                    alpha: configuration.dirichletAlpha, fraction: configuration.dirichletFraction, using: &rng)
             }
         }
         for tree in active { targets[tree] = Int(trees[tree][0].visits) + simulations }
@@ -89,7 +92,9 @@ public final class BatchedSearch<Game: GameState> {
 
     /// Searches one tree with every simulation's first step fixed to root child `child`,
     /// `simulations` times (Gumbel sequential halving drives this).
-    func search<R: RandomNumberGenerator>(forcing children: [(tree: Int, child: Int32, simulations: Int)], using rng: inout R) {
+    func search<R: RandomNumberGenerator>(
+        forcing children: [(tree: Int, child: Int32, simulations: Int)], using rng: inout R
+    ) {
         for entry in children {
             forcedChild[entry.tree] = entry.child
             targets[entry.tree] = Int(trees[entry.tree][entry.child].visits) + entry.simulations
@@ -127,7 +132,8 @@ public final class BatchedSearch<Game: GameState> {
                         pendingTree[count] = Int32(tree)
                         pendingNode[count] = leaf
                         pendingState[count] = state
-                        let input = UnsafeMutableBufferPointer(rebasing: inputs[(count * inputSize)..<((count + 1) * inputSize)])
+                        let input = UnsafeMutableBufferPointer(
+                            rebasing: inputs[(count * inputSize)..<((count + 1) * inputSize)])
                         state.encode(into: input)
                         let maskBase = count * Game.actionCount
                         for action in 0..<Game.actionCount { masks[maskBase + action] = 0 }
@@ -138,17 +144,20 @@ public final class BatchedSearch<Game: GameState> {
                 }
             }
             if count > 0 {
-                evaluator.evaluate(inputs: UnsafeBufferPointer(rebasing: inputs[0..<(count * inputSize)]),
-                                   legalMask: UnsafeBufferPointer(rebasing: masks[0..<(count * Game.actionCount)]),
-                                   count: count,
-                                   priors: UnsafeMutableBufferPointer(rebasing: priors[0..<(count * Game.actionCount)]),
-                                   values: UnsafeMutableBufferPointer(rebasing: values[0..<count]))
+                evaluator.evaluate(
+                    inputs: UnsafeBufferPointer(rebasing: inputs[0..<(count * inputSize)]),
+                    legalMask: UnsafeBufferPointer(rebasing: masks[0..<(count * Game.actionCount)]),
+                    count: count,
+                    priors: UnsafeMutableBufferPointer(rebasing: priors[0..<(count * Game.actionCount)]),
+                    values: UnsafeMutableBufferPointer(rebasing: values[0..<count]))
                 statistics.batches += 1
                 statistics.evaluatedPositions += count
                 statistics.largestBatch = max(statistics.largestBatch, count)
                 for k in 0..<count {
-                    let policy = UnsafeBufferPointer(rebasing: priors[(k * Game.actionCount)..<((k + 1) * Game.actionCount)])
-                    trees[Int(pendingTree[k])].expand(pendingNode[k], state: pendingState[k], priors: policy, value: values[k])
+                    let policy = UnsafeBufferPointer(
+                        rebasing: priors[(k * Game.actionCount)..<((k + 1) * Game.actionCount)])
+                    trees[Int(pendingTree[k])].expand(
+                        pendingNode[k], state: pendingState[k], priors: policy, value: values[k])
                 }
             }
             remaining.removeAll { isDone($0, forced: forced) }

@@ -9,8 +9,9 @@ public protocol Evaluator: AnyObject {
     ///   - legalMask: `count × actionCount` values, 1 for a legal action and 0 otherwise.
     ///   - priors: receives `count × actionCount` probabilities, zero on illegal actions.
     ///   - values: receives `count` values in [-1, 1], from the side to move's view.
-    func evaluate(inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
-                  priors: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>)
+    func evaluate(
+        inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
+        priors: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>)
 }
 
 /// Uniform priors over the legal actions and value 0: PUCT with this evaluator is
@@ -20,8 +21,10 @@ public final class UniformEvaluator: Evaluator {
 
     public init(actionCount: Int) { self.actionCount = actionCount }
 
-    public func evaluate(inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
-                         priors: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>) {
+    public func evaluate(
+        inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
+        priors: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>
+    ) {
         for position in 0..<count {
             let base = position * actionCount
             var legal: Float = 0

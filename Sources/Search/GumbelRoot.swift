@@ -24,8 +24,10 @@ extension BatchedSearch {
     ///
     /// Below the root the usual PUCT rule applies (a simplification of the paper's
     /// deterministic interior selection).
-    public func searchGumbel<R: RandomNumberGenerator>(trees active: [Int], simulations: Int, sampledActions: Int,
-                                                       using rng: inout R) -> [GumbelChoice] {
+    public func searchGumbel<R: RandomNumberGenerator>(
+        trees active: [Int], simulations: Int, sampledActions: Int,
+        using rng: inout R
+    ) -> [GumbelChoice] {
         // Expand the roots first.
         let unexpanded = active.filter { !trees[$0].isRootExpanded && !trees[$0].rootState.isTerminal }
         if !unexpanded.isEmpty { search(trees: unexpanded, simulations: 0, rootNoise: false, using: &rng) }
@@ -39,11 +41,14 @@ extension BatchedSearch {
                 let node = searchTree[Int32(index)]
                 let u = max(Double.leastNormalMagnitude, Double.random(in: 0..<1, using: &rng))
                 let gumbel = Float(-log(-log(u)))
-                list.append(GumbelCandidate(child: Int32(index), action: Int(node.action), logit: log(max(node.prior, 1e-12)), gumbel: gumbel))
+                list.append(
+                    GumbelCandidate(
+                        child: Int32(index), action: Int(node.action), logit: log(max(node.prior, 1e-12)),
+                        gumbel: gumbel))
             }
             candidates.append(list)
         }
-        let logitsOfAll = candidates   // every legal action, for the improved policy
+        let logitsOfAll = candidates  // every legal action, for the improved policy
         for k in candidates.indices {
             candidates[k].sort { $0.gumbel + $0.logit > $1.gumbel + $1.logit }
             candidates[k] = Array(candidates[k].prefix(max(1, sampledActions)))
@@ -63,9 +68,11 @@ extension BatchedSearch {
             let widest = candidates.map(\.count).max() ?? 0
             for rank in 0..<widest {
                 var forcing: [(tree: Int, child: Int32, simulations: Int)] = []
-                for (k, tree) in active.enumerated() where rank < candidates[k].count && !trees[tree].rootState.isTerminal {
+                for (k, tree) in active.enumerated()
+                where rank < candidates[k].count && !trees[tree].rootState.isTerminal {
                     let left = simulations - spent[k]
-                    let share = phase == phases - 1
+                    let share =
+                        phase == phases - 1
                         ? max(1, left / (candidates[k].count - rank))
                         : max(1, simulations / (phases * candidates[k].count))
                     let visits = min(share, max(0, left))
@@ -98,7 +105,9 @@ extension BatchedSearch {
             let losing = Set(searchTree.rootMoves.map(\.action)).subtracting(allowed.map(\.action))
             let values = Self.transformedValues(searchTree)
             let kept = candidates[k].filter { !losing.contains($0.action) }
-            let best = (kept.isEmpty ? candidates[k] : kept).max { score($0, values: values) < score($1, values: values) }!
+            let best = (kept.isEmpty ? candidates[k] : kept).max {
+                score($0, values: values) < score($1, values: values)
+            }!
             // The improved policy: softmax(logits + σ(completed Q)) over every legal action.
             var largestLogit = -Float.infinity
             for candidate in logitsOfAll[k] where !losing.contains(candidate.action) {
@@ -134,7 +143,8 @@ extension BatchedSearch {
             visitedPrior += node.prior
             visitedPriorQ += node.prior * q(node)
         }
-        let mixed = visitedPrior > 0
+        let mixed =
+            visitedPrior > 0
             ? (root.rawValue + visitSum * visitedPriorQ / visitedPrior) / (1 + visitSum)
             : root.rawValue
         var completed: [Int32: Float] = [:]

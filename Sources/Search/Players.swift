@@ -11,7 +11,9 @@ public final class RolloutMCTSPlayer<Game: GameState>: GamePlayer {
         self.simulations = simulations
         search = RolloutSearch(explorationConstant: explorationConstant, solver: solver)
         rng = Xoshiro256(seed: seed)
-        name = "mcts:rollouts=\(simulations)" + (explorationConstant == 1.4 ? "" : ",c=\(explorationConstant)") + (solver ? "" : ",solver=off")
+        name =
+            "mcts:rollouts=\(simulations)" + (explorationConstant == 1.4 ? "" : ",c=\(explorationConstant)")
+            + (solver ? "" : ",solver=off")
     }
 
     /// The tree after the last `chooseAction` (for showing the search).

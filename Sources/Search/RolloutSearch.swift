@@ -1,7 +1,9 @@
 import GameKit
 
 /// Plays random moves from `state` to the end and returns the result for `state`'s side to move.
-@inlinable public func randomPlayout<Game: GameState, R: RandomNumberGenerator>(from state: Game, using rng: inout R) -> Float {
+@inlinable public func randomPlayout<Game: GameState, R: RandomNumberGenerator>(
+    from state: Game, using rng: inout R
+) -> Float {
     var position = state
     while !position.isTerminal {
         position.apply(position.legalActions.randomElement(using: &rng))
@@ -37,7 +39,9 @@ public final class RolloutSearch<Game: GameState> {
             if case .needsEvaluation(let leaf, let state) = tree.descend(using: &rng) {
                 var total: Float = 0
                 for _ in 0..<rolloutsPerLeaf { total += randomPlayout(from: state, using: &rng) }
-                tree.expand(leaf, state: state, priors: UnsafeBufferPointer(uniformPriors), value: total / Float(rolloutsPerLeaf))
+                tree.expand(
+                    leaf, state: state, priors: UnsafeBufferPointer(uniformPriors),
+                    value: total / Float(rolloutsPerLeaf))
             }
         }
     }

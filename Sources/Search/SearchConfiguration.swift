@@ -37,7 +37,9 @@ public struct SearchConfiguration: Codable, Sendable, Hashable {
         if !(cInit > 0) { return "cInit must be positive (got \(cInit))" }
         if !(cBase > 0) { return "cBase must be positive (got \(cBase))" }
         if !(dirichletAlpha > 0) { return "dirichletAlpha must be positive (got \(dirichletAlpha))" }
-        if !(0...1).contains(dirichletFraction) { return "dirichletFraction must be in [0, 1] (got \(dirichletFraction))" }
+        if !(0...1).contains(dirichletFraction) {
+            return "dirichletFraction must be in [0, 1] (got \(dirichletFraction))"
+        }
         if leavesPerTree < 1 || leavesPerTree > 64 { return "leavesPerTree must be in 1...64 (got \(leavesPerTree))" }
         if case .gumbel(let m) = root, m < 1 { return "gumbel sampledActions must be at least 1 (got \(m))" }
         return nil

@@ -93,7 +93,10 @@ public final class SearchTree<Game: GameState> {
     /// The index of the root node.
     public static var root: Int32 { 0 }
 
-    public init(rootState: Game = Game(), configuration: SearchConfiguration, rule: SelectionRule = .puct, initialCapacity: Int = 4096) {
+    public init(
+        rootState: Game = Game(), configuration: SearchConfiguration, rule: SelectionRule = .puct,
+        initialCapacity: Int = 4096
+    ) {
         self.rootState = rootState
         self.configuration = configuration
         self.rule = rule
@@ -128,7 +131,8 @@ public final class SearchTree<Game: GameState> {
         let root = nodes[0]
         var child: Int32 = -1
         if root.firstChild >= 0 {
-            for index in root.firstChild..<root.firstChild + Int32(root.childCount) where nodes[Int(index)].action == Int16(action) {
+            for index in root.firstChild..<root.firstChild + Int32(root.childCount)
+            where nodes[Int(index)].action == Int16(action) {
                 child = index
             }
         }
@@ -242,7 +246,8 @@ public final class SearchTree<Game: GameState> {
         switch rule {
         case .puct:
             let parentVisits = Float(parent.visits + Int32(parent.virtualVisits))
-            let explore = (configuration.cInit + logf((parentVisits + configuration.cBase + 1) / configuration.cBase))
+            let explore =
+                (configuration.cInit + logf((parentVisits + configuration.cBase + 1) / configuration.cBase))
                 * max(parentVisits, 1).squareRoot()
             let unvisitedValue: Float
             if let reduction = configuration.fpuReduction {
@@ -257,7 +262,8 @@ public final class SearchTree<Game: GameState> {
                     if node.proof == .loss { continue }
                 }
                 let visits = Float(node.visits + Int32(node.virtualVisits))
-                let q = visits > 0 ? (node.valueSum + Float(node.virtualVisits) * virtualValue) / visits : unvisitedValue
+                let q =
+                    visits > 0 ? (node.valueSum + Float(node.virtualVisits) * virtualValue) / visits : unvisitedValue
                 let score = q + explore * node.prior / (1 + visits)
                 if score > bestScore { bestScore = score; best = Int32(child) }
             }
@@ -341,7 +347,7 @@ public final class SearchTree<Game: GameState> {
             guard parent >= 0, nodes[Int(parent)].proof == .unknown else { return }
             var proof = Proof.unknown
             if nodes[Int(child)].proof == .win {
-                proof = .loss   // the side to move at `parent` has a winning move
+                proof = .loss  // the side to move at `parent` has a winning move
             } else {
                 let first = Int(nodes[Int(parent)].firstChild)
                 var allProven = true
@@ -375,7 +381,11 @@ public final class SearchTree<Game: GameState> {
         let count = Int(root.childCount)
         var samples = (0..<count).map { _ in rng.nextGamma(shape: Double(alpha)) }
         let total = samples.reduce(0, +)
-        if total > 0 { samples = samples.map { $0 / total } } else { samples = Array(repeating: 1 / Double(count), count: count) }
+        if total > 0 {
+            samples = samples.map { $0 / total }
+        } else {
+            samples = Array(repeating: 1 / Double(count), count: count)
+        }
         for k in 0..<count {
             nodes[first + k].prior = (1 - fraction) * nodes[first + k].prior + fraction * Float(samples[k])
         }
@@ -387,7 +397,9 @@ public final class SearchTree<Game: GameState> {
         guard root.firstChild >= 0 else { return [] }
         return (Int(root.firstChild)..<Int(root.firstChild) + Int(root.childCount)).map { k in
             let node = nodes[k]
-            return RootMove(action: Int(node.action), visits: Int(node.visits), value: node.meanValue, prior: node.prior, proof: node.proof)
+            return RootMove(
+                action: Int(node.action), visits: Int(node.visits), value: node.meanValue, prior: node.prior,
+                proof: node.proof)
         }
     }
 
@@ -395,7 +407,8 @@ public final class SearchTree<Game: GameState> {
     public func rootChild(for action: Int) -> Int32 {
         let root = nodes[0]
         guard root.firstChild >= 0 else { return -1 }
-        for k in root.firstChild..<root.firstChild + Int32(root.childCount) where nodes[Int(k)].action == Int16(action) { return k }
+        for k in root.firstChild..<root.firstChild + Int32(root.childCount) where nodes[Int(k)].action == Int16(action)
+        { return k }
         return -1
     }
 

@@ -149,8 +149,11 @@ private struct Search {
     /// Alpha-beta negamax of a position whose side to move cannot win at once: returns the
     /// exact score if it lies in (alpha, beta), an upper bound ≤ alpha if the score does not
     /// exceed alpha, a lower bound ≥ beta if the score reaches beta.
-    private mutating func negamax(_ current: UInt64, _ mask: UInt64, _ moves: Int, alpha alphaIn: Int, beta betaIn: Int)
-        -> Int {
+    private mutating func negamax(
+        _ current: UInt64, _ mask: UInt64, _ moves: Int, alpha alphaIn: Int, beta betaIn: Int
+    )
+        -> Int
+    {
         nodes &+= 1
         var alpha = alphaIn
         var beta = betaIn
@@ -161,19 +164,19 @@ private struct Search {
         var next = possible
         let forced = possible & opponentWins
         if forced != 0 {
-            if forced & (forced &- 1) != 0 { return -(42 - moves) / 2 }   // two threats: lost
+            if forced & (forced &- 1) != 0 { return -(42 - moves) / 2 }  // two threats: lost
             next = forced
         }
         next &= ~(opponentWins >> 1)
         if next == 0 { return -(42 - moves) / 2 }
-        if moves >= 40 { return 0 }   // neither side can complete a line in the last two moves
+        if moves >= 40 { return 0 }  // neither side can complete a line in the last two moves
 
-        let lowest = -(40 - moves) / 2   // the opponent cannot win on its next move
+        let lowest = -(40 - moves) / 2  // the opponent cannot win on its next move
         if alpha < lowest {
             alpha = lowest
             if alpha >= beta { return alpha }
         }
-        let highest = (41 - moves) / 2   // we cannot win on this move
+        let highest = (41 - moves) / 2  // we cannot win on this move
         if beta > highest {
             beta = highest
             if alpha >= beta { return beta }
@@ -265,7 +268,9 @@ extension ConnectFour: SolvableGame {
         ConnectFourTestPositions.labelled.split(separator: "\n").map { line in
             let fields = line.split(separator: " ")
             do {
-                return (String(fields[0]), try LabelledPosition(moves: String(fields[1]), scoreFields: Array(fields[2...])))
+                return (
+                    String(fields[0]), try LabelledPosition(moves: String(fields[1]), scoreFields: Array(fields[2...]))
+                )
             } catch {
                 preconditionFailure("ConnectFourTestPositions.swift: \(error) (regenerate it)")
             }

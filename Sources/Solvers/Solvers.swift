@@ -40,7 +40,9 @@ extension GameSolver {
         let outcomes = actionOutcomes(state)
         guard let best = outcomes.compactMap({ $0 }).max() else { return ActionSet() }
         var result = ActionSet()
-        for (action, outcome) in outcomes.enumerated() where outcome.map({ $0 < best }) == true { result.insert(action) }
+        for (action, outcome) in outcomes.enumerated() where outcome.map({ $0 < best }) == true {
+            result.insert(action)
+        }
         return result
     }
 }

@@ -3,13 +3,17 @@ import Foundation
 extension TrainingConfiguration {
     /// Keys added after the first release, with the values that reproduce the behaviour of a
     /// configuration written before them (so an older run resumes exactly as it would have).
-    static var legacyValues: [String: [String: Any]] { [
-        "selfPlay": ["temperatureDecayMoves": 0, "finalTemperature": 0, "valueTargetQWeight": 0],
-        "replay": ["averagePositions": false],
-        "budget": ["cpuSeconds": 0],
-        "training": ["warmupSteps": 0],
-        "evaluation": ["strongerReferences": [String](), "everyGenerations": 1, "ladderOpponents": 0, "ladderGames": 20],
-    ] }
+    static var legacyValues: [String: [String: Any]] {
+        [
+            "selfPlay": ["temperatureDecayMoves": 0, "finalTemperature": 0, "valueTargetQWeight": 0],
+            "replay": ["averagePositions": false],
+            "budget": ["cpuSeconds": 0],
+            "training": ["warmupSteps": 0],
+            "evaluation": [
+                "strongerReferences": [String](), "everyGenerations": 1, "ladderOpponents": 0, "ladderGames": 20,
+            ],
+        ]
+    }
 
     /// Reads a `config.json`, filling keys that older versions did not write with their legacy values.
     public static func decode(_ data: Data) throws -> TrainingConfiguration {
@@ -19,7 +23,8 @@ extension TrainingConfiguration {
                 for (key, value) in values where groupObject[key] == nil { groupObject[key] = value }
                 object[group] = groupObject
             }
-            return try JSONDecoder().decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+            return try JSONDecoder().decode(
+                TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
         }
         return try JSONDecoder().decode(TrainingConfiguration.self, from: data)
     }

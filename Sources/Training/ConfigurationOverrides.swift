@@ -22,7 +22,9 @@ extension TrainingConfiguration {
             let path = key.split(separator: ".").map(String.init)
             guard !path.isEmpty else { throw ConfigurationError("empty key in '\(override)'") }
             let value: Any
-            if let data = text.data(using: .utf8), let parsed = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) {
+            if let data = text.data(using: .utf8),
+                let parsed = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            {
                 value = parsed
             } else {
                 value = text
@@ -32,7 +34,8 @@ extension TrainingConfiguration {
             // Decoded after each key, so that a value of the wrong type or range is named.
             guard (try? Self.decoded(tree)) != nil else {
                 let current = path.reduce(before as Any?) { ($0 as? [String: Any])?[$1] }
-                let example = current
+                let example =
+                    current
                     .flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.fragmentsAllowed]) }
                     .map { " (the current value is \(String(decoding: $0, as: UTF8.self)))" } ?? ""
                 let shown = text.count > 80 ? text.prefix(80) + "…" : text
@@ -46,22 +49,29 @@ extension TrainingConfiguration {
         try JSONDecoder().decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: tree))
     }
 
-    private static func set(_ value: Any, at path: ArraySlice<String>, in object: [String: Any], fullKey: String) throws -> [String: Any] {
+    private static func set(
+        _ value: Any, at path: ArraySlice<String>, in object: [String: Any], fullKey: String
+    ) throws -> [String: Any] {
         var object = object
         let head = path.first!
         let known = object.keys.sorted()
         guard let existing = object[head] else {
             // Optional keys that are currently null are absent from the encoding.
             if path.count == 1, optionalKeys.contains(fullKey) { object[head] = value; return object }
-            throw ConfigurationError("unknown key '\(fullKey)'; '\(head)' is not one of: \(known.joined(separator: ", "))")
+            throw ConfigurationError(
+                "unknown key '\(fullKey)'; '\(head)' is not one of: \(known.joined(separator: ", "))")
         }
         if path.count == 1 {
             if existing is [String: Any], !(value is [String: Any]) {
-                throw ConfigurationError("'\(fullKey)' is a group; set one of its keys, e.g. \(fullKey).\((existing as! [String: Any]).keys.sorted().first ?? "")")
+                throw ConfigurationError(
+                    "'\(fullKey)' is a group; set one of its keys, e.g. \(fullKey).\((existing as! [String: Any]).keys.sorted().first ?? "")"
+                )
             }
             object[head] = value
         } else {
-            guard let child = existing as? [String: Any] else { throw ConfigurationError("'\(head)' in '\(fullKey)' has no sub-keys") }
+            guard let child = existing as? [String: Any] else {
+                throw ConfigurationError("'\(head)' in '\(fullKey)' has no sub-keys")
+            }
             object[head] = try set(value, at: path.dropFirst(), in: child, fullKey: fullKey)
         }
         return object

@@ -75,9 +75,10 @@ public struct LabelledPositions: Sendable {
         let bySet = setPositions.mapValues(Double.init).reduce(into: [String: Double]()) { rates, entry in
             rates[entry.key] = Double(setMistakes[entry.key] ?? 0) / entry.value
         }
-        return MistakeRates(all: Double(mistakes.values.reduce(0, +)) / Double(count),
-                            immediateWin: rate(.immediateWin),
-                            threat: rate(.threat), quiet: rate(.quiet), bySet: bySet.isEmpty ? nil : bySet)
+        return MistakeRates(
+            all: Double(mistakes.values.reduce(0, +)) / Double(count),
+            immediateWin: rate(.immediateWin),
+            threat: rate(.threat), quiet: rate(.quiet), bySet: bySet.isEmpty ? nil : bySet)
     }
 
     /// The overall mistake rate (see `mistakeRates(of:)`).
@@ -131,8 +132,10 @@ public struct MistakeRates: Codable, Sendable, Hashable {
 enum SampleDiagnostics {
     /// Mean losses (in inference mode) on up to `limit` samples drawn at random (seeded), so that
     /// the figure covers every game length and generation of `samples`.
-    static func losses(of network: PolicyValueNetwork, on samples: SampleSet, limit: Int = 2048,
-                       seed: UInt64 = 0x1055) -> TrainingLosses? {
+    static func losses(
+        of network: PolicyValueNetwork, on samples: SampleSet, limit: Int = 2048,
+        seed: UInt64 = 0x1055
+    ) -> TrainingLosses? {
         let subset = samples.count > limit ? samples.randomSubset(limit, seed: seed) : samples
         let count = subset.count
         guard count > 0 else { return nil }
@@ -140,8 +143,9 @@ enum SampleDiagnostics {
             subset.masks.withUnsafeBufferPointer { mask in
                 subset.policies.withUnsafeBufferPointer { policy in
                     subset.values.withUnsafeBufferPointer { value in
-                        network.losses(inputs: input, legalMask: mask, policyTargets: policy, valueTargets: value,
-                                       count: count)
+                        network.losses(
+                            inputs: input, legalMask: mask, policyTargets: policy, valueTargets: value,
+                            count: count)
                     }
                 }
             }
@@ -182,8 +186,11 @@ enum SampleDiagnostics {
 extension LabelledPositions {
     /// The solver-labelled positions of a game that has a solver: its labelled test positions where it
     /// ships some, else its `diagnosticPositions` (about `count` drawn with `seed`); `nil` for other games.
-    public static func solverLabelled<Game: GameState>(_ game: Game.Type, count: Int = 300, seed: UInt64 = 2026)
-        -> LabelledPositions? {
+    public static func solverLabelled<Game: GameState>(
+        _ game: Game.Type, count: Int = 300, seed: UInt64 = 2026
+    )
+        -> LabelledPositions?
+    {
         guard let solvable = game as? any SolvableGame.Type else { return nil }
         return labelled(solvable, count: count, seed: seed)
     }

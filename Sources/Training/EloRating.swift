@@ -16,8 +16,10 @@ public struct MatchRecord: Codable, Sendable, Hashable {
     public var drawsAsFirst: Int
     public var lossesAsFirst: Int
 
-    public init(generation: Int, kind: String, playerA: String, playerB: String, wins: Int, draws: Int, losses: Int,
-                winsAsFirst: Int = 0, drawsAsFirst: Int = 0, lossesAsFirst: Int = 0) {
+    public init(
+        generation: Int, kind: String, playerA: String, playerB: String, wins: Int, draws: Int, losses: Int,
+        winsAsFirst: Int = 0, drawsAsFirst: Int = 0, lossesAsFirst: Int = 0
+    ) {
         self.generation = generation; self.kind = kind; self.playerA = playerA; self.playerB = playerB
         self.wins = wins; self.draws = draws; self.losses = losses
         self.winsAsFirst = winsAsFirst; self.drawsAsFirst = drawsAsFirst; self.lossesAsFirst = lossesAsFirst
@@ -47,7 +49,9 @@ public struct PlayerRating: Codable, Sendable, Hashable {
 public enum EloRating {
     static let scale = 400 / log(10.0)
 
-    public static func fit(_ matches: [MatchRecord], anchor: String = "random", priorDraws: Double = 1) -> [PlayerRating] {
+    public static func fit(
+        _ matches: [MatchRecord], anchor: String = "random", priorDraws: Double = 1
+    ) -> [PlayerRating] {
         var names = Set<String>()
         for match in matches where match.games > 0 { names.insert(match.playerA); names.insert(match.playerB) }
         guard !names.isEmpty else { return [] }
@@ -110,10 +114,13 @@ public enum EloRating {
         return players.enumerated().map { i, name in
             let elo = r[i] * scale
             var halfWidth = 0.0
-            if i > 0, let covariance { halfWidth = 1.96 * scale * max(0, covariance[(i - 1) * (n - 1) + (i - 1)]).squareRoot() }
+            if i > 0, let covariance {
+                halfWidth = 1.96 * scale * max(0, covariance[(i - 1) * (n - 1) + (i - 1)]).squareRoot()
+            }
             if i > 0 && covariance == nil { halfWidth = .infinity }
-            return PlayerRating(player: name, elo: elo, low: elo - halfWidth, high: elo + halfWidth, games: playedGames[i],
-                                score: playedGames[i] > 0 ? scored[i] / Double(playedGames[i]) : 0)
+            return PlayerRating(
+                player: name, elo: elo, low: elo - halfWidth, high: elo + halfWidth, games: playedGames[i],
+                score: playedGames[i] > 0 ? scored[i] / Double(playedGames[i]) : 0)
         }
     }
 
@@ -159,13 +166,17 @@ public enum EloRating {
     /// A table for the terminal, best first.
     public static func table(_ ratings: [PlayerRating]) -> String {
         let width = max(8, ratings.map(\.player.count).max() ?? 0)
-        var lines = ["\("player".padding(toLength: width, withPad: " ", startingAt: 0))      Elo        95% interval   games  score"]
+        var lines = [
+            "\("player".padding(toLength: width, withPad: " ", startingAt: 0))      Elo        95% interval   games  score"
+        ]
         for rating in ratings.sorted(by: { $0.elo > $1.elo }) {
-            let interval = rating.high.isFinite
+            let interval =
+                rating.high.isFinite
                 ? String(format: "[%6.0f, %6.0f]", rating.low, rating.high)
                 : (rating.low == rating.high ? "        anchor " : "   unbounded   ")
-            lines.append(rating.player.padding(toLength: width, withPad: " ", startingAt: 0)
-                         + String(format: "  %7.0f  %@  %6d  %5.3f", rating.elo, interval, rating.games, rating.score))
+            lines.append(
+                rating.player.padding(toLength: width, withPad: " ", startingAt: 0)
+                    + String(format: "  %7.0f  %@  %6d  %5.3f", rating.elo, interval, rating.games, rating.score))
         }
         return lines.joined(separator: "\n")
     }

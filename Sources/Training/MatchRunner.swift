@@ -21,7 +21,10 @@ public final class NetworkSide<Game: GameState>: BatchedSide {
     /// Moves sampled with temperature 1 at the start of each game (0: always the most visited).
     public var temperatureMoves: Int
 
-    public init(name: String, evaluator: any Evaluator, configuration: SearchConfiguration, slots: Int, temperatureMoves: Int = 0, seed: UInt64) {
+    public init(
+        name: String, evaluator: any Evaluator, configuration: SearchConfiguration, slots: Int,
+        temperatureMoves: Int = 0, seed: UInt64
+    ) {
         self.name = name
         var configuration = configuration
         configuration.dirichletFraction = 0
@@ -33,7 +36,9 @@ public final class NetworkSide<Game: GameState>: BatchedSide {
     public func newGame(slot: Int, from state: Game) { search.trees[slot].reset(to: state) }
 
     public func chooseMoves(slots: [Int], states: [Game]) -> [Int] {
-        for slot in slots where search.trees[slot].rootState != states[slot] { search.trees[slot].reset(to: states[slot]) }
+        for slot in slots where search.trees[slot].rootState != states[slot] {
+            search.trees[slot].reset(to: states[slot])
+        }
         search.search(trees: slots, simulations: search.configuration.simulations, rootNoise: false, using: &rng)
         return slots.map { slot in
             let temperature: Float = states[slot].moveCount < temperatureMoves ? 1 : 0
@@ -63,7 +68,9 @@ public final class PlayerSide<Game: GameState>: BatchedSide {
         slots.map { players[$0].chooseAction(in: states[$0]) }
     }
 
-    public func observe(slot: Int, action: Int, resultingIn state: Game) { players[slot].observe(action, resultingIn: state) }
+    public func observe(slot: Int, action: Int, resultingIn state: Game) {
+        players[slot].observe(action, resultingIn: state)
+    }
 }
 
 /// Plays a match between two sides with many games in flight, alternating colours.
@@ -71,10 +78,12 @@ public enum MatchRunner {
     /// Plays `games` games (A first in even-numbered ones) with up to `concurrent` at once.
     /// Each game starts after `openingMoves` uniformly random moves (the same opening for both
     /// colours of a pair), which keeps deterministic players from repeating one game.
-    public static func play<Game: GameState>(_ a: any BatchedSide<Game>, _ b: any BatchedSide<Game>, games: Int, concurrent: Int,
-                                            openingMoves: Int = 0, seed: UInt64,
-                                            progress: (Int, MatchResult) -> Void = { _, _ in },
-                                            shouldStop: () -> Bool = { false }) -> MatchResult? {
+    public static func play<Game: GameState>(
+        _ a: any BatchedSide<Game>, _ b: any BatchedSide<Game>, games: Int, concurrent: Int,
+        openingMoves: Int = 0, seed: UInt64,
+        progress: (Int, MatchResult) -> Void = { _, _ in },
+        shouldStop: () -> Bool = { false }
+    ) -> MatchResult? {
         var rng = Xoshiro256(seed: seed)
         // Drawn when each pair of games starts (games start in order), not all up front.
         var opening = Game()

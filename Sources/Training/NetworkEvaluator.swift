@@ -7,8 +7,10 @@ public final class NetworkEvaluator: Evaluator {
 
     public init(network: PolicyValueNetwork) { self.network = network }
 
-    public func evaluate(inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
-                         priors: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>) {
+    public func evaluate(
+        inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
+        priors: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>
+    ) {
         network.predict(inputs: inputs, legalMask: legalMask, count: count, policy: priors, values: values)
     }
 }

@@ -48,7 +48,9 @@ public struct ReplayBuffer {
                     key = (key ^ UInt64(x.bitPattern)) &* 0x0000_0100_0000_01B3
                 }
                 if let index = slot[key] {
-                    for a in 0..<actionCount { merged.policies[index * actionCount + a] += set.policies[k * actionCount + a] }
+                    for a in 0..<actionCount {
+                        merged.policies[index * actionCount + a] += set.policies[k * actionCount + a]
+                    }
                     merged.values[index] += set.values[k]
                     counts[index] += 1
                 } else {
@@ -70,7 +72,9 @@ public struct ReplayBuffer {
 
     /// Fills a minibatch with `count` samples drawn uniformly with replacement, each mapped
     /// by a random one of `symmetries` when given.
-    public func fillBatch<R: RandomNumberGenerator>(_ batch: inout MiniBatch, count: Int, symmetries: [BoardSymmetry], using rng: inout R) {
+    public func fillBatch<R: RandomNumberGenerator>(
+        _ batch: inout MiniBatch, count: Int, symmetries: [BoardSymmetry], using rng: inout R
+    ) {
         let total = trainingSampleCount
         precondition(total > 0, "empty replay buffer")
         batch.resize(count: count)
@@ -85,15 +89,25 @@ public struct ReplayBuffer {
                 let from = UnsafeBufferPointer(rebasing: source[(index * inputSize)..<((index + 1) * inputSize)])
                 batch.inputs.withUnsafeMutableBufferPointer { target in
                     let to = UnsafeMutableBufferPointer(rebasing: target[(k * inputSize)..<((k + 1) * inputSize)])
-                    if let symmetry { symmetry.transformPlanes(from, into: to) } else { _ = to.initialize(fromContentsOf: from) }
+                    if let symmetry {
+                        symmetry.transformPlanes(from, into: to)
+                    } else {
+                        _ = to.initialize(fromContentsOf: from)
+                    }
                 }
             }
             for (source, target) in [(samples.masks, \MiniBatch.masks), (samples.policies, \MiniBatch.policies)] {
                 source.withUnsafeBufferPointer { source in
-                    let from = UnsafeBufferPointer(rebasing: source[(index * actionCount)..<((index + 1) * actionCount)])
+                    let from = UnsafeBufferPointer(
+                        rebasing: source[(index * actionCount)..<((index + 1) * actionCount)])
                     batch[keyPath: target].withUnsafeMutableBufferPointer { target in
-                        let to = UnsafeMutableBufferPointer(rebasing: target[(k * actionCount)..<((k + 1) * actionCount)])
-                        if let symmetry { symmetry.transformPolicy(from, into: to) } else { _ = to.initialize(fromContentsOf: from) }
+                        let to = UnsafeMutableBufferPointer(
+                            rebasing: target[(k * actionCount)..<((k + 1) * actionCount)])
+                        if let symmetry {
+                            symmetry.transformPolicy(from, into: to)
+                        } else {
+                            _ = to.initialize(fromContentsOf: from)
+                        }
                     }
                 }
             }

@@ -23,7 +23,9 @@ public enum RunReport {
             let fitted = EloRating.fit(matches)
             var ratings: [Int: PlayerRating] = [:]
             for manifest in manifests {
-                if let rating = fitted.first(where: { $0.player == "gen\(manifest.generation)" }) { ratings[manifest.generation] = rating }
+                if let rating = fitted.first(where: { $0.player == "gen\(manifest.generation)" }) {
+                    ratings[manifest.generation] = rating
+                }
             }
             self.ratings = ratings
         }
@@ -32,7 +34,9 @@ public enum RunReport {
     /// Renders the report of `runs`.
     public static func html(_ runs: [RunData]) -> String {
         var charts: [String] = []
-        func metric(_ run: RunData, _ x: (GenerationManifest) -> Double, _ y: (GenerationMetrics) -> Double?) -> [(x: Double, y: Double)] {
+        func metric(
+            _ run: RunData, _ x: (GenerationManifest) -> Double, _ y: (GenerationMetrics) -> Double?
+        ) -> [(x: Double, y: Double)] {
             run.manifests.compactMap { manifest in y(manifest.metrics).map { (x(manifest), $0) } }
         }
         func eloSeries(_ x: @escaping (GenerationManifest) -> Double) -> [LineChart.Series] {
@@ -41,76 +45,116 @@ public enum RunReport {
                 let points = rated.map { (x: x($0), y: run.ratings[$0.generation]!.elo) }
                 let band = rated.map { manifest -> (low: Double, high: Double) in
                     let rating = run.ratings[manifest.generation]!
-                    return (rating.low.isFinite ? rating.low : rating.elo, rating.high.isFinite ? rating.high : rating.elo)
+                    return (
+                        rating.low.isFinite ? rating.low : rating.elo, rating.high.isFinite ? rating.high : rating.elo
+                    )
                 }
                 return LineChart.Series(name: run.name, points: points, band: band)
             }
         }
         var byGeneration = eloSeries { Double($0.generation) }
         byGeneration += seedSummaries(runs)
-        charts.append(LineChart(title: "Elo by generation (random = 0; bands: 95% intervals)", xLabel: "generation", yLabel: "Elo",
-                                series: byGeneration).svg)
-        charts.append(LineChart(title: "Elo against training time", xLabel: "training time (s)", yLabel: "Elo",
-                                series: eloSeries { $0.totalSeconds }).svg)
-        charts.append(LineChart(title: "Elo against self-play positions", xLabel: "self-play positions", yLabel: "Elo",
-                                series: eloSeries { Double($0.totalPositions) }).svg)
+        charts.append(
+            LineChart(
+                title: "Elo by generation (random = 0; bands: 95% intervals)", xLabel: "generation", yLabel: "Elo",
+                series: byGeneration
+            ).svg)
+        charts.append(
+            LineChart(
+                title: "Elo against training time", xLabel: "training time (s)", yLabel: "Elo",
+                series: eloSeries { $0.totalSeconds }
+            ).svg)
+        charts.append(
+            LineChart(
+                title: "Elo against self-play positions", xLabel: "self-play positions", yLabel: "Elo",
+                series: eloSeries { Double($0.totalPositions) }
+            ).svg)
         let generation: (GenerationManifest) -> Double = { Double($0.generation) }
         /// A chart of metrics per run, the first solid and the others dashed; a metric after the
         /// first `kept` that no generation of any run has (one older runs did not record) is left out.
-        func metricsChart(_ title: String, yLabel: String, kept: Int = 2,
-                          _ metrics: [(String, (GenerationMetrics) -> Double?)]) -> String {
+        func metricsChart(
+            _ title: String, yLabel: String, kept: Int = 2,
+            _ metrics: [(String, (GenerationMetrics) -> Double?)]
+        ) -> String {
             let present = metrics.enumerated().filter { index, entry in
                 index < kept || runs.contains { !metric($0, generation, entry.1).isEmpty }
             }.map(\.element)
-            return LineChart(title: title, xLabel: "generation", yLabel: yLabel, series: runs.flatMap { run in
-                present.enumerated().map { index, entry in
-                    LineChart.Series(name: "\(run.name) \(entry.0)", points: metric(run, generation, entry.1), dashed: index > 0)
+            return LineChart(
+                title: title, xLabel: "generation", yLabel: yLabel,
+                series: runs.flatMap { run in
+                    present.enumerated().map { index, entry in
+                        LineChart.Series(
+                            name: "\(run.name) \(entry.0)", points: metric(run, generation, entry.1), dashed: index > 0)
+                    }
                 }
-            }).svg
+            ).svg
         }
-        charts.append(metricsChart("Training loss (mean of the last quarter of each generation's steps)", yLabel: "loss",
-                                   [("policy", { $0.policyLoss }), ("value", { $0.valueLoss })]))
-        charts.append(metricsChart("Value loss: fresh self-play (best network), replay window (candidate), constant predictor",
-                                   yLabel: "value MSE",
-                                   [("fresh", { $0.freshValueLoss }), ("window", { $0.windowValueLoss }),
-                                    ("constant on fresh", { $0.freshValueBaseline })]))
-        charts.append(metricsChart("Policy entropy", yLabel: "entropy (nats)",
-                                   [("search root", { $0.rootPolicyEntropy }), ("raw network", { $0.networkPolicyEntropy })]))
-        charts.append(metricsChart("Self-play: draw rate, distinct positions, repeated games", yLabel: "fraction",
-                                   [("draws", { $0.drawRate }), ("distinct", { $0.distinctPositionFraction }),
-                                    ("repeated games", { $0.duplicateGameRate })]))
-        charts.append(LineChart(title: "Mean self-play game length", xLabel: "generation", yLabel: "moves",
-                                series: runs.map { run in LineChart.Series(name: run.name, points: metric(run, generation) { $0.meanGameLength }) }).svg)
+        charts.append(
+            metricsChart(
+                "Training loss (mean of the last quarter of each generation's steps)", yLabel: "loss",
+                [("policy", { $0.policyLoss }), ("value", { $0.valueLoss })]))
+        charts.append(
+            metricsChart(
+                "Value loss: fresh self-play (best network), replay window (candidate), constant predictor",
+                yLabel: "value MSE",
+                [
+                    ("fresh", { $0.freshValueLoss }), ("window", { $0.windowValueLoss }),
+                    ("constant on fresh", { $0.freshValueBaseline }),
+                ]))
+        charts.append(
+            metricsChart(
+                "Policy entropy", yLabel: "entropy (nats)",
+                [("search root", { $0.rootPolicyEntropy }), ("raw network", { $0.networkPolicyEntropy })]))
+        charts.append(
+            metricsChart(
+                "Self-play: draw rate, distinct positions, repeated games", yLabel: "fraction",
+                [
+                    ("draws", { $0.drawRate }), ("distinct", { $0.distinctPositionFraction }),
+                    ("repeated games", { $0.duplicateGameRate }),
+                ]))
+        charts.append(
+            LineChart(
+                title: "Mean self-play game length", xLabel: "generation", yLabel: "moves",
+                series: runs.map { run in
+                    LineChart.Series(name: run.name, points: metric(run, generation) { $0.meanGameLength })
+                }
+            ).svg)
         if runs.contains(where: { run in run.manifests.contains { $0.metrics.mistakeRate != nil } }) {
-            charts.append(metricsChart("Raw network's mistake rate on solver-labelled positions (all, and by kind)",
-                                       yLabel: "mistakes (%)", kept: 1,
-                                       [("all", { $0.mistakeRate.map { 100 * $0 } }),
-                                        ("quiet", { $0.mistakeRateQuiet.map { 100 * $0 } }),
-                                        ("threat", { $0.mistakeRateThreat.map { 100 * $0 } }),
-                                        ("immediate win", { $0.mistakeRateImmediateWin.map { 100 * $0 } })]))
+            charts.append(
+                metricsChart(
+                    "Raw network's mistake rate on solver-labelled positions (all, and by kind)",
+                    yLabel: "mistakes (%)", kept: 1,
+                    [
+                        ("all", { $0.mistakeRate.map { 100 * $0 } }),
+                        ("quiet", { $0.mistakeRateQuiet.map { 100 * $0 } }),
+                        ("threat", { $0.mistakeRateThreat.map { 100 * $0 } }),
+                        ("immediate win", { $0.mistakeRateImmediateWin.map { 100 * $0 } }),
+                    ]))
         }
 
         var body = "<h1>SelfPlay report</h1>\n"
-        body += "<p>\(runs.count) run(s): \(runs.map { escape($0.name) + " (" + escape($0.configuration.game) + ", seed \($0.configuration.seed), \($0.manifests.count) generations)" }.joined(separator: "; ")). Generated \(escape(ISO8601DateFormatter().string(from: Date()))).</p>\n"
+        body +=
+            "<p>\(runs.count) run(s): \(runs.map { escape($0.name) + " (" + escape($0.configuration.game) + ", seed \($0.configuration.seed), \($0.manifests.count) generations)" }.joined(separator: "; ")). Generated \(escape(ISO8601DateFormatter().string(from: Date()))).</p>\n"
         body += charts.map { "<div class=\"figure\">\($0)</div>" }.joined(separator: "\n")
         for run in runs {
             body += "\n<h2>\(escape(run.name))</h2>\n<h3>Lineage</h3>\n" + lineageTable(run)
             body += "\n<h3>Matches</h3>\n" + matchTable(run)
-            let configuration = (try? AtomicFile.encodeJSON(run.configuration)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let configuration =
+                (try? AtomicFile.encodeJSON(run.configuration)).map { String(decoding: $0, as: UTF8.self) } ?? ""
             body += "\n<h3>Configuration</h3>\n<pre>\(escape(configuration))</pre>\n"
         }
         return """
-        <!DOCTYPE html>
-        <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
-        <head><meta charset="utf-8"/><title>SelfPlay report</title>
-        <style>body{font-family:sans-serif;margin:24px;max-width:1400px}.figure{display:inline-block;margin:6px}table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}pre{font-size:11px;background:#f6f6f6;padding:8px}</style>
-        </head>
-        <body>
-        \(body)
-        </body>
-        </html>
+            <!DOCTYPE html>
+            <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
+            <head><meta charset="utf-8"/><title>SelfPlay report</title>
+            <style>body{font-family:sans-serif;margin:24px;max-width:1400px}.figure{display:inline-block;margin:6px}table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}pre{font-size:11px;background:#f6f6f6;padding:8px}</style>
+            </head>
+            <body>
+            \(body)
+            </body>
+            </html>
 
-        """
+            """
     }
 
     /// Mean and min–max spread of Elo by generation for runs that share a configuration but their seed.
@@ -122,31 +166,45 @@ public enum RunReport {
             groups[key.hash, default: []].append(run)
         }
         return groups.values.filter { $0.count > 1 }.sorted { $0[0].name < $1[0].name }.map { group in
-            let generations = Set(group.flatMap { $0.ratings.keys }).sorted().filter { g in group.allSatisfy { $0.ratings[g] != nil } }
-            let points = generations.map { g in (x: Double(g), y: group.map { $0.ratings[g]!.elo }.reduce(0, +) / Double(group.count)) }
-            let band = generations.map { g in (low: group.map { $0.ratings[g]!.elo }.min()!, high: group.map { $0.ratings[g]!.elo }.max()!) }
-            return LineChart.Series(name: "mean of \(group.count) seeds (band: min-max)", points: points, band: band, dashed: true)
+            let generations = Set(group.flatMap { $0.ratings.keys }).sorted().filter { g in
+                group.allSatisfy { $0.ratings[g] != nil }
+            }
+            let points = generations.map { g in
+                (x: Double(g), y: group.map { $0.ratings[g]!.elo }.reduce(0, +) / Double(group.count))
+            }
+            let band = generations.map { g in
+                (low: group.map { $0.ratings[g]!.elo }.min()!, high: group.map { $0.ratings[g]!.elo }.max()!)
+            }
+            return LineChart.Series(
+                name: "mean of \(group.count) seeds (band: min-max)", points: points, band: band, dashed: true)
         }
     }
 
     static func lineageTable(_ run: RunData) -> String {
-        var rows = "<table><tr><th>generation</th><th>parent</th><th>promoted</th><th>best after</th><th>Elo</th><th>95% interval</th><th>positions</th><th>time (s)</th><th>note</th></tr>"
+        var rows =
+            "<table><tr><th>generation</th><th>parent</th><th>promoted</th><th>best after</th><th>Elo</th><th>95% interval</th><th>positions</th><th>time (s)</th><th>note</th></tr>"
         for manifest in run.manifests {
             let rating = run.ratings[manifest.generation]
             let interval = rating.map { $0.high.isFinite ? String(format: "%.0f – %.0f", $0.low, $0.high) : "" } ?? ""
-            rows += "<tr><td>\(manifest.generation)</td><td>\(manifest.parent.map(String.init) ?? "–")</td><td>\(manifest.promoted ? "yes" : "no")</td><td>\(manifest.best)</td>"
-            rows += "<td>\(rating.map { String(format: "%.0f", $0.elo) } ?? "")</td><td>\(interval)</td><td>\(manifest.totalPositions)</td>"
-            rows += "<td>\(String(format: "%.1f", manifest.totalSeconds))</td><td>\(escape(manifest.metrics.rejection ?? ""))</td></tr>"
+            rows +=
+                "<tr><td>\(manifest.generation)</td><td>\(manifest.parent.map(String.init) ?? "–")</td><td>\(manifest.promoted ? "yes" : "no")</td><td>\(manifest.best)</td>"
+            rows +=
+                "<td>\(rating.map { String(format: "%.0f", $0.elo) } ?? "")</td><td>\(interval)</td><td>\(manifest.totalPositions)</td>"
+            rows +=
+                "<td>\(String(format: "%.1f", manifest.totalSeconds))</td><td>\(escape(manifest.metrics.rejection ?? ""))</td></tr>"
         }
         return rows + "</table>"
     }
 
     static func matchTable(_ run: RunData) -> String {
-        var rows = "<table><tr><th>generation</th><th>kind</th><th>player A</th><th>player B</th><th>A wins</th><th>draws</th><th>A losses</th><th>A score</th></tr>"
+        var rows =
+            "<table><tr><th>generation</th><th>kind</th><th>player A</th><th>player B</th><th>A wins</th><th>draws</th><th>A losses</th><th>A score</th></tr>"
         for match in run.matches {
             let score = match.games > 0 ? (Double(match.wins) + 0.5 * Double(match.draws)) / Double(match.games) : 0
-            rows += "<tr><td>\(match.generation)</td><td>\(escape(match.kind))</td><td>\(escape(match.playerA))</td><td>\(escape(match.playerB))</td>"
-            rows += "<td>\(match.wins)</td><td>\(match.draws)</td><td>\(match.losses)</td><td>\(String(format: "%.3f", score))</td></tr>"
+            rows +=
+                "<tr><td>\(match.generation)</td><td>\(escape(match.kind))</td><td>\(escape(match.playerA))</td><td>\(escape(match.playerB))</td>"
+            rows +=
+                "<td>\(match.wins)</td><td>\(match.draws)</td><td>\(match.losses)</td><td>\(String(format: "%.3f", score))</td></tr>"
         }
         return rows + "</table>"
     }

@@ -4,18 +4,20 @@ import NeuralNet
 
 extension TrainingConfiguration {
     /// The largest game counts and simulation budgets a run accepts.
-    var countLimits: [(key: String, value: Int, limit: Int)] { [
-        ("selfPlay.games", selfPlay.games, 1_000_000),
-        ("selfPlay.fastSimulations", selfPlay.fastSimulations, 1_000_000),
-        ("search.simulations", search.simulations, 1_000_000),
-        ("evaluation.games", evaluation.games, 1_000_000),
-        ("evaluation.ladderGames", evaluation.ladderGames, 1_000_000),
-        ("evaluation.simulations", evaluation.simulations, 1_000_000),
-        ("evaluation.openingMoves", evaluation.openingMoves, 1000),
-        ("arena.games", arena.games, 1_000_000),
-        ("replay.windowGenerations", replay.windowGenerations, 1000),
-        ("training.steps", training.steps, 100_000_000),
-    ] }
+    var countLimits: [(key: String, value: Int, limit: Int)] {
+        [
+            ("selfPlay.games", selfPlay.games, 1_000_000),
+            ("selfPlay.fastSimulations", selfPlay.fastSimulations, 1_000_000),
+            ("search.simulations", search.simulations, 1_000_000),
+            ("evaluation.games", evaluation.games, 1_000_000),
+            ("evaluation.ladderGames", evaluation.ladderGames, 1_000_000),
+            ("evaluation.simulations", evaluation.simulations, 1_000_000),
+            ("evaluation.openingMoves", evaluation.openingMoves, 1000),
+            ("arena.games", arena.games, 1_000_000),
+            ("replay.windowGenerations", replay.windowGenerations, 1000),
+            ("training.steps", training.steps, 100_000_000),
+        ]
+    }
 
     /// A message when the run could not be held in this machine's memory or a count is out of
     /// bounds, or `nil`. Checked before a run is created, so that no run is made that cannot train.
@@ -28,10 +30,11 @@ extension TrainingConfiguration {
         let needed = estimatedMemory(architecture, game: Game.self)
         let available = Double(ProcessInfo.processInfo.physicalMemory)
         guard needed <= 0.8 * available else {
-            return String(format: "the run needs about %.1f GB of memory (network %@, replay window of %d "
-                          + "generations), more than this machine's %.1f GB allows; "
-                          + "make the network or selfPlay.games smaller",
-                          needed / 1e9, architecture.summary, replay.windowGenerations, available / 1e9)
+            return String(
+                format: "the run needs about %.1f GB of memory (network %@, replay window of %d "
+                    + "generations), more than this machine's %.1f GB allows; "
+                    + "make the network or selfPlay.games smaller",
+                needed / 1e9, architecture.summary, replay.windowGenerations, available / 1e9)
         }
         return nil
     }

@@ -35,13 +35,20 @@ public struct GenerationManifest: Codable, Sendable {
     /// (absent in manifests written before it existed).
     public var checksum: String?
 
-    public init(game: String, generation: Int, parent: Int?, promoted: Bool, best: Int, configurationHash: String, seed: UInt64,
-                codeVersion: String, createdAt: String, randomState: [UInt64], checksums: [String: String], timings: [String: Double],
-                totalSeconds: Double, totalSimulations: Int, totalPositions: Int, metrics: GenerationMetrics, matches: [MatchRecord]) {
+    public init(
+        game: String, generation: Int, parent: Int?, promoted: Bool, best: Int, configurationHash: String, seed: UInt64,
+        codeVersion: String, createdAt: String, randomState: [UInt64], checksums: [String: String],
+        timings: [String: Double],
+        totalSeconds: Double, totalSimulations: Int, totalPositions: Int, metrics: GenerationMetrics,
+        matches: [MatchRecord]
+    ) {
         self.game = game; self.generation = generation; self.parent = parent; self.promoted = promoted; self.best = best
-        self.configurationHash = configurationHash; self.seed = seed; self.codeVersion = codeVersion; self.createdAt = createdAt
-        self.randomState = randomState; self.checksums = checksums; self.timings = timings; self.totalSeconds = totalSeconds
-        self.totalSimulations = totalSimulations; self.totalPositions = totalPositions; self.metrics = metrics; self.matches = matches
+        self.configurationHash = configurationHash; self.seed = seed; self.codeVersion = codeVersion;
+        self.createdAt = createdAt
+        self.randomState = randomState; self.checksums = checksums; self.timings = timings;
+        self.totalSeconds = totalSeconds
+        self.totalSimulations = totalSimulations; self.totalPositions = totalPositions; self.metrics = metrics;
+        self.matches = matches
     }
 }
 
@@ -152,7 +159,8 @@ public struct RunDirectory: Sendable {
                 (try? manager.contentsOfDirectory(atPath: folder.path).isEmpty) == true
             }.map(\.lastPathComponent)
             guard Set(contents).isSubset(of: emptyFolders) else {
-                throw RunDirectoryError("\(url.path) is not empty and holds no run (no \(configurationFile)); choose a new folder")
+                throw RunDirectoryError(
+                    "\(url.path) is not empty and holds no run (no \(configurationFile)); choose a new folder")
             }
             run.removeStaleTemporaryFiles()
         }
@@ -181,8 +189,9 @@ public struct RunDirectory: Sendable {
         do {
             return try TrainingConfiguration.decode(data)
         } catch {
-            throw RunDirectoryError("\(configurationURL.path) is not a SelfPlay configuration: "
-                                    + describeDecodingError(error))
+            throw RunDirectoryError(
+                "\(configurationURL.path) is not a SelfPlay configuration: "
+                    + describeDecodingError(error))
         }
     }
 
@@ -192,21 +201,24 @@ public struct RunDirectory: Sendable {
         for generation in completeGenerations() {
             let manifest = try loadManifest(generation, verifyFiles: false)
             guard manifest.game == configuration.game else {
-                throw RunDirectoryError("generations/\(Self.folderName(generation))/\(Self.manifestFile) is for "
-                                        + "\(manifest.game) but \(Self.configurationFile) for \(configuration.game)")
+                throw RunDirectoryError(
+                    "generations/\(Self.folderName(generation))/\(Self.manifestFile) is for "
+                        + "\(manifest.game) but \(Self.configurationFile) for \(configuration.game)")
             }
             let copyURL = generationURL(generation).appendingPathComponent(Self.configurationFile)
             guard let data = FileManager.default.contents(atPath: copyURL.path) else { continue }
             let trained: TrainingConfiguration
             do { trained = try TrainingConfiguration.decode(data) } catch {
-                throw RunDirectoryError("generations/\(Self.folderName(generation))/\(Self.configurationFile) is "
-                                        + "unreadable: \(describeDecodingError(error))")
+                throw RunDirectoryError(
+                    "generations/\(Self.folderName(generation))/\(Self.configurationFile) is "
+                        + "unreadable: \(describeDecodingError(error))")
             }
             let changes = Self.differences(from: trained, to: configuration)
             guard changes.isEmpty else {
-                throw RunDirectoryError("\(Self.configurationFile) was changed after generation \(generation) was "
-                                        + "trained: \(changes.joined(separator: ", ")); restore it (only the budget "
-                                        + "may change when a run resumes)")
+                throw RunDirectoryError(
+                    "\(Self.configurationFile) was changed after generation \(generation) was "
+                        + "trained: \(changes.joined(separator: ", ")); restore it (only the budget "
+                        + "may change when a run resumes)")
             }
         }
     }
@@ -244,7 +256,9 @@ public struct RunDirectory: Sendable {
 
     public func modelURL(_ generation: Int) -> URL { generationURL(generation).appendingPathComponent(Self.modelFile) }
 
-    func samplesURL(_ generation: Int) -> URL { gamesURL.appendingPathComponent(String(format: "%04d.samples", generation)) }
+    func samplesURL(_ generation: Int) -> URL {
+        gamesURL.appendingPathComponent(String(format: "%04d.samples", generation))
+    }
 
     /// The generations whose folder is complete (has a manifest), in order. During a rollback
     /// (its journal written, its moves not yet all done) the rolled-back ones no longer count.
@@ -253,7 +267,9 @@ public struct RunDirectory: Sendable {
         let head = pendingRollback()?.to ?? Int.max
         return names.compactMap { name -> Int? in
             guard name.count == 4, let number = Int(name), number <= head,
-                  FileManager.default.fileExists(atPath: generationURL(number).appendingPathComponent(Self.manifestFile).path) else { return nil }
+                FileManager.default.fileExists(
+                    atPath: generationURL(number).appendingPathComponent(Self.manifestFile).path)
+            else { return nil }
             return number
         }.sorted()
     }
@@ -275,17 +291,24 @@ public struct RunDirectory: Sendable {
         let manifest = try Self.readManifest(in: folder, label: label)
         guard manifest.generation == generation, manifest.metrics.generation == generation else {
             let claimed = manifest.generation == generation ? manifest.metrics.generation : manifest.generation
-            throw RunDirectoryError("\(label)/\(Self.manifestFile) says it is generation \(claimed); "
-                                    + "manifests must not be edited")
+            throw RunDirectoryError(
+                "\(label)/\(Self.manifestFile) says it is generation \(claimed); "
+                    + "manifests must not be edited")
         }
         guard manifest.randomState.count == 4, manifest.randomState.contains(where: { $0 != 0 }) else {
             throw RunDirectoryError("\(label)/\(Self.manifestFile): randomState must be four words, not all zero")
         }
         let counts = 0...1_000_000_000
-        for match in manifest.matches where !([match.wins, match.draws, match.losses, match.winsAsFirst, match.drawsAsFirst,
-                                                match.lossesAsFirst].allSatisfy(counts.contains)) {
-            throw RunDirectoryError("\(label)/\(Self.manifestFile): match \(match.playerA) vs \(match.playerB) has counts "
-                                    + "out of range")
+        for match in manifest.matches
+        where
+            !([
+                match.wins, match.draws, match.losses, match.winsAsFirst, match.drawsAsFirst,
+                match.lossesAsFirst,
+            ].allSatisfy(counts.contains))
+        {
+            throw RunDirectoryError(
+                "\(label)/\(Self.manifestFile): match \(match.playerA) vs \(match.playerB) has counts "
+                    + "out of range")
         }
         if verifyFiles {
             for file in manifest.checksums.keys.sorted() {
@@ -312,8 +335,9 @@ public struct RunDirectory: Sendable {
             throw RunDirectoryError("\(label): unknown manifest format '\(manifest.format.prefix(80))'")
         }
         if let recorded = manifest.checksum, try recorded != checksum(of: manifest) {
-            throw RunDirectoryError("\(label)/\(manifestFile) was edited (its checksum does not match); "
-                                    + "manifests must not be edited, restore it")
+            throw RunDirectoryError(
+                "\(label)/\(manifestFile) was edited (its checksum does not match); "
+                    + "manifests must not be edited, restore it")
         }
         return manifest
     }
@@ -333,8 +357,9 @@ public struct RunDirectory: Sendable {
         }
         let actual = FNV1a.hex(contents)
         guard actual == checksum else {
-            throw RunDirectoryError("\(label): \(file.lastPathComponent) is corrupted (checksum \(actual), "
-                                    + "manifest says \(checksum)); \(remedy())")
+            throw RunDirectoryError(
+                "\(label): \(file.lastPathComponent) is corrupted (checksum \(actual), "
+                    + "manifest says \(checksum)); \(remedy())")
         }
     }
 
@@ -349,22 +374,26 @@ public struct RunDirectory: Sendable {
 
     /// Writes generation `generation`: `writeFiles` fills a temporary folder, then the manifest
     /// (with the files' checksums) is added and the folder renamed into place.
-    public func writeGeneration(_ generation: Int, manifest: GenerationManifest, writeFiles: (URL) throws -> Void) throws {
+    public func writeGeneration(
+        _ generation: Int, manifest: GenerationManifest, writeFiles: (URL) throws -> Void
+    ) throws {
         let manager = FileManager.default
         let temporary = generationsURL.appendingPathComponent(String(format: ".incomplete-%04d", generation))
         try? manager.removeItem(at: temporary)
         try manager.createDirectory(at: temporary, withIntermediateDirectories: true)
         try writeFiles(temporary)
         // The configuration it was trained with, so that a later edit of config.json can be named.
-        try AtomicFile.write(try Data(contentsOf: configurationURL),
-                             to: temporary.appendingPathComponent(Self.configurationFile))
+        try AtomicFile.write(
+            try Data(contentsOf: configurationURL),
+            to: temporary.appendingPathComponent(Self.configurationFile))
         var manifest = manifest
         for file in try manager.contentsOfDirectory(atPath: temporary.path) where !file.hasPrefix(".") {
             guard let contents = manager.contents(atPath: temporary.appendingPathComponent(file).path) else { continue }
             manifest.checksums[file] = FNV1a.hex(contents)
         }
         manifest.checksum = try Self.checksum(of: manifest)
-        try AtomicFile.write(try AtomicFile.encodeJSON(manifest), to: temporary.appendingPathComponent(Self.manifestFile))
+        try AtomicFile.write(
+            try AtomicFile.encodeJSON(manifest), to: temporary.appendingPathComponent(Self.manifestFile))
         FailPoint.hit("checkpoint-manifest", generation: generation)
         let destination = generationURL(generation)
         guard !manager.fileExists(atPath: destination.path) else {
@@ -378,7 +407,8 @@ public struct RunDirectory: Sendable {
     public func removeIncomplete() {
         let manager = FileManager.default
         removeStaleTemporaryFiles()
-        for name in (try? manager.contentsOfDirectory(atPath: generationsURL.path)) ?? [] where name.hasPrefix(".incomplete-") {
+        for name in (try? manager.contentsOfDirectory(atPath: generationsURL.path)) ?? []
+        where name.hasPrefix(".incomplete-") {
             try? manager.removeItem(at: generationsURL.appendingPathComponent(name))
         }
         guard pendingRollback() == nil else { return }
@@ -396,8 +426,9 @@ public struct RunDirectory: Sendable {
         for folder in [url, generationsURL, gamesURL] {
             for name in (try? manager.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(".") {
                 guard let range = name.range(of: ".tmp-", options: .backwards),
-                      let pid = Int32(name[range.upperBound...]), pid != getpid(),
-                      kill(pid, 0) != 0, errno == ESRCH else { continue }
+                    let pid = Int32(name[range.upperBound...]), pid != getpid(),
+                    kill(pid, 0) != 0, errno == ESRCH
+                else { continue }
                 try? manager.removeItem(at: folder.appendingPathComponent(name))
             }
         }
@@ -411,10 +442,12 @@ public struct RunDirectory: Sendable {
 
     public func loadSamples(generation: Int, game: String, inputSize: Int, actionCount: Int) throws -> SampleSet {
         guard let data = FileManager.default.contents(atPath: samplesURL(generation).path) else {
-            throw RunDirectoryError("the samples of generation \(generation) are missing (\(samplesURL(generation).lastPathComponent))")
+            throw RunDirectoryError(
+                "the samples of generation \(generation) are missing (\(samplesURL(generation).lastPathComponent))")
         }
-        return try SampleSet.decode(data, expectedGame: game, inputSize: inputSize, actionCount: actionCount,
-                                    source: "games/\(samplesURL(generation).lastPathComponent)")
+        return try SampleSet.decode(
+            data, expectedGame: game, inputSize: inputSize, actionCount: actionCount,
+            source: "games/\(samplesURL(generation).lastPathComponent)")
     }
 
     // MARK: Logs
@@ -467,7 +500,9 @@ public struct RunDirectory: Sendable {
         try finishPendingRollback()
         let complete = completeGenerations()
         guard complete.contains(generation) else {
-            throw RunDirectoryError("generation \(generation) does not exist; complete generations: \(complete.map(String.init).joined(separator: ", "))")
+            throw RunDirectoryError(
+                "generation \(generation) does not exist; complete generations: \(complete.map(String.init).joined(separator: ", "))"
+            )
         }
         _ = try loadManifest(generation)
         let later = complete.filter { $0 > generation }

@@ -20,7 +20,9 @@ public enum RunLock {
     static func acquire(_ run: RunDirectory, role: String) throws -> Int32 {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: run.url.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw RunDirectoryError("\(run.url.path) is a file, not a run directory") }
+            guard isDirectory.boolValue else {
+                throw RunDirectoryError("\(run.url.path) is a file, not a run directory")
+            }
         } else {
             try FileManager.default.createDirectory(at: run.url, withIntermediateDirectories: true)
         }
@@ -31,18 +33,22 @@ public enum RunLock {
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let reason = errno
-            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?
+            let holder =
+                (try? String(contentsOfFile: path, encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(descriptor)
             if reason == EWOULDBLOCK {
-                throw RunDirectoryError("\(run.url.path) is in use by another process"
-                                        + (holder.isEmpty ? "" : " (\(holder))")
-                                        + "; only one \(role) may write a run at a time: wait for it or stop it")
+                throw RunDirectoryError(
+                    "\(run.url.path) is in use by another process"
+                        + (holder.isEmpty ? "" : " (\(holder))")
+                        + "; only one \(role) may write a run at a time: wait for it or stop it")
             }
-            throw RunDirectoryError("cannot lock \(path): \(String(cString: strerror(reason))) "
-                                    + "(the filesystem must support flock)")
+            throw RunDirectoryError(
+                "cannot lock \(path): \(String(cString: strerror(reason))) "
+                    + "(the filesystem must support flock)")
         }
-        let record = "\(role), pid \(getpid()) on \(ProcessInfo.processInfo.hostName), since "
+        let record =
+            "\(role), pid \(getpid()) on \(ProcessInfo.processInfo.hostName), since "
             + ISO8601DateFormatter().string(from: Date()) + "\n"
         _ = ftruncate(descriptor, 0)
         _ = record.withCString { pwrite(descriptor, $0, strlen($0), 0) }

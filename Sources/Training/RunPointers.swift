@@ -22,8 +22,9 @@ extension RunDirectory {
     public func promotedGeneration() -> Int? {
         let complete = completeGenerations()
         if let data = FileManager.default.contents(atPath: promotedURL.path),
-           let generation = (try? JSONDecoder().decode(Pointer.self, from: data))?.generation,
-           complete.contains(generation) {
+            let generation = (try? JSONDecoder().decode(Pointer.self, from: data))?.generation,
+            complete.contains(generation)
+        {
             return generation
         }
         guard let head = complete.last else { return nil }

@@ -10,7 +10,10 @@ public struct LineChart {
         public var band: [(low: Double, high: Double)]?
         public var dashed = false
 
-        public init(name: String, points: [(x: Double, y: Double)], band: [(low: Double, high: Double)]? = nil, dashed: Bool = false) {
+        public init(
+            name: String, points: [(x: Double, y: Double)], band: [(low: Double, high: Double)]? = nil,
+            dashed: Bool = false
+        ) {
             self.name = name
             self.points = points
             self.band = band
@@ -32,7 +35,9 @@ public struct LineChart {
         self.series = series
     }
 
-    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"]
+    static let palette = [
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22",
+    ]
 
     /// Round tick values covering `low...high`, about `count` of them.
     static func ticks(_ low: Double, _ high: Double, count: Int = 5) -> [Double] {
@@ -69,7 +74,9 @@ public struct LineChart {
         let plotWidth = width - left - right
         let finite = series.flatMap { s in
             s.points.filter { $0.x.isFinite && $0.y.isFinite }.map { ($0.x, $0.y) }
-                + (s.band ?? []).filter { $0.low.isFinite && $0.high.isFinite }.flatMap { [(Double.nan, $0.low), (Double.nan, $0.high)] }
+                + (s.band ?? []).filter { $0.low.isFinite && $0.high.isFinite }.flatMap {
+                    [(Double.nan, $0.low), (Double.nan, $0.high)]
+                }
         }
         let xs = finite.map(\.0).filter(\.isFinite)
         let ys = finite.map(\.1).filter(\.isFinite)
@@ -84,19 +91,28 @@ public struct LineChart {
         func py(_ y: Double) -> Double { top + (1 - (y - yMin) / (yMax - yMin)) * plotHeight }
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
-        var out = ##"<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="\##(f(width))" height="\##(f(height))" viewBox="0 0 \##(f(width)) \##(f(height))" font-family="sans-serif" font-size="11">"##
-        out += ##"<text class="title" x="\##(f(width / 2))" y="16" text-anchor="middle" font-size="13" font-weight="bold">\##(Self.escape(title))</text>"##
-        out += ##"<rect x="\##(f(left))" y="\##(f(top))" width="\##(f(plotWidth))" height="\##(f(plotHeight))" fill="none" stroke="#999"/>"##
+        var out =
+            ##"<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="\##(f(width))" height="\##(f(height))" viewBox="0 0 \##(f(width)) \##(f(height))" font-family="sans-serif" font-size="11">"##
+        out +=
+            ##"<text class="title" x="\##(f(width / 2))" y="16" text-anchor="middle" font-size="13" font-weight="bold">\##(Self.escape(title))</text>"##
+        out +=
+            ##"<rect x="\##(f(left))" y="\##(f(top))" width="\##(f(plotWidth))" height="\##(f(plotHeight))" fill="none" stroke="#999"/>"##
         for tick in xTicks {
-            out += ##"<line x1="\##(f(px(tick)))" y1="\##(f(top + plotHeight))" x2="\##(f(px(tick)))" y2="\##(f(top + plotHeight + 4))" stroke="#666"/>"##
-            out += ##"<text class="tick" x="\##(f(px(tick)))" y="\##(f(top + plotHeight + 16))" text-anchor="middle">\##(Self.format(tick))</text>"##
+            out +=
+                ##"<line x1="\##(f(px(tick)))" y1="\##(f(top + plotHeight))" x2="\##(f(px(tick)))" y2="\##(f(top + plotHeight + 4))" stroke="#666"/>"##
+            out +=
+                ##"<text class="tick" x="\##(f(px(tick)))" y="\##(f(top + plotHeight + 16))" text-anchor="middle">\##(Self.format(tick))</text>"##
         }
         for tick in yTicks {
-            out += ##"<line x1="\##(f(left))" y1="\##(f(py(tick)))" x2="\##(f(left + plotWidth))" y2="\##(f(py(tick)))" stroke="#eee"/>"##
-            out += ##"<text class="tick" x="\##(f(left - 6))" y="\##(f(py(tick) + 4))" text-anchor="end">\##(Self.format(tick))</text>"##
+            out +=
+                ##"<line x1="\##(f(left))" y1="\##(f(py(tick)))" x2="\##(f(left + plotWidth))" y2="\##(f(py(tick)))" stroke="#eee"/>"##
+            out +=
+                ##"<text class="tick" x="\##(f(left - 6))" y="\##(f(py(tick) + 4))" text-anchor="end">\##(Self.format(tick))</text>"##
         }
-        out += ##"<text class="axis-label" x="\##(f(left + plotWidth / 2))" y="\##(f(top + plotHeight + 32))" text-anchor="middle">\##(Self.escape(xLabel))</text>"##
-        out += ##"<text class="axis-label" transform="translate(14 \##(f(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">\##(Self.escape(yLabel))</text>"##
+        out +=
+            ##"<text class="axis-label" x="\##(f(left + plotWidth / 2))" y="\##(f(top + plotHeight + 32))" text-anchor="middle">\##(Self.escape(xLabel))</text>"##
+        out +=
+            ##"<text class="axis-label" transform="translate(14 \##(f(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">\##(Self.escape(yLabel))</text>"##
         for (index, s) in series.enumerated() {
             let color = Self.palette[index % Self.palette.count]
             if let band = s.band {
@@ -104,19 +120,24 @@ public struct LineChart {
                 if pairs.count > 1 {
                     let upper = pairs.map { "\(f(px($0.0.x))),\(f(py($0.1.high)))" }
                     let lower = pairs.reversed().map { "\(f(px($0.0.x))),\(f(py($0.1.low)))" }
-                    out += ##"<polygon class="band" points="\##((upper + lower).joined(separator: " "))" fill="\##(color)" fill-opacity="0.15" stroke="none"/>"##
+                    out +=
+                        ##"<polygon class="band" points="\##((upper + lower).joined(separator: " "))" fill="\##(color)" fill-opacity="0.15" stroke="none"/>"##
                 }
             }
             let points = s.points.filter { $0.x.isFinite && $0.y.isFinite }
             let coordinates = points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
             let dash = s.dashed ? " stroke-dasharray=\"5,3\"" : ""
-            out += ##"<polyline class="series" data-name="\##(Self.escape(s.name))" points="\##(coordinates)" fill="none" stroke="\##(color)" stroke-width="1.8"\##(dash)/>"##
+            out +=
+                ##"<polyline class="series" data-name="\##(Self.escape(s.name))" points="\##(coordinates)" fill="none" stroke="\##(color)" stroke-width="1.8"\##(dash)/>"##
             if points.count <= 60 {
-                for point in points { out += ##"<circle cx="\##(f(px(point.x)))" cy="\##(f(py(point.y)))" r="2.2" fill="\##(color)"/>"## }
+                for point in points {
+                    out += ##"<circle cx="\##(f(px(point.x)))" cy="\##(f(py(point.y)))" r="2.2" fill="\##(color)"/>"##
+                }
             }
             let row = Double(index / 3), column = Double(index % 3)
             let lx = left + column * (plotWidth / 3), ly = height - 10 - (legendRows - 1 - row) * 16
-            out += ##"<line x1="\##(f(lx))" y1="\##(f(ly - 4))" x2="\##(f(lx + 18))" y2="\##(f(ly - 4))" stroke="\##(color)" stroke-width="2"\##(dash)/>"##
+            out +=
+                ##"<line x1="\##(f(lx))" y1="\##(f(ly - 4))" x2="\##(f(lx + 18))" y2="\##(f(ly - 4))" stroke="\##(color)" stroke-width="2"\##(dash)/>"##
             out += ##"<text class="legend" x="\##(f(lx + 22))" y="\##(f(ly))">\##(Self.escape(s.name))</text>"##
         }
         return out + "</svg>"

@@ -19,7 +19,10 @@ public struct SampleSet: Sendable {
     public var count: Int { values.count }
 
     /// Appends one sample.
-    public mutating func append(input: UnsafeBufferPointer<Float>, mask: UnsafeBufferPointer<Float>, policy: UnsafeBufferPointer<Float>, value: Float) {
+    public mutating func append(
+        input: UnsafeBufferPointer<Float>, mask: UnsafeBufferPointer<Float>, policy: UnsafeBufferPointer<Float>,
+        value: Float
+    ) {
         precondition(input.count == inputSize && mask.count == actionCount && policy.count == actionCount)
         inputs.append(contentsOf: input)
         masks.append(contentsOf: mask)
@@ -38,10 +41,12 @@ public struct SampleSet: Sendable {
             inputs.withUnsafeBufferPointer { i in
                 masks.withUnsafeBufferPointer { m in
                     policies.withUnsafeBufferPointer { p in
-                        subset.append(input: UnsafeBufferPointer(rebasing: i[(index * inputSize)..<((index + 1) * inputSize)]),
-                                      mask: UnsafeBufferPointer(rebasing: m[(index * actionCount)..<((index + 1) * actionCount)]),
-                                      policy: UnsafeBufferPointer(rebasing: p[(index * actionCount)..<((index + 1) * actionCount)]),
-                                      value: values[index])
+                        subset.append(
+                            input: UnsafeBufferPointer(rebasing: i[(index * inputSize)..<((index + 1) * inputSize)]),
+                            mask: UnsafeBufferPointer(rebasing: m[(index * actionCount)..<((index + 1) * actionCount)]),
+                            policy: UnsafeBufferPointer(
+                                rebasing: p[(index * actionCount)..<((index + 1) * actionCount)]),
+                            value: values[index])
                     }
                 }
             }
@@ -65,10 +70,16 @@ public struct SampleSet: Sendable {
     /// FNV-1a checksum of everything before it.
     public func encoded(game: String) -> Data {
         var data = Data(Self.magic)
-        let header = #"{"game":"\#(game)","inputSize":\#(inputSize),"actionCount":\#(actionCount),"count":\#(count)}"# + "\n"
+        let header =
+            #"{"game":"\#(game)","inputSize":\#(inputSize),"actionCount":\#(actionCount),"count":\#(count)}"# + "\n"
         data.append(contentsOf: Array(header.utf8))
         for array in [inputs, masks, policies, values] {
-            array.withUnsafeBufferPointer { data.append(UnsafeBufferPointer(start: UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: UInt8.self), count: $0.count * 4)) }
+            array.withUnsafeBufferPointer {
+                data.append(
+                    UnsafeBufferPointer(
+                        start: UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: UInt8.self),
+                        count: $0.count * 4))
+            }
         }
         var checksum = FNV1a.hash(data).littleEndian
         withUnsafeBytes(of: &checksum) { data.append(contentsOf: $0) }
@@ -80,17 +91,29 @@ public struct SampleSet: Sendable {
     }
 
     /// Reads a sample file, refusing foreign, truncated or corrupted ones.
-    public static func decode(_ data: Data, expectedGame game: String, inputSize: Int, actionCount: Int, source: String) throws -> SampleSet {
+    public static func decode(
+        _ data: Data, expectedGame game: String, inputSize: Int, actionCount: Int, source: String
+    ) throws -> SampleSet {
         func fail(_ why: String) -> FormatError { FormatError(description: "\(source): \(why)") }
-        guard data.count > magic.count + 8, Array(data.prefix(magic.count)) == magic else { throw fail("not a SelfPlay sample file") }
+        guard data.count > magic.count + 8, Array(data.prefix(magic.count)) == magic else {
+            throw fail("not a SelfPlay sample file")
+        }
         let body = data.prefix(data.count - 8)
         let stored = data.suffix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-        guard UInt64(littleEndian: stored) == FNV1a.hash(body) else { throw fail("checksum mismatch (the file is corrupted or truncated)") }
-        guard let newline = body[magic.count...].firstIndex(of: UInt8(ascii: "\n")) else { throw fail("missing header") }
+        guard UInt64(littleEndian: stored) == FNV1a.hash(body) else {
+            throw fail("checksum mismatch (the file is corrupted or truncated)")
+        }
+        guard let newline = body[magic.count...].firstIndex(of: UInt8(ascii: "\n")) else {
+            throw fail("missing header")
+        }
         struct Header: Decodable { var game: String; var inputSize: Int; var actionCount: Int; var count: Int }
-        guard let header = try? JSONDecoder().decode(Header.self, from: body[magic.count..<newline]) else { throw fail("unreadable header") }
+        guard let header = try? JSONDecoder().decode(Header.self, from: body[magic.count..<newline]) else {
+            throw fail("unreadable header")
+        }
         guard header.game == game else { throw fail("samples of \(header.game), not \(game)") }
-        guard header.inputSize == inputSize, header.actionCount == actionCount else { throw fail("sample shapes do not match the game") }
+        guard header.inputSize == inputSize, header.actionCount == actionCount else {
+            throw fail("sample shapes do not match the game")
+        }
         let floats = header.count * (inputSize + 2 * actionCount + 1)
         let payload = body[(newline + 1)...]
         guard payload.count == floats * 4 else { throw fail("size does not match its header") }
@@ -99,7 +122,9 @@ public struct SampleSet: Sendable {
             var offset = 0
             func read(_ n: Int) -> ContiguousArray<Float> {
                 var out = ContiguousArray<Float>(repeating: 0, count: n)
-                out.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + n * 4)])) }
+                out.withUnsafeMutableBytes {
+                    $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + n * 4)]))
+                }
                 offset += n * 4
                 return out
             }

@@ -32,7 +32,7 @@ public struct SelfPlayStatistics: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case games, moves, firstPlayerWins, draws, samples, simulations, provenRoots, distinctGames, rootPolicyEntropy,
-             distinctPositionFraction, firstMoves, evaluatedPositions, meanBatchSize, seconds
+            distinctPositionFraction, firstMoves, evaluatedPositions, meanBatchSize, seconds
     }
 
     /// Combines the statistics of workers that played side by side.
@@ -94,9 +94,14 @@ public final class SelfPlayRunner<Game: GameState> {
     public let search: BatchedSearch<Game>
     private var rng: Xoshiro256
 
-    public init(settings: TrainingConfiguration.SelfPlaySettings, searchConfiguration: SearchConfiguration, evaluator: any Evaluator, rng: Xoshiro256) {
+    public init(
+        settings: TrainingConfiguration.SelfPlaySettings, searchConfiguration: SearchConfiguration,
+        evaluator: any Evaluator, rng: Xoshiro256
+    ) {
         self.settings = settings
-        search = BatchedSearch(treeCount: min(settings.concurrentGames, settings.games), configuration: searchConfiguration, evaluator: evaluator)
+        search = BatchedSearch(
+            treeCount: min(settings.concurrentGames, settings.games), configuration: searchConfiguration,
+            evaluator: evaluator)
         self.rng = rng
     }
 
@@ -115,7 +120,9 @@ public final class SelfPlayRunner<Game: GameState> {
 
     /// Plays `settings.games` games; `progress` gets the number of finished games.
     /// Returns nil if `shouldStop` turned true (the partial games are dropped).
-    public func play(progress: (Int, SelfPlayStatistics) -> Void = { _, _ in }, shouldStop: () -> Bool = { false }) -> (samples: SampleSet, statistics: SelfPlayStatistics)? {
+    public func play(
+        progress: (Int, SelfPlayStatistics) -> Void = { _, _ in }, shouldStop: () -> Bool = { false }
+    ) -> (samples: SampleSet, statistics: SelfPlayStatistics)? {
         let start = ContinuousClock.now
         let inputSize = Game.encodingShape.count
         let slots = search.trees.count
@@ -145,19 +152,26 @@ public final class SelfPlayRunner<Game: GameState> {
             full.removeAll(keepingCapacity: true)
             fast.removeAll(keepingCapacity: true)
             for slot in active {
-                if settings.fullSearchFraction >= 1 || rng.nextUnitDouble() < settings.fullSearchFraction { full.append(slot) } else { fast.append(slot) }
+                if settings.fullSearchFraction >= 1 || rng.nextUnitDouble() < settings.fullSearchFraction {
+                    full.append(slot)
+                } else {
+                    fast.append(slot)
+                }
             }
             for slot in active { rootVisitsBefore[slot] = Int(search.trees[slot][0].visits) }
             var gumbelChoices: [Int: GumbelChoice] = [:]
             if !full.isEmpty {
                 if case .gumbel(let sampled) = search.configuration.root {
-                    let choices = search.searchGumbel(trees: full, simulations: fullSimulations, sampledActions: sampled, using: &rng)
+                    let choices = search.searchGumbel(
+                        trees: full, simulations: fullSimulations, sampledActions: sampled, using: &rng)
                     for (slot, choice) in zip(full, choices) { gumbelChoices[slot] = choice }
                 } else {
                     search.search(trees: full, simulations: fullSimulations, rootNoise: true, using: &rng)
                 }
             }
-            if !fast.isEmpty { search.search(trees: fast, simulations: settings.fastSimulations, rootNoise: false, using: &rng) }
+            if !fast.isEmpty {
+                search.search(trees: fast, simulations: settings.fastSimulations, rootNoise: false, using: &rng)
+            }
             var finished: [Int] = []
             for slot in active {
                 let tree = search.trees[slot]
@@ -167,15 +181,21 @@ public final class SelfPlayRunner<Game: GameState> {
                 if full.contains(slot) {
                     if tree[0].proof != .unknown { statistics.provenRoots += 1 }
                     input.withUnsafeMutableBufferPointer { state.encode(into: $0) }
-                    if let gumbel { policy = gumbel.policy } else { policy.withUnsafeMutableBufferPointer { tree.visitDistribution(into: $0) } }
+                    if let gumbel {
+                        policy = gumbel.policy
+                    } else {
+                        policy.withUnsafeMutableBufferPointer { tree.visitDistribution(into: $0) }
+                    }
                     var mask = [Float](repeating: 0, count: Game.actionCount)
                     for action in state.legalActions { mask[action] = 1 }
                     var entropy = 0.0
                     for p in policy where p > 0 { entropy -= Double(p) * log(Double(p)) }
                     entropySum += entropy
                     let rootValue = tree[0].proof.value.map { -$0 } ?? -tree[0].meanValue
-                    pending[slot].append(PendingSample(input: input, mask: mask, policy: policy, player: state.currentPlayer,
-                                                       key: state.positionKey, rootValue: rootValue))
+                    pending[slot].append(
+                        PendingSample(
+                            input: input, mask: mask, policy: policy, player: state.currentPlayer,
+                            key: state.positionKey, rootValue: rootValue))
                 }
                 let temperature = settings.temperature(atMove: state.moveCount)
                 // Gumbel sampling already explores; its selected action is played as it is.
@@ -195,7 +215,8 @@ public final class SelfPlayRunner<Game: GameState> {
                             sample.mask.withUnsafeBufferPointer { m in
                                 sample.policy.withUnsafeBufferPointer { p in
                                     let weight = Float(settings.valueTargetQWeight)
-                                    let value = (1 - weight) * outcome.value(for: sample.player) + weight * sample.rootValue
+                                    let value =
+                                        (1 - weight) * outcome.value(for: sample.player) + weight * sample.rootValue
                                     samples.append(input: i, mask: m, policy: p, value: value)
                                 }
                             }
@@ -254,27 +275,32 @@ public enum ParallelSelfPlay {
         init(_ value: Value) { self.value = value }
     }
 
-    public static func play<Game: GameState>(_ game: Game.Type, settings: TrainingConfiguration.SelfPlaySettings, search: SearchConfiguration,
-                                             workers: Int, makeEvaluator: () -> any Evaluator, rng: inout Xoshiro256,
-                                             progress: @escaping (Int, SelfPlayStatistics) -> Void,
-                                             shouldStop: @escaping () -> Bool) -> (samples: SampleSet, statistics: SelfPlayStatistics)? {
+    public static func play<Game: GameState>(
+        _ game: Game.Type, settings: TrainingConfiguration.SelfPlaySettings, search: SearchConfiguration,
+        workers: Int, makeEvaluator: () -> any Evaluator, rng: inout Xoshiro256,
+        progress: @escaping (Int, SelfPlayStatistics) -> Void,
+        shouldStop: @escaping () -> Bool
+    ) -> (samples: SampleSet, statistics: SelfPlayStatistics)? {
         let count = max(1, min(workers, settings.games))
         let runners: [WorkerBox<SelfPlayRunner<Game>>] = (0..<count).map { worker in
             var share = settings
             share.games = settings.games / count + (worker < settings.games % count ? 1 : 0)
             share.concurrentGames = max(1, settings.concurrentGames / count)
-            return WorkerBox(SelfPlayRunner<Game>(settings: share, searchConfiguration: search, evaluator: makeEvaluator(),
-                                                  rng: rng.split(stream: UInt64(worker))))
+            return WorkerBox(
+                SelfPlayRunner<Game>(
+                    settings: share, searchConfiguration: search, evaluator: makeEvaluator(),
+                    rng: rng.split(stream: UInt64(worker))))
         }
         let results = WorkerBox([(samples: SampleSet, statistics: SelfPlayStatistics)?](repeating: nil, count: count))
         let lock = NSLock()
         let report = WorkerBox(progress)
         let stop = WorkerBox(shouldStop)
         DispatchQueue.concurrentPerform(iterations: count) { worker in
-            let result = runners[worker].value.play(progress: { done, statistics in
-                // Progress is reported by the first worker, scaled to all games.
-                if worker == 0 { report.value(done * count, statistics) }
-            }, shouldStop: { stop.value() })
+            let result = runners[worker].value.play(
+                progress: { done, statistics in
+                    // Progress is reported by the first worker, scaled to all games.
+                    if worker == 0 { report.value(done * count, statistics) }
+                }, shouldStop: { stop.value() })
             lock.lock()
             results.value[worker] = result
             lock.unlock()

@@ -30,8 +30,10 @@ public final class SelfPlayWorker<Game: GameState> {
     let reporter: any TrainingReporter
     let shouldStop: () -> Bool
 
-    public init(run: RunDirectory, configuration: TrainingConfiguration, worker: Int, gamesPerShard: Int,
-                reporter: any TrainingReporter, shouldStop: @escaping () -> Bool) {
+    public init(
+        run: RunDirectory, configuration: TrainingConfiguration, worker: Int, gamesPerShard: Int,
+        reporter: any TrainingReporter, shouldStop: @escaping () -> Bool
+    ) {
         self.run = run
         self.configuration = configuration
         self.worker = worker
@@ -81,7 +83,8 @@ public final class SelfPlayWorker<Game: GameState> {
     /// during a shard loses that shard's games and never reuses its number (or its seed).
     func takeShardNumber() throws -> Int {
         let url = store.folder.appendingPathComponent(String(format: ".w%03d-next", worker))
-        let next = FileManager.default.contents(atPath: url.path)
+        let next =
+            FileManager.default.contents(atPath: url.path)
             .flatMap { Int(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
         try AtomicFile.write(Data("\(next + 1)\n".utf8), to: url)
         return next
@@ -108,8 +111,9 @@ public final class SelfPlayWorker<Game: GameState> {
         guard let played else { return false }
         let name = ShardStore.Name(worker: worker, shard: shard, generation: generation)
         try store.write(played.samples, statistics: played.statistics, as: name, game: Game.name)
-        reporter.message("worker \(worker): shard \(name), \(played.statistics.games) games, "
-                         + "\(played.samples.count) positions")
+        reporter.message(
+            "worker \(worker): shard \(name), \(played.statistics.games) games, "
+                + "\(played.samples.count) positions")
         return true
     }
 }

@@ -30,8 +30,9 @@ public struct ShardStore: Sendable {
             guard parts.count == 2, parts[1] == "samples" else { return nil }
             let fields = parts[0].split(separator: "-")
             guard fields.count == 3, fields[0].first == "w", fields[2].first == "g",
-                  let worker = Int(fields[0].dropFirst()), let shard = Int(fields[1]),
-                  let generation = Int(fields[2].dropFirst()) else { return nil }
+                let worker = Int(fields[0].dropFirst()), let shard = Int(fields[1]),
+                let generation = Int(fields[2].dropFirst())
+            else { return nil }
             self.init(worker: worker, shard: shard, generation: generation)
         }
 
@@ -73,16 +74,21 @@ public struct ShardStore: Sendable {
     }
 
     /// The samples and statistics of `names`, merged. A corrupt shard is refused with its name.
-    public func read(_ names: [Name], game: String, inputSize: Int, actionCount: Int)
-        throws -> (samples: SampleSet, statistics: SelfPlayStatistics) {
+    public func read(
+        _ names: [Name], game: String, inputSize: Int, actionCount: Int
+    )
+        throws -> (samples: SampleSet, statistics: SelfPlayStatistics)
+    {
         var samples = SampleSet(inputSize: inputSize, actionCount: actionCount)
         var parts: [SelfPlayStatistics] = []
         for name in names {
             guard let data = FileManager.default.contents(atPath: samplesURL(name).path) else {
                 throw RunDirectoryError("shard \(name) disappeared while it was read")
             }
-            samples.append(contentsOf: try SampleSet.decode(data, expectedGame: game, inputSize: inputSize,
-                                                            actionCount: actionCount, source: "shards/\(name).samples"))
+            samples.append(
+                contentsOf: try SampleSet.decode(
+                    data, expectedGame: game, inputSize: inputSize,
+                    actionCount: actionCount, source: "shards/\(name).samples"))
             parts.append(try statistics(of: name))
         }
         return (samples, SelfPlayStatistics.mergedFromShards(parts))

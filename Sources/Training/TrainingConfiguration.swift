@@ -143,23 +143,35 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         if let message = search.validationError() { return "search: \(message)" }
         let checks: [(Bool, String)] = [
             (["mlp", "resnet"].contains(network.body), "network.body must be mlp or resnet (got \(network.body))"),
-            (network.hidden.allSatisfy { $0 > 0 } && !network.hidden.isEmpty, "network.hidden must list positive widths"),
+            (
+                network.hidden.allSatisfy { $0 > 0 } && !network.hidden.isEmpty,
+                "network.hidden must list positive widths"
+            ),
             (network.blocks >= 0 && network.blocks <= 40, "network.blocks must be in 0...40"),
             (network.filters > 0 && network.filters <= 512, "network.filters must be in 1...512"),
             (network.valueHidden > 0, "network.valueHidden must be positive"),
             (selfPlay.games > 0, "selfPlay.games must be positive"),
-            (selfPlay.concurrentGames > 0 && selfPlay.concurrentGames <= 4096, "selfPlay.concurrentGames must be in 1...4096"),
+            (
+                selfPlay.concurrentGames > 0 && selfPlay.concurrentGames <= 4096,
+                "selfPlay.concurrentGames must be in 1...4096"
+            ),
             (selfPlay.temperatureMoves >= 0, "selfPlay.temperatureMoves must not be negative"),
             (selfPlay.temperatureDecayMoves >= 0, "selfPlay.temperatureDecayMoves must not be negative"),
             ((0...1).contains(selfPlay.finalTemperature), "selfPlay.finalTemperature must be in [0, 1]"),
-            ((0...1).contains(selfPlay.fullSearchFraction) && selfPlay.fullSearchFraction > 0, "selfPlay.fullSearchFraction must be in (0, 1]"),
+            (
+                (0...1).contains(selfPlay.fullSearchFraction) && selfPlay.fullSearchFraction > 0,
+                "selfPlay.fullSearchFraction must be in (0, 1]"
+            ),
             (selfPlay.fastSimulations > 0, "selfPlay.fastSimulations must be positive"),
             ((0...1).contains(selfPlay.valueTargetQWeight), "selfPlay.valueTargetQWeight must be in [0, 1]"),
             (selfPlay.workers >= 1 && selfPlay.workers <= 64, "selfPlay.workers must be in 1...64"),
             (replay.windowGenerations > 0, "replay.windowGenerations must be positive"),
             (training.batchSize > 0 && training.batchSize <= 4096, "training.batchSize must be in 1...4096"),
             (training.steps >= 0, "training.steps must not be negative"),
-            (["sgd", "adam"].contains(training.optimizer), "training.optimizer must be sgd or adam (got \(training.optimizer))"),
+            (
+                ["sgd", "adam"].contains(training.optimizer),
+                "training.optimizer must be sgd or adam (got \(training.optimizer))"
+            ),
             (training.learningRate > 0 && training.learningRate < 10, "training.learningRate must be in (0, 10)"),
             ((0..<1).contains(training.momentum), "training.momentum must be in [0, 1)"),
             (training.weightDecay >= 0, "training.weightDecay must not be negative"),
@@ -215,7 +227,8 @@ extension TrainingConfiguration.OptimizationSettings {
         optimizer.momentum = Float(momentum)
         optimizer.weightDecay = Float(weightDecay)
         optimizer.warmupSteps = warmupSteps
-        optimizer.schedule = decayFactor < 1
+        optimizer.schedule =
+            decayFactor < 1
             ? .step(every: max(1, decayEveryGenerations * steps), factor: Float(decayFactor))
             : .constant
     }

@@ -24,9 +24,11 @@ public final class TrainingLoop<Game: GameState> {
     /// Where generations get their new samples (self-play in this process by default).
     public var sampleSource = SampleSource.selfPlay
 
-    public init(run: RunDirectory, configuration: TrainingConfiguration, references: [ReferencePlayer<Game>],
-                labels: LabelledPositions?, reporter: any TrainingReporter, codeVersion: String,
-                shouldStop: @escaping () -> Bool) {
+    public init(
+        run: RunDirectory, configuration: TrainingConfiguration, references: [ReferencePlayer<Game>],
+        labels: LabelledPositions?, reporter: any TrainingReporter, codeVersion: String,
+        shouldStop: @escaping () -> Bool
+    ) {
         self.run = run
         self.configuration = configuration
         self.references = references
@@ -34,24 +36,28 @@ public final class TrainingLoop<Game: GameState> {
         self.reporter = reporter
         self.codeVersion = codeVersion
         self.shouldStop = shouldStop
-        replay = ReplayBuffer(window: configuration.replay.windowGenerations,
-                              averagePositions: configuration.replay.averagePositions)
+        replay = ReplayBuffer(
+            window: configuration.replay.windowGenerations,
+            averagePositions: configuration.replay.averagePositions)
     }
 
     /// The network description the configuration asks for.
     public static func architecture(_ settings: TrainingConfiguration.NetworkSettings) -> NetworkArchitecture {
         let shape = Game.encodingShape
-        let body: NetworkArchitecture.Body = settings.body == "resnet"
+        let body: NetworkArchitecture.Body =
+            settings.body == "resnet"
             ? .residual(blocks: settings.blocks, filters: settings.filters)
             : .mlp(hidden: settings.hidden)
-        return NetworkArchitecture(body: body, inputPlanes: shape.planes, boardHeight: shape.height, boardWidth: shape.width,
-                                   actionCount: Game.actionCount, valueHidden: settings.valueHidden)
+        return NetworkArchitecture(
+            body: body, inputPlanes: shape.planes, boardHeight: shape.height, boardWidth: shape.width,
+            actionCount: Game.actionCount, valueHidden: settings.valueHidden)
     }
 
     func makeOptimizer() -> Optimizer {
         let settings = configuration.training
-        var optimizer = Optimizer(kind: settings.optimizer == "sgd" ? .sgd : .adam, learningRate: Float(settings.learningRate),
-                                  clipNorm: 10)
+        var optimizer = Optimizer(
+            kind: settings.optimizer == "sgd" ? .sgd : .adam, learningRate: Float(settings.learningRate),
+            clipNorm: 10)
         settings.configure(&optimizer)
         return optimizer
     }
@@ -71,7 +77,9 @@ public final class TrainingLoop<Game: GameState> {
             if budget.generations > 0 && last >= budget.generations { return .generations(budget.generations) }
             if budget.wallSeconds > 0 && totals.seconds >= budget.wallSeconds { return .wallTime(budget.wallSeconds) }
             if budget.cpuSeconds > 0 && totals.cpuSeconds >= budget.cpuSeconds { return .cpuTime(budget.cpuSeconds) }
-            if budget.simulations > 0 && totals.simulations >= budget.simulations { return .simulations(budget.simulations) }
+            if budget.simulations > 0 && totals.simulations >= budget.simulations {
+                return .simulations(budget.simulations)
+            }
             if shouldStop() { return .interrupted }
             guard try runGeneration(last + 1) else { return .interrupted }
             last += 1
@@ -85,33 +93,43 @@ public final class TrainingLoop<Game: GameState> {
         let network = PolicyValueNetwork(architecture: Self.architecture(configuration.network), seed: rng.next())
         reporter.message("generation 0: \(network.architecture.summary)")
         guard let matches = evaluate(network, generation: 0) else { throw CancellationError() }
-        var metrics = GenerationMetrics(generation: 0, promoted: true, totalSeconds: 0, totalSimulations: 0, totalPositions: 0)
+        var metrics = GenerationMetrics(
+            generation: 0, promoted: true, totalSeconds: 0, totalSimulations: 0, totalPositions: 0)
         metrics.recordMistakes(labels?.mistakeRates(of: network))
         let seconds = (ContinuousClock.now - start).seconds
         metrics.totalSeconds = seconds
         rate(&metrics, matches: matches)
-        try checkpoint(generation: 0, parent: nil, promoted: true, best: 0, network: network, optimizer: makeOptimizer(),
-                       metrics: metrics, matches: matches, timings: ["evaluation": seconds])
+        try checkpoint(
+            generation: 0, parent: nil, promoted: true, best: 0, network: network, optimizer: makeOptimizer(),
+            metrics: metrics, matches: matches, timings: ["evaluation": seconds])
         reporter.message(summary(metrics))
     }
 
     /// Loads the newest complete generation's state; returns its number.
     func resume() throws -> Int {
-        guard let last = run.completeGenerations().last else { throw RunDirectoryError("no complete generation in \(run.url.path)") }
+        guard let last = run.completeGenerations().last else {
+            throw RunDirectoryError("no complete generation in \(run.url.path)")
+        }
         let manifest = try run.loadManifest(last)
         best = manifest.best
         rng = Xoshiro256(words: manifest.randomState)
-        totals = (manifest.totalSeconds, manifest.metrics.totalCPUSeconds ?? 0, manifest.totalSimulations,
-                  manifest.totalPositions)
+        totals = (
+            manifest.totalSeconds, manifest.metrics.totalCPUSeconds ?? 0, manifest.totalSimulations,
+            manifest.totalPositions
+        )
         let loaded = try loadNetwork(last)
         trainee = loaded.network
         optimizer = loaded.optimizer ?? makeOptimizer()
         configuration.training.configure(&optimizer)
         bestNetwork = best == last ? loaded.network.copy() : try loadNetwork(best).network
-        replay = ReplayBuffer(window: configuration.replay.windowGenerations,
-                              averagePositions: configuration.replay.averagePositions)
-        for generation in max(1, last - configuration.replay.windowGenerations + 1)...max(1, last) where generation <= last {
-            let samples = try run.loadSamples(generation: generation, game: Game.name, inputSize: Game.encodingShape.count, actionCount: Game.actionCount)
+        replay = ReplayBuffer(
+            window: configuration.replay.windowGenerations,
+            averagePositions: configuration.replay.averagePositions)
+        for generation in max(1, last - configuration.replay.windowGenerations + 1)...max(1, last)
+        where generation <= last {
+            let samples = try run.loadSamples(
+                generation: generation, game: Game.name, inputSize: Game.encodingShape.count,
+                actionCount: Game.actionCount)
             replay.add(generation: generation, samples: samples)
         }
         if case .shards(let store) = sampleSource, let consumed = manifest.metrics.consumedShards {
@@ -126,7 +144,9 @@ public final class TrainingLoop<Game: GameState> {
         do {
             let loaded = try PolicyValueNetwork.load(from: run.modelURL(generation))
             guard loaded.network.architecture == Self.architecture(configuration.network) else {
-                throw RunDirectoryError("generation \(generation)'s network (\(loaded.network.architecture.summary)) does not match config.json")
+                throw RunDirectoryError(
+                    "generation \(generation)'s network (\(loaded.network.architecture.summary)) does not match config.json"
+                )
             }
             return (loaded.network, loaded.optimizer)
         } catch let error as NetworkError {
@@ -150,7 +170,8 @@ public final class TrainingLoop<Game: GameState> {
         try run.writeSamples(samples, generation: generation, game: Game.name)
         lap("selfPlay")
 
-        var metrics = GenerationMetrics(generation: generation, promoted: false, totalSeconds: 0, totalSimulations: 0, totalPositions: 0)
+        var metrics = GenerationMetrics(
+            generation: generation, promoted: false, totalSeconds: 0, totalSimulations: 0, totalPositions: 0)
         metrics.freshValueLoss = SampleDiagnostics.losses(of: bestNetwork, on: samples).map { Double($0.value) }
         metrics.freshValueBaseline = SampleDiagnostics.constantValueLoss(on: samples)
         metrics.rootPolicyEntropy = statistics.rootPolicyEntropy
@@ -161,7 +182,8 @@ public final class TrainingLoop<Game: GameState> {
         metrics.duplicateGameRate = statistics.duplicateGameRate
         metrics.provenRootFraction = statistics.provenRootFraction
         metrics.meanRootVisits = statistics.moves > 0 ? Double(statistics.simulations) / Double(statistics.moves) : nil
-        metrics.firstMoves = Dictionary(uniqueKeysWithValues: statistics.firstMoves.map { (Game.actionName($0.key), $0.value) })
+        metrics.firstMoves = Dictionary(
+            uniqueKeysWithValues: statistics.firstMoves.map { (Game.actionName($0.key), $0.value) })
         metrics.selfPlayPositions = samples.count
         if !shards.isEmpty { metrics.consumedShards = shards.map(\.description) }
         replay.add(generation: generation, samples: samples)
@@ -184,8 +206,9 @@ public final class TrainingLoop<Game: GameState> {
                     try batch.masks.withUnsafeBufferPointer { mask in
                         try batch.policies.withUnsafeBufferPointer { policy in
                             try batch.values.withUnsafeBufferPointer { value in
-                                try trainee.train(inputs: input, legalMask: mask, policyTargets: policy, valueTargets: value,
-                                                  count: batch.count, optimizer: &optimizer)
+                                try trainee.train(
+                                    inputs: input, legalMask: mask, policyTargets: policy, valueTargets: value,
+                                    count: batch.count, optimizer: &optimizer)
                             }
                         }
                     }
@@ -200,8 +223,12 @@ public final class TrainingLoop<Game: GameState> {
             if step % 20 == 0 { reporter.status("gen \(generation) training: step \(step)/\(settings.steps)") }
             if step == settings.steps / 2 { FailPoint.hit("training", generation: generation) }
         }
-        if averaged > 0 { metrics.policyLoss = policyLoss / Double(averaged); metrics.valueLoss = valueLoss / Double(averaged) }
-        let window = replay.generations.reduce(into: SampleSet(inputSize: Game.encodingShape.count, actionCount: Game.actionCount)) { $0.append(contentsOf: $1.samples) }
+        if averaged > 0 {
+            metrics.policyLoss = policyLoss / Double(averaged); metrics.valueLoss = valueLoss / Double(averaged)
+        }
+        let window = replay.generations.reduce(
+            into: SampleSet(inputSize: Game.encodingShape.count, actionCount: Game.actionCount)
+        ) { $0.append(contentsOf: $1.samples) }
         metrics.windowValueLoss = SampleDiagnostics.losses(of: trainee, on: window).map { Double($0.value) }
         metrics.networkPolicyEntropy = SampleDiagnostics.policyEntropy(of: trainee, on: samples)
         metrics.recordMistakes(labels?.mistakeRates(of: trainee))
@@ -212,23 +239,31 @@ public final class TrainingLoop<Game: GameState> {
         var matches: [MatchRecord] = []
         var promoted = rejection == nil
         if rejection == nil && configuration.arena.games > 0 {
-            let candidate = NetworkSide<Game>(name: Self.playerName(generation), evaluator: NetworkEvaluator(network: trainee),
-                                              configuration: evaluationSearch(), slots: min(64, configuration.arena.games),
-                                              seed: rng.next())
-            let incumbent = NetworkSide<Game>(name: Self.playerName(best), evaluator: NetworkEvaluator(network: bestNetwork),
-                                              configuration: evaluationSearch(), slots: min(64, configuration.arena.games),
-                                              seed: rng.next())
+            let candidate = NetworkSide<Game>(
+                name: Self.playerName(generation), evaluator: NetworkEvaluator(network: trainee),
+                configuration: evaluationSearch(), slots: min(64, configuration.arena.games),
+                seed: rng.next())
+            let incumbent = NetworkSide<Game>(
+                name: Self.playerName(best), evaluator: NetworkEvaluator(network: bestNetwork),
+                configuration: evaluationSearch(), slots: min(64, configuration.arena.games),
+                seed: rng.next())
             let arenaGames = configuration.arena.games
-            guard let result = MatchRunner.play(candidate, incumbent, games: arenaGames, concurrent: 64,
-                                                openingMoves: configuration.evaluation.openingMoves, seed: rng.next(),
-                                                progress: { done, result in
-                                                    self.reporter.status("gen \(generation) arena vs gen \(self.best): \(done)/\(arenaGames) games, score \(String(format: "%.3f", result.score))")
-                                                }, shouldStop: shouldStop) else { return false }
+            guard
+                let result = MatchRunner.play(
+                    candidate, incumbent, games: arenaGames, concurrent: 64,
+                    openingMoves: configuration.evaluation.openingMoves, seed: rng.next(),
+                    progress: { done, result in
+                        self.reporter.status(
+                            "gen \(generation) arena vs gen \(self.best): \(done)/\(arenaGames) games, score \(String(format: "%.3f", result.score))"
+                        )
+                    }, shouldStop: shouldStop)
+            else { return false }
             matches.append(record(result, generation: generation, kind: "gating", a: candidate.name, b: incumbent.name))
             metrics.gatingScore = result.score
             if let threshold = configuration.arena.gatingThreshold, result.score < threshold {
                 promoted = false
-                rejection = String(format: "gating: scored %.3f against generation %d, needs %.3f", result.score, best, threshold)
+                rejection = String(
+                    format: "gating: scored %.3f against generation %d, needs %.3f", result.score, best, threshold)
             }
         }
         FailPoint.hit("arena", generation: generation)
@@ -253,8 +288,10 @@ public final class TrainingLoop<Game: GameState> {
         metrics.totalPositions = totals.positions
         rate(&metrics, matches: matches)
         let newBest = promoted ? generation : best
-        try checkpoint(generation: generation, parent: parent, promoted: promoted, best: newBest, network: trainee, optimizer: optimizer,
-                       metrics: metrics, matches: matches, timings: timings)
+        try checkpoint(
+            generation: generation, parent: parent, promoted: promoted, best: newBest, network: trainee,
+            optimizer: optimizer,
+            metrics: metrics, matches: matches, timings: timings)
         if case .shards(let store) = sampleSource { store.remove(shards) }
         lap("checkpoint")
         if promoted {
@@ -285,12 +322,14 @@ public final class TrainingLoop<Game: GameState> {
             }
             if available >= wanted {
                 FailPoint.hit("self-play", generation: generation)
-                let (samples, statistics) = try store.read(names, game: Game.name, inputSize: Game.encodingShape.count,
-                                                           actionCount: Game.actionCount)
+                let (samples, statistics) = try store.read(
+                    names, game: Game.name, inputSize: Game.encodingShape.count,
+                    actionCount: Game.actionCount)
                 return (samples, statistics, names)
             }
             if shouldStop() { return nil }
-            reporter.status("gen \(generation): waiting for self-play shards, \(available)/\(wanted) games in \(names.count)")
+            reporter.status(
+                "gen \(generation): waiting for self-play shards, \(available)/\(wanted) games in \(names.count)")
             Thread.sleep(forTimeInterval: 0.5)
         }
     }
@@ -306,12 +345,14 @@ public final class TrainingLoop<Game: GameState> {
         var selfPlayRng = rng.split(stream: UInt64(generation))
         let network = bestNetwork!
         let reporter = self.reporter
-        let played = ParallelSelfPlay.play(Game.self, settings: configuration.selfPlay, search: searchConfiguration, workers: workers,
-                                           makeEvaluator: { NetworkEvaluator(network: workers > 1 ? network.copy() : network) },
-                                           rng: &selfPlayRng, progress: { done, stats in
-            if done >= games / 2 { FailPoint.hit("self-play", generation: generation) }
-            reporter.status("gen \(generation) self-play: \(done)/\(games) games, \(stats.moves) moves")
-        }, shouldStop: shouldStop)
+        let played = ParallelSelfPlay.play(
+            Game.self, settings: configuration.selfPlay, search: searchConfiguration, workers: workers,
+            makeEvaluator: { NetworkEvaluator(network: workers > 1 ? network.copy() : network) },
+            rng: &selfPlayRng,
+            progress: { done, stats in
+                if done >= games / 2 { FailPoint.hit("self-play", generation: generation) }
+                reporter.status("gen \(generation) self-play: \(done)/\(games) games, \(stats.moves) moves")
+            }, shouldStop: shouldStop)
         BLAS.threadCount = threadsBefore
         return played.map { ($0.samples, $0.statistics, []) }
     }
@@ -346,8 +387,9 @@ public final class TrainingLoop<Game: GameState> {
         for (index, reference) in references.enumerated() where settings.games > 0 {
             // A stronger reference joins once the agent beats the one before it (and then stays).
             if index >= settings.references.count && lastScore < 0.9 && !played.contains(reference.name) { break }
-            let side = NetworkSide<Game>(name: Self.playerName(generation), evaluator: NetworkEvaluator(network: network),
-                                         configuration: evaluationSearch(), slots: min(64, settings.games), seed: rng.next())
+            let side = NetworkSide<Game>(
+                name: Self.playerName(generation), evaluator: NetworkEvaluator(network: network),
+                configuration: evaluationSearch(), slots: min(64, settings.games), seed: rng.next())
             let base = rng.next()
             // Made anew for each match from the run's generator, so that a resumed run plays the same games.
             let opponent: PlayerSide<Game>
@@ -370,12 +412,16 @@ public final class TrainingLoop<Game: GameState> {
                 continue
             }
             let slots = min(64, settings.ladderGames)
-            let side = NetworkSide<Game>(name: Self.playerName(generation), evaluator: NetworkEvaluator(network: network),
-                                         configuration: evaluationSearch(), slots: slots, seed: rng.next())
-            let opponent = NetworkSide<Game>(name: Self.playerName(earlier),
-                                             evaluator: NetworkEvaluator(network: opponentNetwork),
-                                             configuration: evaluationSearch(), slots: slots, seed: rng.next())
-            guard let result = play(side, opponent, games: settings.ladderGames, generation: generation) else { return nil }
+            let side = NetworkSide<Game>(
+                name: Self.playerName(generation), evaluator: NetworkEvaluator(network: network),
+                configuration: evaluationSearch(), slots: slots, seed: rng.next())
+            let opponent = NetworkSide<Game>(
+                name: Self.playerName(earlier),
+                evaluator: NetworkEvaluator(network: opponentNetwork),
+                configuration: evaluationSearch(), slots: slots, seed: rng.next())
+            guard let result = play(side, opponent, games: settings.ladderGames, generation: generation) else {
+                return nil
+            }
             records.append(record(result, generation: generation, kind: "ladder", a: side.name, b: opponent.name))
         }
         return records
@@ -389,18 +435,22 @@ public final class TrainingLoop<Game: GameState> {
 
     /// One evaluation match with evaluation's openings and progress; nil if interrupted.
     func play(_ a: any BatchedSide<Game>, _ b: any BatchedSide<Game>, games: Int, generation: Int) -> MatchResult? {
-        MatchRunner.play(a, b, games: games, concurrent: min(64, games), openingMoves: configuration.evaluation.openingMoves,
-                         seed: rng.next(), progress: { done, result in
-                             self.reporter.status("gen \(generation) vs \(b.name): \(done)/\(games) games, "
-                                                  + "score \(String(format: "%.3f", result.score))")
-                         }, shouldStop: shouldStop)
+        MatchRunner.play(
+            a, b, games: games, concurrent: min(64, games), openingMoves: configuration.evaluation.openingMoves,
+            seed: rng.next(),
+            progress: { done, result in
+                self.reporter.status(
+                    "gen \(generation) vs \(b.name): \(done)/\(games) games, "
+                        + "score \(String(format: "%.3f", result.score))")
+            }, shouldStop: shouldStop)
     }
 
     func record(_ result: MatchResult, generation: Int, kind: String, a: String, b: String) -> MatchRecord {
         let total = result.total
-        return MatchRecord(generation: generation, kind: kind, playerA: a, playerB: b, wins: total.wins, draws: total.draws,
-                           losses: total.losses, winsAsFirst: result.asFirst.wins, drawsAsFirst: result.asFirst.draws,
-                           lossesAsFirst: result.asFirst.losses)
+        return MatchRecord(
+            generation: generation, kind: kind, playerA: a, playerB: b, wins: total.wins, draws: total.draws,
+            losses: total.losses, winsAsFirst: result.asFirst.wins, drawsAsFirst: result.asFirst.draws,
+            lossesAsFirst: result.asFirst.losses)
     }
 
     /// Fits Elo over every match so far plus `matches`, and stores this generation's rating.
@@ -414,18 +464,23 @@ public final class TrainingLoop<Game: GameState> {
         }
     }
 
-    func checkpoint(generation: Int, parent: Int?, promoted: Bool, best: Int, network: PolicyValueNetwork, optimizer: Optimizer,
-                    metrics: GenerationMetrics, matches: [MatchRecord], timings: [String: Double]) throws {
+    func checkpoint(
+        generation: Int, parent: Int?, promoted: Bool, best: Int, network: PolicyValueNetwork, optimizer: Optimizer,
+        metrics: GenerationMetrics, matches: [MatchRecord], timings: [String: Double]
+    ) throws {
         let manifest = GenerationManifest(
             game: Game.name, generation: generation, parent: parent, promoted: promoted, best: best,
             configurationHash: configuration.hash, seed: configuration.seed, codeVersion: codeVersion,
-            createdAt: ISO8601DateFormatter().string(from: Date()), randomState: rng.words, checksums: [:], timings: timings,
-            totalSeconds: metrics.totalSeconds, totalSimulations: metrics.totalSimulations, totalPositions: metrics.totalPositions,
+            createdAt: ISO8601DateFormatter().string(from: Date()), randomState: rng.words, checksums: [:],
+            timings: timings,
+            totalSeconds: metrics.totalSeconds, totalSimulations: metrics.totalSimulations,
+            totalPositions: metrics.totalPositions,
             metrics: metrics, matches: matches)
         try run.writeGeneration(generation, manifest: manifest) { folder in
-            try network.save(to: folder.appendingPathComponent(RunDirectory.modelFile),
-                             metadata: ["generation": String(generation), "game": Game.name, "codeVersion": codeVersion],
-                             optimizer: optimizer)
+            try network.save(
+                to: folder.appendingPathComponent(RunDirectory.modelFile),
+                metadata: ["generation": String(generation), "game": Game.name, "codeVersion": codeVersion],
+                optimizer: optimizer)
             FailPoint.hit("checkpoint-files", generation: generation)
         }
         try run.writePromoted(best)
@@ -437,10 +492,13 @@ public final class TrainingLoop<Game: GameState> {
     func summary(_ metrics: GenerationMetrics) -> String {
         var parts = ["generation \(metrics.generation)"]
         if let elo = metrics.elo {
-            let interval = metrics.eloLow.flatMap { low in metrics.eloHigh.map { String(format: " [%.0f, %.0f]", low, $0) } } ?? ""
+            let interval =
+                metrics.eloLow.flatMap { low in metrics.eloHigh.map { String(format: " [%.0f, %.0f]", low, $0) } } ?? ""
             parts.append(String(format: "Elo %.0f%@", elo, interval))
         }
-        if let p = metrics.policyLoss, let v = metrics.valueLoss { parts.append(String(format: "loss policy %.3f value %.3f", p, v)) }
+        if let p = metrics.policyLoss, let v = metrics.valueLoss {
+            parts.append(String(format: "loss policy %.3f value %.3f", p, v))
+        }
         if let entropy = metrics.rootPolicyEntropy { parts.append(String(format: "root entropy %.2f", entropy)) }
         if let draws = metrics.drawRate { parts.append(String(format: "draws %.0f%%", 100 * draws)) }
         if let mistakes = metrics.mistakeRate {
@@ -450,7 +508,9 @@ public final class TrainingLoop<Game: GameState> {
                 text += metrics.mistakeRateImmediateWin.map { String(format: ", win %.0f%%)", 100 * $0) } ?? ")"
             }
             if let bySet = metrics.mistakeRateBySet {
-                text += " [" + bySet.sorted { $0.key < $1.key }
+                text +=
+                    " ["
+                    + bySet.sorted { $0.key < $1.key }
                     .map { String(format: "%@ %.0f%%", $0.key, 100 * $0.value) }.joined(separator: ", ") + "]"
             }
             parts.append(text)

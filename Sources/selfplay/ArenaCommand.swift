@@ -13,12 +13,12 @@ struct ArenaCommand: ParsableCommand, GameVisitor {
         commandName: "arena",
         abstract: "Play a match between two players and estimate their Elo difference.",
         discussion: """
-        Colours alternate game by game; with --opening-moves each pair of games starts from the same \
-        random opening, once with each colour. Players:
-        \(PlayerSpec.help)
+            Colours alternate game by game; with --opening-moves each pair of games starts from the same \
+            random opening, once with each colour. Players:
+            \(PlayerSpec.help)
 
-        Example: selfplay arena net:runs/mine,sims=200 mcts:rollouts=1000 --games 100
-        """
+            Example: selfplay arena net:runs/mine,sims=200 mcts:rollouts=1000 --games 100
+            """
     )
 
     @OptionGroup var game: GameOption
@@ -48,16 +48,19 @@ struct ArenaCommand: ParsableCommand, GameVisitor {
         let b = try makeSide(playerB, for: G.self, slots: slots, seed: seed &* 2 &+ 1)
         let reporter = TerminalReporter()
         let start = ContinuousClock.now
-        guard let result = MatchRunner.play(
-            a, b, games: games, concurrent: slots, openingMoves: openingMoves, seed: seed,
-            progress: { done, result in reporter.status("\(done)/\(games) games: \(result)") }
-        ) else { return }
+        guard
+            let result = MatchRunner.play(
+                a, b, games: games, concurrent: slots, openingMoves: openingMoves, seed: seed,
+                progress: { done, result in reporter.status("\(done)/\(games) games: \(result)") }
+            )
+        else { return }
         let seconds = (ContinuousClock.now - start).seconds
-        reporter.message("""
-        \(G.name): \(a.name) (A) vs \(b.name) (B), \(games) games in \(String(format: "%.1f", seconds)) s
-          A as first player:  +\(result.asFirst.wins) =\(result.asFirst.draws) -\(result.asFirst.losses)
-          A as second player: +\(result.asSecond.wins) =\(result.asSecond.draws) -\(result.asSecond.losses)
-          A overall: \(result)
-        """)
+        reporter.message(
+            """
+            \(G.name): \(a.name) (A) vs \(b.name) (B), \(games) games in \(String(format: "%.1f", seconds)) s
+              A as first player:  +\(result.asFirst.wins) =\(result.asFirst.draws) -\(result.asFirst.losses)
+              A as second player: +\(result.asSecond.wins) =\(result.asSecond.draws) -\(result.asSecond.losses)
+              A overall: \(result)
+            """)
     }
 }

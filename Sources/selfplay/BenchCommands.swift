@@ -66,19 +66,24 @@ struct BenchGamesCommand: ParsableCommand, GameVisitor {
         }
         if json {
             let firstPlayerWinRate = Double(firstWins) / Double(games)
-            print("""
-            {"game":"\(G.name)","playouts_per_s":\(Double(games) / elapsed),"moves_per_s":\(Double(moves) / elapsed),\
-            "mean_length":\(Double(moves) / Double(games)),"first_player_win_rate":\(firstPlayerWinRate),\
-            "perft_depth":\(depth),"perft_leaves":\(perftLeaves),"perft_seconds":\(perftSeconds)}
-            """)
+            print(
+                """
+                {"game":"\(G.name)","playouts_per_s":\(Double(games) / elapsed),"moves_per_s":\(Double(moves) / elapsed),\
+                "mean_length":\(Double(moves) / Double(games)),"first_player_win_rate":\(firstPlayerWinRate),\
+                "perft_depth":\(depth),"perft_leaves":\(perftLeaves),"perft_seconds":\(perftSeconds)}
+                """)
         } else {
             print("\(G.name): \(games) random playouts in \(String(format: "%.2f", elapsed)) s")
-            print(String(format: "  playouts/s %.0f   moves/s %.3g   mean length %.1f   first player wins %.1f%%",
-                         Double(games) / elapsed, Double(moves) / elapsed, Double(moves) / Double(games),
-                         100 * Double(firstWins) / Double(games)))
+            print(
+                String(
+                    format: "  playouts/s %.0f   moves/s %.3g   mean length %.1f   first player wins %.1f%%",
+                    Double(games) / elapsed, Double(moves) / elapsed, Double(moves) / Double(games),
+                    100 * Double(firstWins) / Double(games)))
             if depth > 0 {
-                print(String(format: "  perft(%d) = %d in %.3f s: %.3g leaves/s", depth, perftLeaves, perftSeconds,
-                             Double(perftLeaves) / perftSeconds))
+                print(
+                    String(
+                        format: "  perft(%d) = %d in %.3f s: %.3g leaves/s", depth, perftLeaves, perftSeconds,
+                        Double(perftLeaves) / perftSeconds))
             }
         }
     }
@@ -89,11 +94,11 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
         commandName: "mcts",
         abstract: "Simulations per second of tree search from the start position.",
         discussion: """
-        --evaluator rollout: UCT with one random rollout per leaf (the settings of OpenSpiel's MCTSBot
-        in benchmarks/mcts/openspiel_compare.py). --evaluator uniform: batched PUCT with a stand-in
-        evaluator, which isolates the search's own cost. --evaluator net: batched PUCT with the game's
-        default network (random weights: the cost is the same), timing the share spent in the network.
-        """
+            --evaluator rollout: UCT with one random rollout per leaf (the settings of OpenSpiel's MCTSBot
+            in benchmarks/mcts/openspiel_compare.py). --evaluator uniform: batched PUCT with a stand-in
+            evaluator, which isolates the search's own cost. --evaluator net: batched PUCT with the game's
+            default network (random weights: the cost is the same), timing the share spent in the network.
+            """
     )
 
     enum EvaluatorKind: String, ExpressibleByArgument, CaseIterable { case rollout, uniform, net }
@@ -148,8 +153,9 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
             case .uniform:
                 var configuration = SearchConfiguration()
                 configuration.solver = solver
-                let search = BatchedSearch<G>(treeCount: trees, configuration: configuration,
-                                              evaluator: UniformEvaluator(actionCount: G.actionCount))
+                let search = BatchedSearch<G>(
+                    treeCount: trees, configuration: configuration,
+                    evaluator: UniformEvaluator(actionCount: G.actionCount))
                 let start = clock.now
                 search.search(trees: Array(0..<trees), simulations: sims, rootNoise: false, using: &rng)
                 times.append((clock.now - start).seconds)
@@ -180,20 +186,26 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
         let rate = Double(sims * (evaluator == .rollout ? 1 : trees)) / median
         let networkShare = evaluator == .net ? networkSeconds / times.last! : 0
         if json {
-            print(#"{"game":"\#(G.name)","evaluator":"\#(evaluator.rawValue)","sims":\#(sims),"trees":\#(trees),"#
-                  + #""median_seconds":\#(median),"sims_per_s":\#(rate),"nodes":\#(nodes),"mean_batch":\#(batch),"#
-                  + #""network_share":\#(networkShare)}"#)
+            print(
+                #"{"game":"\#(G.name)","evaluator":"\#(evaluator.rawValue)","sims":\#(sims),"trees":\#(trees),"#
+                    + #""median_seconds":\#(median),"sims_per_s":\#(rate),"nodes":\#(nodes),"mean_batch":\#(batch),"#
+                    + #""network_share":\#(networkShare)}"#)
         } else {
             let treeCount = evaluator == .rollout ? 1 : trees
-            print("\(G.name), \(evaluator.rawValue) evaluator, \(sims) simulations x \(treeCount) tree(s), "
-                  + "\(repeats) runs")
-            print(String(format: "  median %.4f s  (min %.4f, max %.4f)   %.0f simulations/s   %d nodes in the tree",
-                         median, times.first!, times.last!, rate, nodes))
+            print(
+                "\(G.name), \(evaluator.rawValue) evaluator, \(sims) simulations x \(treeCount) tree(s), "
+                    + "\(repeats) runs")
+            print(
+                String(
+                    format: "  median %.4f s  (min %.4f, max %.4f)   %.0f simulations/s   %d nodes in the tree",
+                    median, times.first!, times.last!, rate, nodes))
             if evaluator != .rollout { print(String(format: "  mean evaluator batch %.1f", batch)) }
             if evaluator == .net {
                 let format = "  time in the network %.0f%%, outside it %.0f%% (last run; OpenBLAS %d thread(s), %@)"
-                print(String(format: format, 100 * networkShare, 100 * (1 - networkShare), BLAS.threadCount,
-                             BLAS.coreName))
+                print(
+                    String(
+                        format: format, 100 * networkShare, 100 * (1 - networkShare), BLAS.threadCount,
+                        BLAS.coreName))
             }
         }
     }
@@ -206,8 +218,10 @@ final class TimedEvaluator: Evaluator {
 
     init(_ inner: any Evaluator) { self.inner = inner }
 
-    func evaluate(inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
-                  priors: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>) {
+    func evaluate(
+        inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
+        priors: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>
+    ) {
         let start = ContinuousClock.now
         inner.evaluate(inputs: inputs, legalMask: legalMask, count: count, priors: priors, values: values)
         seconds += (ContinuousClock.now - start).seconds

@@ -13,7 +13,8 @@ struct CommandFailure: Error, CustomStringConvertible {
 func fileErrorMessage(_ error: any Error) -> String? {
     let nsError = error as NSError
     guard nsError.domain == NSCocoaErrorDomain || nsError.domain == NSPOSIXErrorDomain else { return nil }
-    let path = (nsError.userInfo[NSFilePathErrorKey] as? String)
+    let path =
+        (nsError.userInfo[NSFilePathErrorKey] as? String)
         ?? (nsError.userInfo[NSURLErrorKey] as? URL)?.path ?? "a file"
     var code = nsError.domain == NSPOSIXErrorDomain ? Int32(nsError.code) : 0
     if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
@@ -25,7 +26,8 @@ func fileErrorMessage(_ error: any Error) -> String? {
         .fileWriteFileExists: "it already exists", .fileWriteOutOfSpace: "the disk is full",
         .fileWriteVolumeReadOnly: "the file system is read-only",
     ]
-    let reason = code != 0
+    let reason =
+        code != 0
         ? String(cString: strerror(code))
         : reasons[CocoaError.Code(rawValue: nsError.code)] ?? "the system refused (error \(nsError.code))"
     let writeCodes = CocoaError.fileWriteUnknown.rawValue...CocoaError.fileWriteVolumeReadOnly.rawValue
@@ -45,7 +47,8 @@ extension SelfPlayCommand {
         do {
             try command.run()
         } catch {
-            let message = fileErrorMessage(error) ?? (error as? ValidationError)?.message
+            let message =
+                fileErrorMessage(error) ?? (error as? ValidationError)?.message
                 ?? (error as? PlayerError)?.description
             if let message {
                 FileHandle.standardError.write(Data("Error: \(message)\n".utf8))

@@ -39,13 +39,13 @@ struct ExperimentCommand: ParsableCommand {
         commandName: "experiment",
         abstract: "Run an experiment file's seeds one after another, then aggregate them.",
         discussion: """
-        Writes OUT/seed-N/ (one run per seed; an existing one is resumed), OUT/aggregate.csv \
-        (generation, seed, Elo with interval, mistake rate, training time, positions), \
-        OUT/final-matches.csv and OUT/report.html with every seed and their mean and spread.
-        An experiment with "arms" (an ablation) does this in OUT/ARM/ for each arm, then writes \
-        OUT/ablation.csv: each arm's mean final-match score over its seeds with a 95% interval.
-        Example: selfplay experiment scripts/experiments/tictactoe.json --seeds 3
-        """
+            Writes OUT/seed-N/ (one run per seed; an existing one is resumed), OUT/aggregate.csv \
+            (generation, seed, Elo with interval, mistake rate, training time, positions), \
+            OUT/final-matches.csv and OUT/report.html with every seed and their mean and spread.
+            An experiment with "arms" (an ablation) does this in OUT/ARM/ for each arm, then writes \
+            OUT/ablation.csv: each arm's mean final-match score over its seeds with a 95% interval.
+            Example: selfplay experiment scripts/experiments/tictactoe.json --seeds 3
+            """
     )
 
     @Argument(help: "The experiment file (JSON).") var file: String
@@ -59,7 +59,8 @@ struct ExperimentCommand: ParsableCommand {
     func run() throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = FileManager.default.contents(atPath: file) else {
+            let data = FileManager.default.contents(atPath: file)
+        else {
             throw ValidationError("cannot read \(file): not a readable file")
         }
         let experiment: ExperimentFile
@@ -78,17 +79,22 @@ struct ExperimentCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try AtomicFile.write(data, to: folder.appendingPathComponent("experiment.json"))
         guard let arms = experiment.arms, !arms.isEmpty else {
-            _ = try GameCatalog.visit(type, with: Runner(experiment: experiment, seeds: chosen, folder: folder,
-                                                         overrides: experiment.set ?? [:]))
+            _ = try GameCatalog.visit(
+                type,
+                with: Runner(
+                    experiment: experiment, seeds: chosen, folder: folder,
+                    overrides: experiment.set ?? [:]))
             return
         }
         guard Set(arms.map(\.name)).count == arms.count,
-              arms.allSatisfy({ !$0.name.isEmpty && !$0.name.contains("/") && !$0.name.hasPrefix(".") }) else {
+            arms.allSatisfy({ !$0.name.isEmpty && !$0.name.contains("/") && !$0.name.hasPrefix(".") })
+        else {
             throw ValidationError("\(file): arm names must be distinct folder names")
         }
         let runners = arms.map { arm in
-            Runner(experiment: experiment, seeds: chosen, folder: folder.appendingPathComponent(arm.name),
-                   overrides: (experiment.set ?? [:]).merging(arm.set ?? [:]) { $1 })
+            Runner(
+                experiment: experiment, seeds: chosen, folder: folder.appendingPathComponent(arm.name),
+                overrides: (experiment.set ?? [:]).merging(arm.set ?? [:]) { $1 })
         }
         // Seed by seed, every arm in turn: a change in the machine's load falls on all arms alike.
         for seed in chosen {
@@ -117,11 +123,15 @@ struct ExperimentCommand: ParsableCommand {
                 let scores = results.filter { $0.opponent == opponent }.map(\.result.score)
                 let games = results.filter { $0.opponent == opponent }.reduce(0) { $0 + $1.result.total.games }
                 let (mean, halfWidth) = Self.meanInterval(scores)
-                csv += String(format: "%@,%@,%d,%d,%.4f,%.4f,%.4f\n", arm, opponent, scores.count, games, mean,
-                              mean - halfWidth, mean + halfWidth)
+                csv += String(
+                    format: "%@,%@,%d,%d,%.4f,%.4f,%.4f\n", arm, opponent, scores.count, games, mean,
+                    mean - halfWidth, mean + halfWidth)
                 let label = "\(arm) vs \(opponent)".padding(toLength: 48, withPad: " ", startingAt: 0)
-                print(label + String(format: " %.3f [%.3f, %.3f]  (%d seeds, %d games)", mean, mean - halfWidth,
-                                     mean + halfWidth, scores.count, games))
+                print(
+                    label
+                        + String(
+                            format: " %.3f [%.3f, %.3f]  (%d seeds, %d games)", mean, mean - halfWidth,
+                            mean + halfWidth, scores.count, games))
             }
         }
         try AtomicFile.write(Data(csv.utf8), to: url)
@@ -176,7 +186,8 @@ struct ExperimentCommand: ParsableCommand {
         }
 
         func writeAggregate(_ runs: [RunDirectory]) throws {
-            var csv = "generation,seed,elo,elo_low,elo_high,mistake_rate,training_seconds,cpu_seconds,positions,"
+            var csv =
+                "generation,seed,elo,elo_low,elo_high,mistake_rate,training_seconds,cpu_seconds,positions,"
                 + "simulations,promoted\n"
             for (run, seed) in zip(runs, seeds) {
                 let data = try RunReport.RunData(run: run)
@@ -206,8 +217,11 @@ struct ExperimentCommand: ParsableCommand {
                     let opponent = try makeSide(match.opponent, for: G.self, slots: slots, seed: seed &+ 1)
                     let configuration = try run.loadConfiguration()
                     let openingMoves = configuration.evaluation.openingMoves
-                    guard let result = MatchRunner.play(agent, opponent, games: match.games, concurrent: slots,
-                                                        openingMoves: openingMoves, seed: seed) else {
+                    guard
+                        let result = MatchRunner.play(
+                            agent, opponent, games: match.games, concurrent: slots,
+                            openingMoves: openingMoves, seed: seed)
+                    else {
                         throw ExitCode(130)
                     }
                     results.append(FinalResult(seed: seed, opponent: match.opponent, result: result))

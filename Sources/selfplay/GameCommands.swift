@@ -7,9 +7,11 @@ import Training
 
 /// The `--game NAME` option shared by commands that act on one game.
 struct GameOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The game (default \(GameCatalog.defaultGame.name)): \(GameCatalog.names.joined(separator: ", ")).",
-        valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The game (default \(GameCatalog.defaultGame.name)): \(GameCatalog.names.joined(separator: ", ")).",
+            valueName: "name"))
     var game: String?
 
     func resolve() throws -> any GameState.Type {
@@ -32,8 +34,9 @@ struct GamesCommand: ParsableCommand {
     func run() {
         for game in GameCatalog.all {
             let shape = game.encodingShape
-            print("\(game.name.padding(toLength: 10, withPad: " ", startingAt: 0))  actions: \(game.actionCount)  "
-                  + "input: \(shape)  symmetries: \(game.symmetries.count)")
+            print(
+                "\(game.name.padding(toLength: 10, withPad: " ", startingAt: 0))  actions: \(game.actionCount)  "
+                    + "input: \(shape)  symmetries: \(game.symmetries.count)")
         }
     }
 }
@@ -78,9 +81,11 @@ struct PerftCommand: ParsableCommand, GameVisitor {
     )
 
     @OptionGroup var game: GameOption
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
-        "The number of moves in each counted sequence (default 5, or the game's benchmark depth if smaller).",
-        valueName: "depth"))
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: ArgumentHelp(
+            "The number of moves in each counted sequence (default 5, or the game's benchmark depth if smaller).",
+            valueName: "depth"))
     var depth: Int?
     @Option(name: .long, help: "The position to count from, as a move sequence.")
     var moves: String = ""
@@ -103,9 +108,9 @@ struct PerftCommand: ParsableCommand, GameVisitor {
             let nodes = perft(root, depth: d)
             let seconds = (ContinuousClock.now - start).seconds
             let rate = seconds > 0 ? Double(nodes) / seconds : 0
-            print("depth \(d): \(nodes)  \(String(format: "%.3f", seconds)) s  "
-                  + "\(String(format: "%.2e", rate)) leaves/s")
+            print(
+                "depth \(d): \(nodes)  \(String(format: "%.3f", seconds)) s  "
+                    + "\(String(format: "%.2e", rate)) leaves/s")
         }
     }
 }
-

@@ -16,12 +16,12 @@ struct BenchGemmCommand: ParsableCommand {
         commandName: "gemm",
         abstract: "sgemm GFLOP/s for the shapes a game's training network issues, against the CPU's peak.",
         discussion: """
-        Records the distinct sgemm shapes of one inference pass (forward, NT) and one training \
-        pass (backward: TN for weight gradients, NN for input gradients) at each batch size, then \
-        times each shape alone with 1 OpenBLAS thread and with all threads, and a 1024^3 product. \
-        The peak is cores x GHz x 2 FMA units x fp32 lanes (16 for avx512f, 8 for avx2) x 2, \
-        from /proc/cpuinfo ('cpu MHz' is the base clock on most VMs); --peak-gflops overrides it.
-        """
+            Records the distinct sgemm shapes of one inference pass (forward, NT) and one training \
+            pass (backward: TN for weight gradients, NN for input gradients) at each batch size, then \
+            times each shape alone with 1 OpenBLAS thread and with all threads, and a 1024^3 product. \
+            The peak is cores x GHz x 2 FMA units x fp32 lanes (16 for avx512f, 8 for avx2) x 2, \
+            from /proc/cpuinfo ('cpu MHz' is the base clock on most VMs); --peak-gflops overrides it.
+            """
     )
 
     @OptionGroup var game: GameOption
@@ -45,8 +45,10 @@ struct BenchGemmCommand: ParsableCommand {
         let machine = Machine.current()
         machine.printHeader()
         let peak = peakGflops ?? machine.estimatedPeakGFLOPS
-        print(peakGflops != nil ? "fp32 peak: \(format(peak)) GFLOP/s (given)"
-                                : "fp32 peak: \(machine.peakExplanation)")
+        print(
+            peakGflops != nil
+                ? "fp32 peak: \(format(peak)) GFLOP/s (given)"
+                : "fp32 peak: \(machine.peakExplanation)")
         let threadCounts = [1, ProcessInfo.processInfo.activeProcessorCount]
         let original = BLAS.threadCount
         defer { BLAS.threadCount = original }
@@ -61,8 +63,9 @@ struct BenchGemmCommand: ParsableCommand {
             let training = recordShapes { data.computeGradients(network, count: batch) }
                 .filter { $0.key.transposeA || !$0.key.transposeB }
             print("\nbatch \(batch)")
-            print("  pass      shape                  calls  MFLOP/pass "
-                  + threadCounts.map { "  GF/s \($0)T" }.joined() + "  %peak \(threadCounts.last!)T")
+            print(
+                "  pass      shape                  calls  MFLOP/pass "
+                    + threadCounts.map { "  GF/s \($0)T" }.joined() + "  %peak \(threadCounts.last!)T")
             for (pass, shapes) in [("forward", forward), ("backward", training)] {
                 var totalFlops = 0.0, totalSeconds = threadCounts.map { _ in 0.0 }
                 let heaviestFirst = shapes.sorted { $0.key.flops * Double($0.value) > $1.key.flops * Double($1.value) }
@@ -75,15 +78,17 @@ struct BenchGemmCommand: ParsableCommand {
                     totalFlops += flops
                     for index in rates.indices { totalSeconds[index] += flops / (rates[index] * 1e9) }
                     let label = pass.padding(toLength: 9, withPad: " ", startingAt: 0)
-                    print("  \(label) \(shape.description.padding(toLength: 22, withPad: " ", startingAt: 0))"
-                          + String(format: "%5d  %10.2f", calls, flops / 1e6)
-                          + rates.map { String(format: "  %8.1f", $0) }.joined()
-                          + String(format: "  %9.1f%%", 100 * rates.last! / peak))
+                    print(
+                        "  \(label) \(shape.description.padding(toLength: 22, withPad: " ", startingAt: 0))"
+                            + String(format: "%5d  %10.2f", calls, flops / 1e6)
+                            + rates.map { String(format: "  %8.1f", $0) }.joined()
+                            + String(format: "  %9.1f%%", 100 * rates.last! / peak))
                 }
                 let rates = totalSeconds.map { totalFlops / $0 / 1e9 }
                 let totals = zip(threadCounts, rates).map { String(format: "%.1f GF/s at %dT", $0.1, $0.0) }
-                print("  \(pass) total: " + totals.joined(separator: ", ")
-                      + String(format: " (%.1f%% of peak)", 100 * rates.last! / peak))
+                print(
+                    "  \(pass) total: " + totals.joined(separator: ", ")
+                        + String(format: " (%.1f%% of peak)", 100 * rates.last! / peak))
             }
         }
         print("\nsquare product")
@@ -131,13 +136,13 @@ struct BenchNNCommand: ParsableCommand {
         commandName: "nn",
         abstract: "Network throughput: positions/s for inference and training, time inside sgemm, heap allocations.",
         discussion: """
-        Inputs are positions from random playouts of the game. 'train' is a full optimizer step \
-        (forward, backward, SGD with momentum). The sgemm share comes from a timer around every \
-        sgemm call, switched on only for that measurement. Heap allocations after warm-up are \
-        counted exactly when a malloc counter is preloaded (benchmarks/nn/run.sh builds one); \
-        otherwise they are not measured. OpenBLAS threads: --blas-threads, else \
-        \(BLAS.threadsEnvironmentVariable), else OpenBLAS's default.
-        """
+            Inputs are positions from random playouts of the game. 'train' is a full optimizer step \
+            (forward, backward, SGD with momentum). The sgemm share comes from a timer around every \
+            sgemm call, switched on only for that measurement. Heap allocations after warm-up are \
+            counted exactly when a malloc counter is preloaded (benchmarks/nn/run.sh builds one); \
+            otherwise they are not measured. OpenBLAS threads: --blas-threads, else \
+            \(BLAS.threadsEnvironmentVariable), else OpenBLAS's default.
+            """
     )
 
     @OptionGroup var game: GameOption
@@ -189,27 +194,35 @@ struct BenchNNCommand: ParsableCommand {
             let inference = wallAndCPUPerRun(seconds: seconds) { data.predict(network, count: batch) }
             let training = try wallAndCPUPerRun(seconds: seconds) { try data.train(network, &optimizer, count: batch) }
             let size = Double(batch)
-            print(String(format: "%6d   %15.0f   %6.1f   %10.1f   %12.0f   %6.1f   %10.1f", batch,
-                         size / inference.wall, 1e6 * inference.wall / size, 1e6 * inference.cpu / size,
-                         size / training.wall, 1e6 * training.wall / size, 1e6 * training.cpu / size))
+            print(
+                String(
+                    format: "%6d   %15.0f   %6.1f   %10.1f   %12.0f   %6.1f   %10.1f", batch,
+                    size / inference.wall, 1e6 * inference.wall / size, 1e6 * inference.cpu / size,
+                    size / training.wall, 1e6 * training.wall / size, 1e6 * training.cpu / size))
         }
 
         print("\nat batch \(profileBatch):")
         let inferenceShare = sgemmShare { data.predict(network, count: profileBatch) }
         let trainingShare = try sgemmShare { try data.train(network, &optimizer, count: profileBatch) }
         for (name, share) in [("inference", inferenceShare), ("train step", trainingShare)] {
-            let format = "  %@: %.2f ms per pass, %.1f%% in sgemm (%d calls, %.1f GF/s inside), "
+            let format =
+                "  %@: %.2f ms per pass, %.1f%% in sgemm (%d calls, %.1f GF/s inside), "
                 + "non-sgemm %.2f ms = %.1f%%"
-            print(String(format: format, name, 1e3 * share.wall, 100 * share.gemm / share.wall, share.calls,
-                         share.flops / share.gemm / 1e9, 1e3 * (share.wall - share.gemm),
-                         100 * (1 - share.gemm / share.wall)))
+            print(
+                String(
+                    format: format, name, 1e3 * share.wall, 100 * share.gemm / share.wall, share.calls,
+                    share.flops / share.gemm / 1e9, 1e3 * (share.wall - share.gemm),
+                    100 * (1 - share.gemm / share.wall)))
         }
         let overhead = 1 - trainingShare.gemm / trainingShare.wall
-        print(String(format: "  non-sgemm share of the train step: %.1f%% (target <= 15%%: %@)", 100 * overhead,
-                     overhead <= 0.15 ? "met" : "not met"))
+        print(
+            String(
+                format: "  non-sgemm share of the train step: %.1f%% (target <= 15%%: %@)", 100 * overhead,
+                overhead <= 0.15 ? "met" : "not met"))
 
-        print("\nheap allocations after warm-up (20 inference + 20 train calls at batch \(profileBatch) "
-              + "and at batch 1):")
+        print(
+            "\nheap allocations after warm-up (20 inference + 20 train calls at batch \(profileBatch) "
+                + "and at batch 1):")
         guard let count = MallocCounter.load() else {
             print("  not measured: no malloc counter preloaded (benchmarks/nn/run.sh runs this bench with one)")
             return
@@ -229,10 +242,11 @@ struct BenchNNCommand: ParsableCommand {
             let before = count()
             try exercise(20)
             let allocations = count() - before
-            print("  OpenBLAS \(threadCount) thread\(threadCount == 1 ? "" : "s"): \(allocations) malloc-family calls "
-                  + "(exact, all threads)"
-                  + (threadCount > 1 && allocations > 0
-                     ? "; OpenBLAS's threaded sgemm allocates once per call it splits" : ""))
+            print(
+                "  OpenBLAS \(threadCount) thread\(threadCount == 1 ? "" : "s"): \(allocations) malloc-family calls "
+                    + "(exact, all threads)"
+                    + (threadCount > 1 && allocations > 0
+                        ? "; OpenBLAS's threaded sgemm allocates once per call it splits" : ""))
         }
     }
 
@@ -261,8 +275,11 @@ struct BenchNNCommand: ParsableCommand {
     }
 
     /// Wall time and time inside sgemm per run of `body`, with the sgemm timer on.
-    private func sgemmShare(_ body: () throws -> Void) rethrows
-        -> (wall: Double, gemm: Double, calls: Int, flops: Double) {
+    private func sgemmShare(
+        _ body: () throws -> Void
+    ) rethrows
+        -> (wall: Double, gemm: Double, calls: Int, flops: Double)
+    {
         try body()
         GEMMProfiler.reset()
         GEMMProfiler.isEnabled = true
@@ -334,8 +351,9 @@ private final class BenchData {
             try mask.withUnsafeBufferPointer { m in
                 try policyTargets.withUnsafeBufferPointer { p in
                     try valueTargets.withUnsafeBufferPointer { v in
-                        try network.train(inputs: x, legalMask: m, policyTargets: p, valueTargets: v, count: count,
-                                          optimizer: &optimizer)
+                        try network.train(
+                            inputs: x, legalMask: m, policyTargets: p, valueTargets: v, count: count,
+                            optimizer: &optimizer)
                     }
                 }
             }
@@ -347,8 +365,9 @@ private final class BenchData {
             mask.withUnsafeBufferPointer { m in
                 policyTargets.withUnsafeBufferPointer { p in
                     valueTargets.withUnsafeBufferPointer { v in
-                        _ = network.computeGradients(inputs: x, legalMask: m, policyTargets: p, valueTargets: v,
-                                                     count: count)
+                        _ = network.computeGradients(
+                            inputs: x, legalMask: m, policyTargets: p, valueTargets: v,
+                            count: count)
                     }
                 }
             }
@@ -358,8 +377,11 @@ private final class BenchData {
 
 /// Seconds per run of `body`: after one warm-up run (unless `warmUp` is false), runs it
 /// until at least `seconds` have passed and at least `minimumRuns` runs.
-private func timePerRun(seconds: Double, minimumRuns: Int = 3, warmUp: Bool = true, _ body: () throws -> Void) rethrows
-    -> Double {
+private func timePerRun(
+    seconds: Double, minimumRuns: Int = 3, warmUp: Bool = true, _ body: () throws -> Void
+) rethrows
+    -> Double
+{
     if warmUp { try body() }
     let clock = ContinuousClock()
     let start = clock.now
@@ -395,7 +417,8 @@ private func processCPUSeconds() -> Double {
 private func parseBatches(_ text: String) throws -> [Int] {
     let sizes = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     guard !sizes.isEmpty, sizes.count == text.split(separator: ",").count,
-          sizes.allSatisfy({ (1...65_536).contains($0) }) else {
+        sizes.allSatisfy({ (1...65_536).contains($0) })
+    else {
         throw ValidationError("--batches must be comma-separated sizes from 1 to 65536, e.g. 1,32,256")
     }
     return sizes
@@ -442,20 +465,24 @@ private struct Machine {
     var estimatedPeakGFLOPS: Double { Double(cores) * (megahertz ?? 0) / 1000 * 2 * Double(vector.lanes) * 2 }
 
     var peakExplanation: String {
-        String(format: "%.1f GFLOP/s = %d cores x %.2f GHz x 2 FMA units x %d lanes (%@) x 2 flops "
-               + "(assumes two FMA pipes per core at the /proc/cpuinfo clock; --peak-gflops overrides)",
-               estimatedPeakGFLOPS, cores, (megahertz ?? 0) / 1000, vector.lanes, vector.name)
+        String(
+            format: "%.1f GFLOP/s = %d cores x %.2f GHz x 2 FMA units x %d lanes (%@) x 2 flops "
+                + "(assumes two FMA pipes per core at the /proc/cpuinfo clock; --peak-gflops overrides)",
+            estimatedPeakGFLOPS, cores, (megahertz ?? 0) / 1000, vector.lanes, vector.name)
     }
 
     func printHeader() {
         let date = ISO8601DateFormatter().string(from: Date())
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+        let load =
+            (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
             .joined(separator: " ") ?? "unknown"
         print("date: \(date), load average \(load) (other jobs on the machine skew the figures)")
-        print("cpu: \(model) (family \(family), model \(modelNumber)), \(cores) cores, "
-              + "\(megahertz.map { String(format: "%.0f MHz", $0) } ?? "unknown clock"), widest SIMD \(vector.name)")
-        print("OpenBLAS: core \(BLAS.coreName), \(BLAS.threadCount) threads, OPENBLAS_CORETYPE="
-              + "\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)"); \(BLAS.configuration)")
+        print(
+            "cpu: \(model) (family \(family), model \(modelNumber)), \(cores) cores, "
+                + "\(megahertz.map { String(format: "%.0f MHz", $0) } ?? "unknown clock"), widest SIMD \(vector.name)")
+        print(
+            "OpenBLAS: core \(BLAS.coreName), \(BLAS.threadCount) threads, OPENBLAS_CORETYPE="
+                + "\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)"); \(BLAS.configuration)")
     }
 }
 

@@ -10,13 +10,13 @@ struct PlayCommand: ParsableCommand, GameVisitor {
         commandName: "play",
         abstract: "Play against an agent in the terminal.",
         discussion: """
-        Type a move in the game's notation (below), or: undo (take back your last move), hint (the \
-        agent's suggestion for you), quit. Moves can also be piped in, one per line. Agents: any \
-        player spec, e.g. perfect, mcts:rollouts=2000, net:runs/mine,sims=400.
+            Type a move in the game's notation (below), or: undo (take back your last move), hint (the \
+            agent's suggestion for you), quit. Moves can also be piped in, one per line. Agents: any \
+            player spec, e.g. perfect, mcts:rollouts=2000, net:runs/mine,sims=400.
 
-        Notation:
-        \(notationHelp)
-        """
+            Notation:
+            \(notationHelp)
+            """
     )
 
     enum Side: String, ExpressibleByArgument { case first, second }
@@ -115,8 +115,10 @@ struct PlayCommand: ParsableCommand, GameVisitor {
         for move in moves.sorted(by: { $0.visits > $1.visits }).prefix(5) {
             let proven = move.proof == .win ? "win" : move.proof == .loss ? "loss" : "draw"
             let proof = move.proof == .unknown ? "" : "  proven \(proven)"
-            print(String(format: "  %-5@ visits %6d  value %+.3f  prior %.3f%@", G.actionName(move.action), move.visits,
-                         move.value, move.prior, proof))
+            print(
+                String(
+                    format: "  %-5@ visits %6d  value %+.3f  prior %.3f%@", G.actionName(move.action), move.visits,
+                    move.value, move.prior, proof))
         }
     }
 }

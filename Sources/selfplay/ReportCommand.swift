@@ -12,7 +12,8 @@ import Training
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write the HTML report of one or more runs (curves overlaid; seeds of one experiment also as mean and spread).",
+        abstract:
+            "Write the HTML report of one or more runs (curves overlaid; seeds of one experiment also as mean and spread).",
         discussion: "The training loop also rewrites RUN/report.html after every generation."
     )
 
@@ -23,7 +24,9 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         guard !runs.isEmpty else { throw ValidationError("give at least one --run") }
-        guard runs.count == 1 || output != nil else { throw ValidationError("with several runs, say where the report goes with -o FILE") }
+        guard runs.count == 1 || output != nil else {
+            throw ValidationError("with several runs, say where the report goes with -o FILE")
+        }
     }
 
     func run() throws {

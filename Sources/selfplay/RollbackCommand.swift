@@ -27,7 +27,9 @@ struct RollbackCommand: ParsableCommand {
         if moved.isEmpty {
             print("generation \(to) is already the head")
         } else {
-            print("generation \(to) is the head again; generations \(moved.map(String.init).joined(separator: ", ")) were moved to \(runPath)/rolled-back/")
+            print(
+                "generation \(to) is the head again; generations \(moved.map(String.init).joined(separator: ", ")) were moved to \(runPath)/rolled-back/"
+            )
         }
     }
 }

@@ -10,20 +10,20 @@ struct SolveCommand: ParsableCommand, GameVisitor {
         commandName: "solve",
         abstract: "Exact scores of positions, read one per line.",
         discussion: """
-        Each line holds a move sequence from the start position (e.g. 4453 for Connect Four); \
-        a second whitespace-separated field is ignored, so the public benchmark files \
-        ('moves score') can be read as they are. Blank lines are skipped. Each position prints \
-        as 'moves score', or with --all-moves as 'moves' and the score of every action (x where \
-        illegal); with --time two more fields follow: seconds and searched nodes.
+            Each line holds a move sequence from the start position (e.g. 4453 for Connect Four); \
+            a second whitespace-separated field is ignored, so the public benchmark files \
+            ('moves score') can be read as they are. Blank lines are skipped. Each position prints \
+            as 'moves score', or with --all-moves as 'moves' and the score of every action (x where \
+            illegal); with --time two more fields follow: seconds and searched nodes.
 
-        Scores are for the side to move: 0 draw, positive a win worth 22 - n in Connect Four \
-        (6 - n in tic-tac-toe), n being the number of its own stones when it wins with best \
-        play, negative a loss on the same scale.
+            Scores are for the side to move: 0 draw, positive a win worth 22 - n in Connect Four \
+            (6 - n in tic-tac-toe), n being the number of its own stones when it wins with best \
+            play, negative a loss on the same scale.
 
-        Lines that are not positions of a game still going on get an error on standard error \
-        and are skipped; the exit status is then 1. The Connect Four table persists across \
-        lines, so later positions may reuse earlier work.
-        """
+            Lines that are not positions of a game still going on get an error on standard error \
+            and are skipped; the exit status is then 1. The Connect Four table persists across \
+            lines, so later positions may reuse earlier work.
+            """
     )
 
     @OptionGroup var game: GameOption
@@ -62,7 +62,8 @@ struct SolveCommand: ParsableCommand, GameVisitor {
             }
             let nodesBefore = solver.nodeCount
             let start = ContinuousClock.now
-            let result = allMoves
+            let result =
+                allMoves
                 ? solver.actionValues(state).map { $0.map(String.init) ?? "x" }.joined(separator: " ")
                 : String(solver.score(state))
             let seconds = (ContinuousClock.now - start).seconds
@@ -76,8 +77,9 @@ struct SolveCommand: ParsableCommand, GameVisitor {
         failures += malformed
         if time && solved > 0 {
             let format = "solved %d positions in %.3f s: mean %.6f s, max %.6f s (line %d); mean %.0f nodes"
-            let summary = String(format: format, solved, totalSeconds, totalSeconds / Double(solved), slowest.seconds,
-                                 slowest.line, Double(totalNodes) / Double(solved))
+            let summary = String(
+                format: format, solved, totalSeconds, totalSeconds / Double(solved), slowest.seconds,
+                slowest.line, Double(totalNodes) / Double(solved))
             FileHandle.standardError.write(Data((summary + "\n").utf8))
         }
         if failures > 0 { throw ExitCode(1) }
@@ -89,17 +91,17 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
         commandName: "eval-positions",
         abstract: "A player's mistake rate on solved positions.",
         discussion: """
-        For each position (lines 'moves [score]', as in the public Connect Four benchmark sets; \
-        the score is ignored) the player chooses a move. The move is a mistake if another legal \
-        move has a strictly better game-theoretic value (win > draw > loss), as the exact solver \
-        finds. Lines that carry a score per action ('moves s1 ... s7' for Connect Four, '-' for a \
-        full column, as in benchmarks/connect4/labels/) are judged by those scores, without solving. \
-        Prints, per file, the mistake count and rate with a 95% Wilson interval, and the \
-        player's expected rate where its move distribution is known (random, perfect).
+            For each position (lines 'moves [score]', as in the public Connect Four benchmark sets; \
+            the score is ignored) the player chooses a move. The move is a mistake if another legal \
+            move has a strictly better game-theoretic value (win > draw > loss), as the exact solver \
+            finds. Lines that carry a score per action ('moves s1 ... s7' for Connect Four, '-' for a \
+            full column, as in benchmarks/connect4/labels/) are judged by those scores, without solving. \
+            Prints, per file, the mistake count and rate with a 95% Wilson interval, and the \
+            player's expected rate where its move distribution is known (random, perfect).
 
-        Players:
-        \(PlayerSpec.help)
-        """
+            Players:
+            \(PlayerSpec.help)
+            """
     )
 
     @OptionGroup var game: GameOption
@@ -214,8 +216,11 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
         func summary(name: String, expected: Bool) -> String {
             guard positions > 0 else { return "\(name): no positions" }
             let (low, high) = wilsonInterval(successes: mistakes, trials: positions)
-            var text = name + String(format: ": %d positions, %d mistakes, rate %.2f%% (95%% CI %.2f-%.2f%%)",
-                              positions, mistakes, 100 * Double(mistakes) / Double(positions), 100 * low, 100 * high)
+            var text =
+                name
+                + String(
+                    format: ": %d positions, %d mistakes, rate %.2f%% (95%% CI %.2f-%.2f%%)",
+                    positions, mistakes, 100 * Double(mistakes) / Double(positions), 100 * low, 100 * high)
             if expected { text += String(format: ", expected %.2f%%", 100 * expectedMistakes / Double(positions)) }
             text += String(format: "; solver %.2f s, player %.2f s", solverSeconds, playerSeconds)
             return text
@@ -244,8 +249,10 @@ func wilsonInterval(successes: Int, trials: Int) -> (low: Double, high: Double) 
 /// Calls `body` with each non-blank line's number, first field (the moves) and further fields, from
 /// `file` or standard input. Lines whose count of further fields is not in `extraFields` get an
 /// error instead; returns how many.
-private func forEachPositionLine(in file: String?, extraFields: [Int] = [0, 1],
-                                 _ body: (Int, String, [Substring]) throws -> Void) throws -> Int {
+private func forEachPositionLine(
+    in file: String?, extraFields: [Int] = [0, 1],
+    _ body: (Int, String, [Substring]) throws -> Void
+) throws -> Int {
     var number = 0
     var malformed = 0
     func handle(_ line: some StringProtocol) throws {

@@ -14,28 +14,31 @@ struct TrainCommand: ParsableCommand, GameVisitor {
         commandName: "train",
         abstract: "Train an agent from scratch by self-play, or resume a run.",
         discussion: """
-        Each generation: self-play with the best network, training on a window of recent games, \
-        an optional gating match against the best, matches against fixed reference players, and \
-        an atomic checkpoint. Elo ratings (random = 0) come from all matches of the run.
+            Each generation: self-play with the best network, training on a window of recent games, \
+            an optional gating match against the best, matches against fixed reference players, and \
+            an atomic checkpoint. Elo ratings (random = 0) come from all matches of the run.
 
-        A new run gets the game's defaults, changed with --config FILE (JSON with any subset of the \
-        keys) and --set key=value (e.g. --set selfPlay.games=256 --set training.optimizer=sgd). \
-        Given an existing --run, training resumes after its last complete generation; only the \
-        budget may change then. Ctrl-C stops cleanly; run the same command to resume.
+            A new run gets the game's defaults, changed with --config FILE (JSON with any subset of the \
+            keys) and --set key=value (e.g. --set selfPlay.games=256 --set training.optimizer=sgd). \
+            Given an existing --run, training resumes after its last complete generation; only the \
+            budget may change then. Ctrl-C stops cleanly; run the same command to resume.
 
-        Examples:
-          selfplay train                                   tic-tac-toe, default budget (a few seconds)
-          selfplay train --game connect4 --run runs/c4 --budget 1h
-          selfplay train --run runs/c4 --generations 40    resume and extend
-        """
+            Examples:
+              selfplay train                                   tic-tac-toe, default budget (a few seconds)
+              selfplay train --game connect4 --run runs/c4 --budget 1h
+              selfplay train --run runs/c4 --generations 40    resume and extend
+            """
     )
 
     @OptionGroup var game: GameOption
-    @Option(name: .customLong("run"), help: "The run directory (default: runs/GAME-DATE-TIME; an existing run is resumed).")
+    @Option(
+        name: .customLong("run"), help: "The run directory (default: runs/GAME-DATE-TIME; an existing run is resumed).")
     var runPath: String?
     @Option(help: "A JSON file with configuration keys to change.")
     var config: String?
-    @Option(name: .customLong("set"), help: ArgumentHelp("Change one configuration key (repeatable).", valueName: "key=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("Change one configuration key (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
     @Option(parsing: .unconditional, help: "Stop after this many generations in all (at least 1).")
     var generations: Int?
@@ -67,15 +70,17 @@ struct TrainCommand: ParsableCommand, GameVisitor {
         if directory.exists {
             let stored = try directory.loadConfiguration()
             guard config == nil, overrides.isEmpty, seed == nil else {
-                throw CommandFailure("\(directory.url.path) is an existing run whose configuration is fixed; "
-                                   + "drop --config/--set/--seed to resume it, or choose a new --run")
+                throw CommandFailure(
+                    "\(directory.url.path) is an existing run whose configuration is fixed; "
+                        + "drop --config/--set/--seed to resume it, or choose a new --run")
             }
             guard let type = GameCatalog.game(named: stored.game) else {
                 throw CommandFailure("the run's game '\(stored.game)' is unknown")
             }
             if game.game != nil, try game.resolve().name != type.name {
-                throw CommandFailure("\(directory.url.path) is a \(type.name) run, not \(try game.resolve().name); "
-                                   + "drop --game to resume it")
+                throw CommandFailure(
+                    "\(directory.url.path) is a \(type.name) run, not \(try game.resolve().name); "
+                        + "drop --game to resume it")
             }
             try directory.checkWritable()
             try RunLock.withLock(on: directory, role: role) {
@@ -83,8 +88,9 @@ struct TrainCommand: ParsableCommand, GameVisitor {
                 let missing = directory.missingGenerations()
                 guard missing.isEmpty else {
                     let list = missing.map(String.init).joined(separator: ", ")
-                    throw CommandFailure("generation(s) \(list) of \(directory.url.path) are missing; restore them, "
-                                       + "or roll back to generation \(missing[0] - 1) to continue from there")
+                    throw CommandFailure(
+                        "generation(s) \(list) of \(directory.url.path) are missing; restore them, "
+                            + "or roll back to generation \(missing[0] - 1) to continue from there")
                 }
                 try directory.checkConfiguration(stored)
                 try GameCatalog.visit(type, with: Runner(command: self, directory: directory, stored: stored))
@@ -119,7 +125,8 @@ struct TrainCommand: ParsableCommand, GameVisitor {
                     if let file = command.config {
                         var isDirectory: ObjCBool = false
                         guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory),
-                              !isDirectory.boolValue, let data = FileManager.default.contents(atPath: file) else {
+                            !isDirectory.boolValue, let data = FileManager.default.contents(atPath: file)
+                        else {
                             throw ValidationError("cannot read --config \(file): not a readable file")
                         }
                         configuration = try configuration.applying(json: data, source: file)
@@ -130,8 +137,14 @@ struct TrainCommand: ParsableCommand, GameVisitor {
                 }
                 if let seed = command.seed { configuration.seed = seed }
             }
-            if let generations = command.generations { configuration.budget.generations = generations; if command.budget == nil { configuration.budget.wallSeconds = 0 } }
-            if let budget = command.budget { configuration.budget.wallSeconds = try parseDuration(budget); if command.generations == nil { configuration.budget.generations = 0 } }
+            if let generations = command.generations {
+                configuration.budget.generations = generations;
+                if command.budget == nil { configuration.budget.wallSeconds = 0 }
+            }
+            if let budget = command.budget {
+                configuration.budget.wallSeconds = try parseDuration(budget);
+                if command.generations == nil { configuration.budget.generations = 0 }
+            }
             if let threads = command.blasThreads { configuration.blasThreads = threads }
             if let problem = configuration.validationError() ?? configuration.resourceError(for: G.self) {
                 throw ValidationError(problem)
@@ -143,13 +156,14 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             let specs = configuration.evaluation.references + configuration.evaluation.strongerReferences
             let references = try ReferencePlayer<G>.parsing(specs, seed: configuration.seed)
             guard stored == nil else {
-                try directory.saveConfiguration(configuration)   // the caller holds the run's lock
+                try directory.saveConfiguration(configuration)  // the caller holds the run's lock
                 return try train(G.self, configuration: configuration, references: references)
             }
             try RunLock.withLock(on: directory, role: command.role) {
                 guard !directory.exists else {
-                    throw CommandFailure("\(directory.url.path) became a run while this one started; run the command again "
-                                       + "to resume it")
+                    throw CommandFailure(
+                        "\(directory.url.path) became a run while this one started; run the command again "
+                            + "to resume it")
                 }
                 _ = try RunDirectory.create(at: directory.url, configuration: configuration)
                 try train(G.self, configuration: configuration, references: references)
@@ -157,17 +171,23 @@ struct TrainCommand: ParsableCommand, GameVisitor {
         }
 
         /// Runs the training loop on the prepared run directory, then prints the ratings and the final check.
-        func train<G: GameState>(_ type: G.Type, configuration: TrainingConfiguration,
-                                 references: [ReferencePlayer<G>]) throws {
-            let threads = configuration.blasThreads > 0 ? configuration.blasThreads : ProcessInfo.processInfo.activeProcessorCount
+        func train<G: GameState>(
+            _ type: G.Type, configuration: TrainingConfiguration,
+            references: [ReferencePlayer<G>]
+        ) throws {
+            let threads =
+                configuration.blasThreads > 0 ? configuration.blasThreads : ProcessInfo.processInfo.activeProcessorCount
             try BLAS.applyThreadSetting(command.blasThreads ?? (configuration.blasThreads > 0 ? threads : nil))
             installInterruptHandler()
             let terminal = TerminalReporter()
             let reporter = StatusFileReporter(run: directory, forwardingTo: terminal)
-            reporter.message("\(stored == nil ? "new run" : "run") \(directory.url.path): \(G.name), seed \(configuration.seed), OpenBLAS \(BLAS.threadCount) thread(s) (\(BLAS.coreName))")
-            let loop = TrainingLoop<G>(run: directory, configuration: configuration, references: references,
-                                       labels: LabelledPositions.solverLabelled(G.self), reporter: reporter, codeVersion: CodeVersion.current,
-                                       shouldStop: { interruptRequested.load(ordering: .relaxed) })
+            reporter.message(
+                "\(stored == nil ? "new run" : "run") \(directory.url.path): \(G.name), seed \(configuration.seed), OpenBLAS \(BLAS.threadCount) thread(s) (\(BLAS.coreName))"
+            )
+            let loop = TrainingLoop<G>(
+                run: directory, configuration: configuration, references: references,
+                labels: LabelledPositions.solverLabelled(G.self), reporter: reporter, codeVersion: CodeVersion.current,
+                shouldStop: { interruptRequested.load(ordering: .relaxed) })
             if command.fromShards {
                 loop.sampleSource = .shards(ShardStore(run: directory))
                 directory.clearFinished()
@@ -177,28 +197,38 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             reporter.message("stopped: \(stop)")
             let ratings = EloRating.fit(try directory.allMatches())
             reporter.message("\nElo (random = 0, 95% intervals):\n" + EloRating.table(ratings))
-            if stop != .interrupted { try finalCheck(G.self, loop: loop, configuration: configuration, reporter: terminal) }
+            if stop != .interrupted {
+                try finalCheck(G.self, loop: loop, configuration: configuration, reporter: terminal)
+            }
         }
 
         /// Where the game's solver answers at once: the best network with search plays the perfect player 200 games.
-        func finalCheck<G: GameState>(_ type: G.Type, loop: TrainingLoop<G>, configuration: TrainingConfiguration, reporter: TerminalReporter) throws {
+        func finalCheck<G: GameState>(
+            _ type: G.Type, loop: TrainingLoop<G>, configuration: TrainingConfiguration, reporter: TerminalReporter
+        ) throws {
             guard let solvable = G.self as? any SolvableGame.Type, solvable.solvesInstantly,
-                  let perfectSpec = try? PlayerSpec(parsing: "perfect") else { return }
+                let perfectSpec = try? PlayerSpec(parsing: "perfect")
+            else { return }
             let best = try directory.loadManifest(directory.completeGenerations().last!).best
             let network = try PolicyValueNetwork.load(from: directory.modelURL(best)).network
             var search = configuration.search
             search.simulations = configuration.evaluation.simulations
             search.dirichletFraction = 0
-            let agent = NetworkSide<G>(name: "gen\(best)", evaluator: NetworkEvaluator(network: network), configuration: search, slots: 100, seed: 1)
-            let perfect = try PlayerSide<G>(name: "perfect", slots: 100) { try makePlayer(perfectSpec, for: G.self, seed: UInt64($0) + 1) }
+            let agent = NetworkSide<G>(
+                name: "gen\(best)", evaluator: NetworkEvaluator(network: network), configuration: search, slots: 100,
+                seed: 1)
+            let perfect = try PlayerSide<G>(name: "perfect", slots: 100) {
+                try makePlayer(perfectSpec, for: G.self, seed: UInt64($0) + 1)
+            }
             guard let result = MatchRunner.play(agent, perfect, games: 200, concurrent: 100, seed: 2) else { return }
-            reporter.message("""
+            reporter.message(
+                """
 
-            Final check, generation \(best) with \(search.simulations) simulations/move against the perfect player, 200 games:
-              as first player  +\(result.asFirst.wins) =\(result.asFirst.draws) -\(result.asFirst.losses)
-              as second player +\(result.asSecond.wins) =\(result.asSecond.draws) -\(result.asSecond.losses)
-              \(result.total.losses == 0 ? "never lost" : "lost \(result.total.losses) game(s)")
-            """)
+                Final check, generation \(best) with \(search.simulations) simulations/move against the perfect player, 200 games:
+                  as first player  +\(result.asFirst.wins) =\(result.asFirst.draws) -\(result.asFirst.losses)
+                  as second player +\(result.asSecond.wins) =\(result.asSecond.draws) -\(result.asSecond.losses)
+                  \(result.total.losses == 0 ? "never lost" : "lost \(result.total.losses) game(s)")
+                """)
         }
     }
 }

@@ -10,7 +10,8 @@ struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
         abstract: "Follow a training run from another terminal (reads its files; never writes).",
-        discussion: "Shows the current phase and progress (RUN/status.json) and the last generations. Ctrl-C to stop watching."
+        discussion:
+            "Shows the current phase and progress (RUN/status.json) and the last generations. Ctrl-C to stop watching."
     )
 
     @Option(name: .customLong("run"), help: "The run directory.") var runPath: String
@@ -25,8 +26,10 @@ struct WatchCommand: ParsableCommand {
         let directory = try existingRun(runPath)
         while true {
             var lines = ["\(runPath) at \(ISO8601DateFormatter().string(from: Date()))"]
-            if let data = FileManager.default.contents(atPath: directory.url.appendingPathComponent("status.json").path),
-               let status = try? JSONDecoder().decode(RunStatus.self, from: data) {
+            if let data = FileManager.default.contents(
+                atPath: directory.url.appendingPathComponent("status.json").path),
+                let status = try? JSONDecoder().decode(RunStatus.self, from: data)
+            {
                 lines.append("now: \(status.line) (updated \(status.updated))")
             }
             let generations = directory.completeGenerations()
@@ -35,7 +38,10 @@ struct WatchCommand: ParsableCommand {
                 let m = manifest.metrics
                 let elo = m.elo.map { String(format: "Elo %5.0f", $0) } ?? "Elo     ?"
                 let loss = m.valueLoss.map { String(format: "value loss %.3f", $0) } ?? ""
-                lines.append(String(format: "  gen %4d  %@  %@  %@  %.0f s", generation, elo, loss, m.promoted ? "promoted" : "not promoted", m.totalSeconds))
+                lines.append(
+                    String(
+                        format: "  gen %4d  %@  %@  %@  %.0f s", generation, elo, loss,
+                        m.promoted ? "promoted" : "not promoted", m.totalSeconds))
             }
             if generations.isEmpty { lines.append("  no complete generation yet") }
             if once {

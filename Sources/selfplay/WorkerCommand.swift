@@ -11,15 +11,15 @@ struct WorkerCommand: ParsableCommand {
         commandName: "worker",
         abstract: "Play self-play games for a run's learner, writing them as shards (any number of workers).",
         discussion: """
-        Plays batches of games with the network RUN/promoted.json names (checking for a newer one \
-        between batches) and writes each batch atomically as RUN/shards/wKKK-SSSSSS-gGGGG.samples. \
-        Workers take no lock and share nothing but the run folder; a killed worker loses only the \
-        batch it was playing. It waits up to --wait seconds for the run to appear (the learner \
-        creates it), pauses while the learner has 2 generations' games still to take, and stops \
-        when the learner writes RUN/finished.json, after --max-shards batches, or on SIGTERM/Ctrl-C.
-        The worker number defaults to SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX (Kubernetes \
-        Indexed Jobs), else 0; workers must have distinct numbers.
-        """
+            Plays batches of games with the network RUN/promoted.json names (checking for a newer one \
+            between batches) and writes each batch atomically as RUN/shards/wKKK-SSSSSS-gGGGG.samples. \
+            Workers take no lock and share nothing but the run folder; a killed worker loses only the \
+            batch it was playing. It waits up to --wait seconds for the run to appear (the learner \
+            creates it), pauses while the learner has 2 generations' games still to take, and stops \
+            when the learner writes RUN/finished.json, after --max-shards batches, or on SIGTERM/Ctrl-C.
+            The worker number defaults to SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX (Kubernetes \
+            Indexed Jobs), else 0; workers must have distinct numbers.
+            """
     )
 
     @Option(name: .customLong("run"), help: "The run directory the learner writes.")
@@ -55,7 +55,9 @@ struct WorkerCommand: ParsableCommand {
         guard wait.isFinite, (0...longestDuration).contains(wait) else {
             throw ValidationError("--wait must be a number of seconds from 0 to a year")
         }
-        if let blasThreads, !(1...64).contains(blasThreads) { throw ValidationError("--blas-threads must be in 1...64") }
+        if let blasThreads, !(1...64).contains(blasThreads) {
+            throw ValidationError("--blas-threads must be in 1...64")
+        }
     }
 
     func run() throws {
@@ -65,8 +67,9 @@ struct WorkerCommand: ParsableCommand {
         while !directory.exists || directory.promotedGeneration() == nil {
             if interruptRequested.load(ordering: .relaxed) { throw ExitCode(130) }
             guard Date() < deadline else {
-                throw CommandFailure("\(runPath) holds no run with a generation yet (waited \(Int(wait)) s); "
-                                   + "start `selfplay learn --run \(runPath)` first, or wait longer with --wait")
+                throw CommandFailure(
+                    "\(runPath) holds no run with a generation yet (waited \(Int(wait)) s); "
+                        + "start `selfplay learn --run \(runPath)` first, or wait longer with --wait")
             }
             Thread.sleep(forTimeInterval: 0.5)
         }
@@ -75,8 +78,11 @@ struct WorkerCommand: ParsableCommand {
             throw CommandFailure("the run's game '\(configuration.game)' is unknown")
         }
         try BLAS.applyThreadSetting(blasThreads ?? (configuration.blasThreads > 0 ? configuration.blasThreads : nil))
-        try GameCatalog.visit(type, with: Runner(command: self, directory: directory, configuration: configuration,
-                                                 worker: try workerNumber()))
+        try GameCatalog.visit(
+            type,
+            with: Runner(
+                command: self, directory: directory, configuration: configuration,
+                worker: try workerNumber()))
     }
 
     struct Runner: GameVisitor {
@@ -88,11 +94,13 @@ struct WorkerCommand: ParsableCommand {
         func visit<G: GameState>(_ type: G.Type) throws {
             let games = command.shardGames ?? max(1, configuration.selfPlay.games / 4)
             let reporter = TerminalReporter()
-            reporter.message("worker \(worker) on \(directory.url.path): \(G.name), \(games) games per shard, "
-                             + "OpenBLAS \(BLAS.threadCount) thread(s)")
-            let worker = SelfPlayWorker<G>(run: directory, configuration: configuration, worker: worker,
-                                           gamesPerShard: games, reporter: reporter,
-                                           shouldStop: { interruptRequested.load(ordering: .relaxed) })
+            reporter.message(
+                "worker \(worker) on \(directory.url.path): \(G.name), \(games) games per shard, "
+                    + "OpenBLAS \(BLAS.threadCount) thread(s)")
+            let worker = SelfPlayWorker<G>(
+                run: directory, configuration: configuration, worker: worker,
+                gamesPerShard: games, reporter: reporter,
+                shouldStop: { interruptRequested.load(ordering: .relaxed) })
             let stop = try worker.work(maxShards: command.maxShards)
             reporter.message("worker \(self.worker): stopped: \(stop)")
             if stop == .interrupted { throw ExitCode(130) }

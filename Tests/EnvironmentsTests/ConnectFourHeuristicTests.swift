@@ -24,8 +24,9 @@ import Testing
             let mirrored = state.transformed(by: ConnectFour.symmetries[1])
             #expect(state.heuristicValue == mirrored.heuristicValue)
             // Swapping the colours negates the value.
-            let swapped = ConnectFour(current: state.current ^ state.mask, mask: state.mask,
-                                      moveCount: state.moveCount, lastMoveWon: false)
+            let swapped = ConnectFour(
+                current: state.current ^ state.mask, mask: state.mask,
+                moveCount: state.moveCount, lastMoveWon: false)
             #expect(swapped.heuristicValue == -state.heuristicValue)
         }
     }

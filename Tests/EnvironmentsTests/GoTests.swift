@@ -9,7 +9,7 @@ import Testing
         let state = try Go7(notation: "B1 A1 A2")
         #expect(state.stones(of: .second) == 0)
         #expect(state.stones(of: .first).nonzeroBitCount == 2)
-        #expect(state.legalActions.contains(Self.point("A1")) == false)   // now suicide for White
+        #expect(state.legalActions.contains(Self.point("A1")) == false)  // now suicide for White
     }
 
     @Test func suicideIsRefused() throws {
@@ -41,7 +41,8 @@ import Testing
     /// the board after move 15: illegal here (positional superko). OpenSpiel plays it and scores
     /// the game a draw.
     @Test func positionalSuperkoIsRefused() throws {
-        let moves = "B2 C6 E1 E3 C2 A6 E5 B6 pass A5 C3 A2 A7 B1 G5 F6 C1 C7 E4 B4 B5 G1 F3 A1 D1 F1 E7 E6 D2 C5 "
+        let moves =
+            "B2 C6 E1 E3 C2 A6 E5 B6 pass A5 C3 A2 A7 B1 G5 F6 C1 C7 E4 B4 B5 G1 F3 A1 D1 F1 E7 E6 D2 C5 "
             + "G3 F5 E2 F7 D4 G7 F4 D6 B3 B5 D3 A4 G6 G4"
         let state = try Go7(notation: moves)
         let g5 = Self.point("G5")
@@ -62,8 +63,9 @@ import Testing
 
     @Test func sgfOfAFinishedGame() throws {
         let actions = try Go7.parseActions("D4 E5 pass C3 pass pass").map(\.action)
-        #expect(Go7.sgf(of: actions)
-            == "(;GM[1]FF[4]CA[UTF-8]SZ[7]KM[7.5]RU[Tromp-Taylor]RE[W+8.5];B[dd];W[ec];B[];W[ce];B[];W[])")
+        #expect(
+            Go7.sgf(of: actions)
+                == "(;GM[1]FF[4]CA[UTF-8]SZ[7]KM[7.5]RU[Tromp-Taylor]RE[W+8.5];B[dd];W[ec];B[];W[ce];B[];W[])")
         #expect(Go9.sgf(of: [0, 80]) == "(;GM[1]FF[4]CA[UTF-8]SZ[9]KM[7.5]RU[Tromp-Taylor];B[ai];W[ia])")
     }
 
@@ -72,19 +74,22 @@ import Testing
         #expect(Go9.actionName(Go9.passAction) == "pass" && Go9.passAction == 81)
         #expect(try Go9.parseActions("j9 h8 PASS").map(\.action) == [80, 70, 81])
         #expect(throws: NotationError(offset: 0, "'I' is not a column ABCDEFGHJ or 'pass'")) { try Go9(notation: "I5") }
-        #expect(throws: NotationError(offset: 1, "a move needs a line 1-7 after its column")) { try Go7(notation: "A8") }
+        #expect(throws: NotationError(offset: 1, "a move needs a line 1-7 after its column")) {
+            try Go7(notation: "A8")
+        }
         let state = try Go7(notation: "D4 C3")
-        #expect(state.description == """
-               A B C D E F G
-             7 . . . . . . . 7
-             6 . . . . . . . 6
-             5 . . . . . . . 5
-             4 . . . X . . . 4
-             3 . . O . . . . 3
-             2 . . . . . . . 2
-             1 . . . . . . . 1
-               A B C D E F G
-            """)
+        #expect(
+            state.description == """
+                   A B C D E F G
+                 7 . . . . . . . 7
+                 6 . . . . . . . 6
+                 5 . . . . . . . 5
+                 4 . . . X . . . 4
+                 3 . . O . . . . 3
+                 2 . . . . . . . 2
+                 1 . . . . . . . 1
+                   A B C D E F G
+                """)
     }
 
     @Test func gamesEndAtTheMoveCap() {

@@ -73,20 +73,23 @@ import Testing
     @Test func notationAndRendering() throws {
         #expect(Hex.actionName(0) == "a1" && Hex.actionName(120) == "k11" && Hex.actionName(11) == "a2")
         #expect(try Hex.parseActions("k11a10").map(\.action) == [120, 99])
-        #expect(throws: NotationError(offset: 1, "a move needs a row 1-7 after its column")) { try Hex7(notation: "a8") }
+        #expect(throws: NotationError(offset: 1, "a move needs a row 1-7 after its column")) {
+            try Hex7(notation: "a8")
+        }
         #expect(throws: NotationError(offset: 0, "'h' is not a column a-g")) { try Hex7(notation: "h1") }
         #expect(throws: NotationError(offset: 2, "move a1 is illegal here")) { try Hex7(notation: "a1a1") }
         let state = try Hex7(notation: "d4c5")
-        #expect(state.description == """
-               a b c d e f g
-             1 . . . . . . . 1
-              2 . . . . . . . 2
-               3 . . . . . . . 3
-                4 . . . X . . . 4
-                 5 . . O . . . . 5
-                  6 . . . . . . . 6
-                   7 . . . . . . . 7
-            """)
+        #expect(
+            state.description == """
+                   a b c d e f g
+                 1 . . . . . . . 1
+                  2 . . . . . . . 2
+                   3 . . . . . . . 3
+                    4 . . . X . . . 4
+                     5 . . O . . . . 5
+                      6 . . . . . . . 6
+                       7 . . . . . . . 7
+                """)
     }
 
     @Test func theRotationKeepsEachSidesEdges() throws {

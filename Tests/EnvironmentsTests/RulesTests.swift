@@ -4,10 +4,10 @@ import Testing
 
 @Suite struct ConnectFourRulesTests {
     @Test func winsInEveryDirection() throws {
-        #expect(try ConnectFour(notation: "1212121").outcome == .win(.first))          // vertical
-        #expect(try ConnectFour(notation: "1122334").outcome == .win(.first))          // horizontal
-        #expect(try ConnectFour(notation: "12233634444").outcome == .win(.first))      // diagonal /
-        #expect(try ConnectFour(notation: "43322121151").outcome == .win(.first))      // diagonal \
+        #expect(try ConnectFour(notation: "1212121").outcome == .win(.first))  // vertical
+        #expect(try ConnectFour(notation: "1122334").outcome == .win(.first))  // horizontal
+        #expect(try ConnectFour(notation: "12233634444").outcome == .win(.first))  // diagonal /
+        #expect(try ConnectFour(notation: "43322121151").outcome == .win(.first))  // diagonal \
         #expect(try ConnectFour(notation: "71212121").outcome == .win(.second))
     }
 
@@ -17,7 +17,7 @@ import Testing
         var draws = 0
         for _ in 0..<2000 {
             var state = ConnectFour()
-            var grid = [[Int]](repeating: [Int](repeating: -1, count: 6), count: 7)   // grid[column][row]
+            var grid = [[Int]](repeating: [Int](repeating: -1, count: 6), count: 7)  // grid[column][row]
             while !state.isTerminal {
                 let column = state.legalActions.randomElement(using: &rng)
                 let row = grid[column].firstIndex(of: -1)!
@@ -45,8 +45,12 @@ import Testing
 
     @Test func errorsNameThePlaceInTheString() {
         #expect(throws: NotationError(offset: 6, "move 1 is illegal here")) { try ConnectFour(notation: "1111111") }
-        #expect(throws: NotationError(offset: 7, "move 3 after the game ended (first player wins)")) { try ConnectFour(notation: "12121213") }
-        #expect(throws: NotationError(offset: 2, "'8' is not a column; Connect Four columns are 1-7")) { try ConnectFour(notation: "448") }
+        #expect(throws: NotationError(offset: 7, "move 3 after the game ended (first player wins)")) {
+            try ConnectFour(notation: "12121213")
+        }
+        #expect(throws: NotationError(offset: 2, "'8' is not a column; Connect Four columns are 1-7")) {
+            try ConnectFour(notation: "448")
+        }
         #expect(throws: NotationError.self) { try ConnectFour(notation: "4 4") }
     }
 }
@@ -111,7 +115,9 @@ import Testing
     @Test func badNotation() {
         #expect(throws: NotationError(offset: 0, "move a1 is illegal here")) { try Othello(notation: "a1") }
         #expect(throws: NotationError(offset: 2, "'z' is not a file a-h or 'pass'")) { try Othello(notation: "f5z9") }
-        #expect(throws: NotationError(offset: 1, "a move needs a rank 1-8 after its file")) { try Othello(notation: "f") }
+        #expect(throws: NotationError(offset: 1, "a move needs a rank 1-8 after its file")) {
+            try Othello(notation: "f")
+        }
         #expect(throws: NotationError(offset: 0, "move pass is illegal here")) { try Othello(notation: "pass") }
     }
 }
@@ -120,6 +126,6 @@ import Testing
     @Test func outcomes() throws {
         #expect(try TicTacToe(notation: "14253").outcome == .win(.first))
         #expect(try TicTacToe(notation: "415293").outcome == .win(.second))
-        #expect(try TicTacToe(notation: "123546879").outcome == .draw) 
+        #expect(try TicTacToe(notation: "123546879").outcome == .draw)
     }
 }

@@ -19,8 +19,9 @@ struct BLASTests {
                     a.withUnsafeBufferPointer { a in
                         b.withUnsafeBufferPointer { b in
                             c.withUnsafeMutableBufferPointer { c in
-                                GEMM.multiply(GEMMShape(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k),
-                                              a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!, alpha: alpha, beta: beta)
+                                GEMM.multiply(
+                                    GEMMShape(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k),
+                                    a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!, alpha: alpha, beta: beta)
                             }
                         }
                     }
@@ -37,7 +38,9 @@ struct BLASTests {
                         }
                     }
                     let difference = maximumDifference(c, expected)
-                    #expect(difference < 1e-4 * Double(k), "seed \(seed) \(m)x\(n)x\(k) tA=\(transposeA) tB=\(transposeB): \(difference)")
+                    #expect(
+                        difference < 1e-4 * Double(k),
+                        "seed \(seed) \(m)x\(n)x\(k) tA=\(transposeA) tB=\(transposeB): \(difference)")
                 }
             }
         }
@@ -53,7 +56,9 @@ struct BLASTests {
         #expect(try BLAS.applyThreadSetting(environment: ["SELFPLAY_BLAS_THREADS": "1"]) == 1)
         #expect(try BLAS.applyThreadSetting(nil, environment: [:]) == 1)  // unset: unchanged
         #expect(try BLAS.applyThreadSetting(2, environment: ["SELFPLAY_BLAS_THREADS": "1"]) == min(2, BLAS.threadCount))
-        #expect(throws: BLAS.InvalidThreadCount.self) { try BLAS.applyThreadSetting(environment: ["SELFPLAY_BLAS_THREADS": "zero"]) }
+        #expect(throws: BLAS.InvalidThreadCount.self) {
+            try BLAS.applyThreadSetting(environment: ["SELFPLAY_BLAS_THREADS": "zero"])
+        }
         #expect(throws: BLAS.InvalidThreadCount.self) { try BLAS.applyThreadSetting(0, environment: [:]) }
     }
 

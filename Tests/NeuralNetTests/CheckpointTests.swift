@@ -16,8 +16,9 @@ struct CheckpointTests {
         var generator = SplitMix64(seed: seed)
         let architecture = TestArchitectures.tinyResidual
         let network = PolicyValueNetwork(architecture: architecture, seed: seed)
-        var optimizer = Optimizer(kind: kind, learningRate: 0.01, weightDecay: 1e-4, clipNorm: 5,
-                                  schedule: .step(every: 100, factor: 0.1))
+        var optimizer = Optimizer(
+            kind: kind, learningRate: 0.01, weightDecay: 1e-4, clipNorm: 5,
+            schedule: .step(every: 100, factor: 0.1))
         for _ in 0..<3 { _ = try Batch(architecture, count: 6, &generator).train(network, &optimizer) }
         return (network, optimizer)
     }
@@ -37,8 +38,11 @@ struct CheckpointTests {
     }
 
     /// A re-encoded copy of a checkpoint with tensors and metadata changed by `edit`.
-    private func rewritten(_ url: URL, _ edit: (inout [String: [Float]], inout [String: [Int]], inout [String: String]) -> Void)
-        throws -> Data {
+    private func rewritten(
+        _ url: URL, _ edit: (inout [String: [Float]], inout [String: [Int]], inout [String: String]) -> Void
+    )
+        throws -> Data
+    {
         let file = try SafeTensors.File(data: Data(contentsOf: url))
         var values = file.entries.keys.reduce(into: [String: [Float]]()) { $0[$1] = file.values(of: $1)! }
         var shapes = file.entries.mapValues(\.shape)
@@ -51,11 +55,15 @@ struct CheckpointTests {
             return copy
         }
         defer { copies.forEach { $0.deallocate() } }
-        let tensors = zip(names, copies).map { SafeTensors.Tensor(name: $0, shape: shapes[$0]!, values: UnsafeBufferPointer($1)) }
+        let tensors = zip(names, copies).map {
+            SafeTensors.Tensor(name: $0, shape: shapes[$0]!, values: UnsafeBufferPointer($1))
+        }
         return SafeTensors.encode(tensors: tensors, metadata: metadata)
     }
 
-    @Test("round trip is bit-exact: weights, running statistics, metadata, optimizer state", arguments: [Optimizer.Kind.sgd, .adam])
+    @Test(
+        "round trip is bit-exact: weights, running statistics, metadata, optimizer state",
+        arguments: [Optimizer.Kind.sgd, .adam])
     func roundTrip(kind: Optimizer.Kind) throws {
         let folder = try directory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -68,8 +76,9 @@ struct CheckpointTests {
         #expect(loaded.network.architecture == network.architecture)
         #expect(loaded.metadata == metadata)
         let restored = try #require(loaded.optimizer)
-        #expect(restored.kind == kind && restored.step == 3 && restored.learningRate == 0.01 && restored.clipNorm == 5
-            && restored.schedule == .step(every: 100, factor: 0.1))
+        #expect(
+            restored.kind == kind && restored.step == 3 && restored.learningRate == 0.01 && restored.clipNorm == 5
+                && restored.schedule == .step(every: 100, factor: 0.1))
         #expect(!optimizer.firstMoment.isEmpty && bits(restored.firstMoment) == bits(optimizer.firstMoment))
         #expect(bits(restored.secondMoment) == bits(optimizer.secondMoment))
         #expect(restored.secondMoment.isEmpty == (kind == .sgd))
@@ -87,7 +96,9 @@ struct CheckpointTests {
         let file = try SafeTensors.File(data: data)
         #expect(file.entries["stem.conv.weight"]?.shape == [4, 3, 3, 2])
         #expect(file.entries["blocks.1.bn2.running_var"]?.shape == [4])
-        #expect(file.entries[kind == .sgd ? "optimizer.momentum.policy.fc.weight" : "optimizer.adam_v.policy.fc.weight"] != nil)
+        #expect(
+            file.entries[kind == .sgd ? "optimizer.momentum.policy.fc.weight" : "optimizer.adam_v.policy.fc.weight"]
+                != nil)
         let headerLength = data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
         #expect(headerLength % 8 == 0)
         #expect(file.metadata["architecture"]?.contains("\"residual\"") == true)
@@ -142,39 +153,80 @@ struct CheckpointTests {
             ("empty file", Data(), "fewer than the 8-byte"),
             ("random bytes", random, "header length field says"),
             ("random bytes after a small length", smallHeaderRandom, "does not start with a JSON object"),
-            ("a JSON text", Data(#"{"weights": [1, 2, 3], "note": "not a checkpoint"}"#.utf8), "header length field says"),
+            (
+                "a JSON text", Data(#"{"weights": [1, 2, 3], "note": "not a checkpoint"}"#.utf8),
+                "header length field says"
+            ),
             ("truncated in the header", good.prefix(40), "header length field says"),
             ("truncated in the data", good.prefix(good.count - 100), "truncated file"),
-            ("a header claiming more data than the file has",
-             header(#"{"a":{"dtype":"F32","shape":[1000000],"data_offsets":[0,4000000]}}"#, data: 16), "larger than the file"),
-            ("offsets beyond the data", header(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}"#, data: 8), "claims bytes"),
-            ("offsets disagreeing with the shape",
-             header(#"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: 8), "needs 12"),
-            ("a fractional shape", header(#"{"a":{"dtype":"F32","shape":[1.5],"data_offsets":[0,8]}}"#, data: 8),
-             "not valid safetensors JSON"),
-            ("overlapping tensors",
-             header(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#,
-                    data: 12), "overlap"),
+            (
+                "a header claiming more data than the file has",
+                header(#"{"a":{"dtype":"F32","shape":[1000000],"data_offsets":[0,4000000]}}"#, data: 16),
+                "larger than the file"
+            ),
+            (
+                "offsets beyond the data", header(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}"#, data: 8),
+                "claims bytes"
+            ),
+            (
+                "offsets disagreeing with the shape",
+                header(#"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: 8), "needs 12"
+            ),
+            (
+                "a fractional shape", header(#"{"a":{"dtype":"F32","shape":[1.5],"data_offsets":[0,8]}}"#, data: 8),
+                "not valid safetensors JSON"
+            ),
+            (
+                "overlapping tensors",
+                header(
+                    #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#,
+                    data: 12), "overlap"
+            ),
             ("another dtype", header(#"{"a":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}"#, data: 4), "only F32"),
-            ("safetensors without an architecture", header(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: 4),
-             "no 'architecture'"),
-            ("an architecture for more filters", try rewritten(url) { _, _, metadata in
-                metadata["architecture"] = metadata["architecture"]!.replacingOccurrences(of: "\"filters\":4", with: "\"filters\":8")
-            }, "tensor 'stem.conv.weight' has shape [4, 3, 3, 2] but the architecture resnet 2x8"),
-            ("an unusable architecture", try rewritten(url) { _, _, metadata in
-                metadata["architecture"] = metadata["architecture"]!.replacingOccurrences(of: "\"filters\":4", with: "\"filters\":0")
-            }, "filters is 0"),
-            ("a garbled architecture", try rewritten(url) { _, _, metadata in metadata["architecture"] = "{\"body\": 3}" },
-             "'architecture' metadata is not valid"),
-            ("a missing tensor", try rewritten(url) { values, _, _ in values["value.fc2.bias"] = nil },
-             "tensor 'value.fc2.bias' is missing"),
-            ("a missing optimizer tensor", try rewritten(url) { values, _, _ in values["optimizer.momentum.stem.bn.bias"] = nil },
-             "tensor 'optimizer.momentum.stem.bn.bias' is missing"),
-            ("an extra tensor", try rewritten(url) { values, shapes, _ in
-                values["extra.weight"] = [1, 2]
-                shapes["extra.weight"] = [2]
-            }, "unexpected tensor 'extra.weight'"),
-            ("a NaN weight", try rewritten(url) { values, _, _ in values["policy.fc.weight"]![3] = .nan }, "NaN or infinite"),
+            (
+                "safetensors without an architecture",
+                header(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: 4),
+                "no 'architecture'"
+            ),
+            (
+                "an architecture for more filters",
+                try rewritten(url) { _, _, metadata in
+                    metadata["architecture"] = metadata["architecture"]!.replacingOccurrences(
+                        of: "\"filters\":4", with: "\"filters\":8")
+                }, "tensor 'stem.conv.weight' has shape [4, 3, 3, 2] but the architecture resnet 2x8"
+            ),
+            (
+                "an unusable architecture",
+                try rewritten(url) { _, _, metadata in
+                    metadata["architecture"] = metadata["architecture"]!.replacingOccurrences(
+                        of: "\"filters\":4", with: "\"filters\":0")
+                }, "filters is 0"
+            ),
+            (
+                "a garbled architecture",
+                try rewritten(url) { _, _, metadata in metadata["architecture"] = "{\"body\": 3}" },
+                "'architecture' metadata is not valid"
+            ),
+            (
+                "a missing tensor", try rewritten(url) { values, _, _ in values["value.fc2.bias"] = nil },
+                "tensor 'value.fc2.bias' is missing"
+            ),
+            (
+                "a missing optimizer tensor",
+                try rewritten(url) { values, _, _ in values["optimizer.momentum.stem.bn.bias"] = nil },
+                "tensor 'optimizer.momentum.stem.bn.bias' is missing"
+            ),
+            (
+                "an extra tensor",
+                try rewritten(url) { values, shapes, _ in
+                    values["extra.weight"] = [1, 2]
+                    shapes["extra.weight"] = [2]
+                }, "unexpected tensor 'extra.weight'"
+            ),
+            (
+                "a NaN weight", try rewritten(url) { values, _, _ in values["policy.fc.weight"]![3] = .nan },
+                "NaN or infinite"
+            ),
         ]
         for (what, bytes, expected) in cases {
             let reason = try loadError(bytes, in: folder)

@@ -9,7 +9,9 @@ struct NetworkTests {
     /// Every parameter's gradient (stem, residual blocks, both heads, both losses) against
     /// central differences of the Double reference network, after a few Adam steps have
     /// moved batch-norm scales and shifts and the biases away from their initial values.
-    @Test("network gradients match finite differences", arguments: [TestArchitectures.tinyResidual, TestArchitectures.tinyMLP])
+    @Test(
+        "network gradients match finite differences",
+        arguments: [TestArchitectures.tinyResidual, TestArchitectures.tinyMLP])
     func networkGradients(architecture: NetworkArchitecture) throws {
         let seed: UInt64 = 601
         var generator = SplitMix64(seed: seed)
@@ -22,8 +24,9 @@ struct NetworkTests {
         var parameters: [String: [Double]] = [:]
         for tensor in trainable { parameters[tensor.name] = doubles(network.values(of: tensor.name)!) }
         func loss(_ parameters: [String: [Double]]) -> Double {
-            Reference.networkLoss(architecture, parameters, inputs: batch.inputs, mask: batch.mask,
-                                  policyTargets: batch.policyTargets, valueTargets: batch.valueTargets)
+            Reference.networkLoss(
+                architecture, parameters, inputs: batch.inputs, mask: batch.mask,
+                policyTargets: batch.policyTargets, valueTargets: batch.valueTargets)
         }
         let reference = loss(parameters)
         #expect(abs(Double(losses.total) - reference) < 1e-4 * max(1, reference))
@@ -40,8 +43,9 @@ struct NetworkTests {
             if error > worst.error { worst = (error, tensor.name) }
             #expect(error < 2e-3, "gradient of \(tensor.name): relative error \(error)")
         }
-        print("network \(architecture.summary) (seed \(seed)): loss \(losses.total) vs reference \(reference); "
-              + "worst gradient relative error \(worst.error) (\(worst.name)) over \(trainable.count) tensors")
+        print(
+            "network \(architecture.summary) (seed \(seed)): loss \(losses.total) vs reference \(reference); "
+                + "worst gradient relative error \(worst.error) (\(worst.name)) over \(trainable.count) tensors")
     }
 
     // MARK: Inference
@@ -127,13 +131,16 @@ struct NetworkTests {
 
     @Test("architecture summary, parameter count and validation")
     func architecture() throws {
-        let connectFour = NetworkArchitecture(body: .residual(blocks: 4, filters: 32), inputPlanes: 2, boardHeight: 6,
-                                              boardWidth: 7, actionCount: 7, valueHidden: 32)
+        let connectFour = NetworkArchitecture(
+            body: .residual(blocks: 4, filters: 32), inputPlanes: 2, boardHeight: 6,
+            boardWidth: 7, actionCount: 7, valueHidden: 32)
         // stem 32·9·2 + 64, blocks 4·2·(32·9·32 + 64), policy 2·32 + 4 + 7·84 + 7, value 32 + 2 + 32·42 + 32 + 32 + 1
         #expect(connectFour.parameterCount == 640 + 74_240 + 663 + 1_443)
         #expect(connectFour.summary == "resnet 4x32, 2x6x7 -> 7, 77k params")
         let network = PolicyValueNetwork(architecture: connectFour, seed: 1)
-        #expect(network.tensors.filter(\.isTrainable).map { $0.shape.reduce(1, *) }.reduce(0, +) == connectFour.parameterCount)
+        #expect(
+            network.tensors.filter(\.isTrainable).map { $0.shape.reduce(1, *) }.reduce(0, +)
+                == connectFour.parameterCount)
         #expect(TestArchitectures.tinyMLP.summary.hasPrefix("mlp 10-7, 2x2x3 -> 4, "))
         var broken = connectFour
         broken.body = .residual(blocks: 4, filters: 0)
@@ -150,8 +157,9 @@ struct NetworkTests {
     func fitsRandomProblem() throws {
         let seed: UInt64 = 801
         var generator = SplitMix64(seed: seed)
-        let architecture = NetworkArchitecture(body: .mlp(hidden: [64, 64]), inputPlanes: 2, boardHeight: 3, boardWidth: 3,
-                                               actionCount: 9, valueHidden: 32)
+        let architecture = NetworkArchitecture(
+            body: .mlp(hidden: [64, 64]), inputPlanes: 2, boardHeight: 3, boardWidth: 3,
+            actionCount: 9, valueHidden: 32)
         let network = PolicyValueNetwork(architecture: architecture, seed: seed)
         var batch = Batch(architecture, count: 64, &generator)
         batch.inputs = generator.normal(batch.inputs.count)
@@ -166,8 +174,9 @@ struct NetworkTests {
         var last = initial
         for _ in 0..<600 { last = try batch.train(network, &optimizer) }
         let final = batch.losses(network)
-        print("random problem (seed \(seed)): loss \(initial.total) -> \(last.total) (train), \(final.total) (inference mode) "
-              + "in \(ContinuousClock.now - start)")
+        print(
+            "random problem (seed \(seed)): loss \(initial.total) -> \(last.total) (train), \(final.total) (inference mode) "
+                + "in \(ContinuousClock.now - start)")
         #expect(final.policy < 0.05)
         #expect(final.value < 0.01)
     }
@@ -243,26 +252,35 @@ struct NetworkTests {
         }
         #expect(network.parametersEqual(snapshot))
         #expect(huge.step == 0 && huge.firstMoment.isEmpty)
-        #expect(optimizer.step == savedOptimizer.step && optimizer.firstMoment == savedOptimizer.firstMoment
-            && optimizer.secondMoment == savedOptimizer.secondMoment)
+        #expect(
+            optimizer.step == savedOptimizer.step && optimizer.firstMoment == savedOptimizer.firstMoment
+                && optimizer.secondMoment == savedOptimizer.secondMoment)
     }
 
     @Test("learning-rate schedules and optimizer JSON")
     func schedules() throws {
         let warm = Optimizer(learningRate: 0.1, warmupSteps: 4)
-        #expect(warm.learningRate(atStep: 0) == 0.025 && warm.learningRate(atStep: 3) == 0.1 && warm.learningRate(atStep: 100) == 0.1)
+        #expect(
+            warm.learningRate(atStep: 0) == 0.025 && warm.learningRate(atStep: 3) == 0.1
+                && warm.learningRate(atStep: 100) == 0.1)
         let stepped = Optimizer(learningRate: 1, schedule: .step(every: 10, factor: 0.5))
-        #expect(stepped.learningRate(atStep: 9) == 1 && stepped.learningRate(atStep: 10) == 0.5 && stepped.learningRate(atStep: 25) == 0.25)
+        #expect(
+            stepped.learningRate(atStep: 9) == 1 && stepped.learningRate(atStep: 10) == 0.5
+                && stepped.learningRate(atStep: 25) == 0.25)
         let cosine = Optimizer(learningRate: 1, schedule: .cosine(totalSteps: 100, finalFactor: 0.1))
         #expect(cosine.learningRate(atStep: 0) == 1)
         #expect(abs(cosine.learningRate(atStep: 50) - 0.55) < 1e-6)
-        #expect(abs(cosine.learningRate(atStep: 100) - 0.1) < 1e-6 && abs(cosine.learningRate(atStep: 1000) - 0.1) < 1e-6)
-        var adam = Optimizer(kind: .adam, learningRate: 2e-3, momentum: 0.8, weightDecay: 5e-4, clipNorm: 3,
-                             schedule: .cosine(totalSteps: 10, finalFactor: 0), warmupSteps: 2, beta2: 0.99)
+        #expect(
+            abs(cosine.learningRate(atStep: 100) - 0.1) < 1e-6 && abs(cosine.learningRate(atStep: 1000) - 0.1) < 1e-6)
+        var adam = Optimizer(
+            kind: .adam, learningRate: 2e-3, momentum: 0.8, weightDecay: 5e-4, clipNorm: 3,
+            schedule: .cosine(totalSteps: 10, finalFactor: 0), warmupSteps: 2, beta2: 0.99)
         adam.step = 17
         let decoded = try JSONDecoder().decode(Optimizer.self, from: JSONEncoder().encode(adam))
-        #expect(decoded.kind == .adam && decoded.learningRate == 2e-3 && decoded.momentum == 0.8 && decoded.beta2 == 0.99
-            && decoded.weightDecay == 5e-4 && decoded.clipNorm == 3 && decoded.warmupSteps == 2 && decoded.step == 17
-            && decoded.schedule == .cosine(totalSteps: 10, finalFactor: 0))
+        #expect(
+            decoded.kind == .adam && decoded.learningRate == 2e-3 && decoded.momentum == 0.8 && decoded.beta2 == 0.99
+                && decoded.weightDecay == 5e-4 && decoded.clipNorm == 3 && decoded.warmupSteps == 2
+                && decoded.step == 17
+                && decoded.schedule == .cosine(totalSteps: 10, finalFactor: 0))
     }
 }

@@ -81,7 +81,9 @@ func withPointers<R>(_ arrays: inout [[Float]], _ body: ([UnsafeMutablePointer<F
 
 enum Reference {
     /// `y[rows×outputs] = x · Wᵀ + b`.
-    static func dense(_ x: [Double], rows: Int, inputs: Int, outputs: Int, weight: [Double], bias: [Double]?) -> [Double] {
+    static func dense(
+        _ x: [Double], rows: Int, inputs: Int, outputs: Int, weight: [Double], bias: [Double]?
+    ) -> [Double] {
         var y = [Double](repeating: 0, count: rows * outputs)
         for r in 0..<rows {
             for o in 0..<outputs {
@@ -94,12 +96,15 @@ enum Reference {
     }
 
     /// A "same" convolution, weights `[out, k, k, in]`, output channels-last.
-    static func convolution(_ x: [Double], batch: Int, channels: Int, height: Int, width: Int, planar: Bool,
-                            weight: [Double], outputs: Int, kernel: Int) -> [Double] {
+    static func convolution(
+        _ x: [Double], batch: Int, channels: Int, height: Int, width: Int, planar: Bool,
+        weight: [Double], outputs: Int, kernel: Int
+    ) -> [Double] {
         let cells = height * width, pad = kernel / 2
         func input(_ n: Int, _ y: Int, _ x0: Int, _ c: Int) -> Double {
             guard y >= 0, y < height, x0 >= 0, x0 < width else { return 0 }
-            return planar ? x[n * channels * cells + c * cells + y * width + x0] : x[(n * cells + y * width + x0) * channels + c]
+            return planar
+                ? x[n * channels * cells + c * cells + y * width + x0] : x[(n * cells + y * width + x0) * channels + c]
         }
         var out = [Double](repeating: 0, count: batch * cells * outputs)
         for n in 0..<batch {
@@ -110,7 +115,8 @@ enum Reference {
                         for ky in 0..<kernel {
                             for kx in 0..<kernel {
                                 for c in 0..<channels {
-                                    sum += weight[((f * kernel + ky) * kernel + kx) * channels + c]
+                                    sum +=
+                                        weight[((f * kernel + ky) * kernel + kx) * channels + c]
                                         * input(n, y + ky - pad, x0 + kx - pad, c)
                                 }
                             }
@@ -124,8 +130,10 @@ enum Reference {
     }
 
     /// Training-mode batch norm over columns, then optional residual add and ReLU.
-    static func batchNorm(_ z: [Double], rows: Int, channels: Int, scale: [Double], shift: [Double],
-                          residual: [Double]? = nil, relu: Bool, epsilon: Double = 1e-5) -> [Double] {
+    static func batchNorm(
+        _ z: [Double], rows: Int, channels: Int, scale: [Double], shift: [Double],
+        residual: [Double]? = nil, relu: Bool, epsilon: Double = 1e-5
+    ) -> [Double] {
         var y = [Double](repeating: 0, count: z.count)
         for c in 0..<channels {
             var mean = 0.0
@@ -164,8 +172,10 @@ enum Reference {
     }
 
     /// The whole network's `policy + value` loss (batch norm in training mode), from named parameters.
-    static func networkLoss(_ architecture: NetworkArchitecture, _ parameters: [String: [Double]], inputs: [Float],
-                            mask: [Float], policyTargets: [Float], valueTargets: [Float]) -> Double {
+    static func networkLoss(
+        _ architecture: NetworkArchitecture, _ parameters: [String: [Double]], inputs: [Float],
+        mask: [Float], policyTargets: [Float], valueTargets: [Float]
+    ) -> Double {
         let count = valueTargets.count, cells = architecture.cells
         func p(_ name: String) -> [Double] { parameters[name]! }
         let policyFeatures: [Double], valueFeatures: [Double]
@@ -173,24 +183,32 @@ enum Reference {
         case .mlp(let hidden):
             var x = doubles(inputs), width = architecture.inputSize
             for (index, next) in hidden.enumerated() {
-                x = relu(dense(x, rows: count, inputs: width, outputs: next,
-                               weight: p("body.\(index).weight"), bias: p("body.\(index).bias")))
+                x = relu(
+                    dense(
+                        x, rows: count, inputs: width, outputs: next,
+                        weight: p("body.\(index).weight"), bias: p("body.\(index).bias")))
                 width = next
             }
             policyFeatures = x
             valueFeatures = x
         case .residual(let blocks, let filters):
             let rows = count * cells
-            func unit(_ x: [Double], _ conv: String, _ bn: String, inputs: Int, outputs: Int, kernel: Int, planar: Bool = false,
-                      residual: [Double]? = nil) -> [Double] {
-                let z = convolution(x, batch: count, channels: inputs, height: architecture.boardHeight,
-                                    width: architecture.boardWidth, planar: planar, weight: p(conv + ".weight"),
-                                    outputs: outputs, kernel: kernel)
-                return batchNorm(z, rows: rows, channels: outputs, scale: p(bn + ".weight"), shift: p(bn + ".bias"),
-                                 residual: residual, relu: true)
+            func unit(
+                _ x: [Double], _ conv: String, _ bn: String, inputs: Int, outputs: Int, kernel: Int,
+                planar: Bool = false,
+                residual: [Double]? = nil
+            ) -> [Double] {
+                let z = convolution(
+                    x, batch: count, channels: inputs, height: architecture.boardHeight,
+                    width: architecture.boardWidth, planar: planar, weight: p(conv + ".weight"),
+                    outputs: outputs, kernel: kernel)
+                return batchNorm(
+                    z, rows: rows, channels: outputs, scale: p(bn + ".weight"), shift: p(bn + ".bias"),
+                    residual: residual, relu: true)
             }
-            var x = unit(doubles(inputs), "stem.conv", "stem.bn", inputs: architecture.inputPlanes, outputs: filters,
-                         kernel: 3, planar: true)
+            var x = unit(
+                doubles(inputs), "stem.conv", "stem.bn", inputs: architecture.inputPlanes, outputs: filters,
+                kernel: 3, planar: true)
             for block in 0..<blocks {
                 let name = "blocks.\(block)"
                 let a = unit(x, name + ".conv1", name + ".bn1", inputs: filters, outputs: filters, kernel: 3)
@@ -200,12 +218,16 @@ enum Reference {
             valueFeatures = unit(x, "value.conv", "value.bn", inputs: filters, outputs: 1, kernel: 1)
         }
         let policyWidth = policyFeatures.count / count, valueWidth = valueFeatures.count / count
-        let logits = dense(policyFeatures, rows: count, inputs: policyWidth, outputs: architecture.actionCount,
-                           weight: p("policy.fc.weight"), bias: p("policy.fc.bias"))
-        let hidden = relu(dense(valueFeatures, rows: count, inputs: valueWidth, outputs: architecture.valueHidden,
-                                weight: p("value.fc1.weight"), bias: p("value.fc1.bias")))
-        let pre = dense(hidden, rows: count, inputs: architecture.valueHidden, outputs: 1,
-                        weight: p("value.fc2.weight"), bias: p("value.fc2.bias"))
+        let logits = dense(
+            policyFeatures, rows: count, inputs: policyWidth, outputs: architecture.actionCount,
+            weight: p("policy.fc.weight"), bias: p("policy.fc.bias"))
+        let hidden = relu(
+            dense(
+                valueFeatures, rows: count, inputs: valueWidth, outputs: architecture.valueHidden,
+                weight: p("value.fc1.weight"), bias: p("value.fc1.bias")))
+        let pre = dense(
+            hidden, rows: count, inputs: architecture.valueHidden, outputs: 1,
+            weight: p("value.fc2.weight"), bias: p("value.fc2.bias"))
         return policyCrossEntropy(logits, mask: mask, targets: policyTargets, columns: architecture.actionCount)
             + valueSquaredError(pre, targets: valueTargets)
     }
@@ -222,7 +244,9 @@ struct Batch {
     init(_ architecture: NetworkArchitecture, count: Int, _ generator: inout SplitMix64) {
         inputs = (0..<(count * architecture.inputSize)).map { _ in generator.nextUnit() < 0.3 ? 1 : 0 }
         // Guarantee no all-zero position.
-        for n in 0..<count { inputs[n * architecture.inputSize + Int(generator.next() % UInt64(architecture.inputSize))] = 1 }
+        for n in 0..<count {
+            inputs[n * architecture.inputSize + Int(generator.next() % UInt64(architecture.inputSize))] = 1
+        }
         mask = generator.legalMask(rows: count, columns: architecture.actionCount)
         policyTargets = generator.distributions(mask: mask, columns: architecture.actionCount)
         valueTargets = generator.uniform(count, -0.9, 0.9)
@@ -233,8 +257,9 @@ struct Batch {
             try mask.withUnsafeBufferPointer { m in
                 try policyTargets.withUnsafeBufferPointer { p in
                     try valueTargets.withUnsafeBufferPointer { v in
-                        try network.train(inputs: x, legalMask: m, policyTargets: p, valueTargets: v, count: count,
-                                          optimizer: &optimizer)
+                        try network.train(
+                            inputs: x, legalMask: m, policyTargets: p, valueTargets: v, count: count,
+                            optimizer: &optimizer)
                     }
                 }
             }
@@ -259,7 +284,8 @@ struct Batch {
             mask.withUnsafeBufferPointer { m in
                 policyTargets.withUnsafeBufferPointer { p in
                     valueTargets.withUnsafeBufferPointer { v in
-                        network.computeGradients(inputs: x, legalMask: m, policyTargets: p, valueTargets: v, count: count)
+                        network.computeGradients(
+                            inputs: x, legalMask: m, policyTargets: p, valueTargets: v, count: count)
                     }
                 }
             }
@@ -284,10 +310,13 @@ struct Batch {
 
 /// Small architectures for the tests.
 enum TestArchitectures {
-    static let tinyResidual = NetworkArchitecture(body: .residual(blocks: 2, filters: 4), inputPlanes: 2, boardHeight: 3,
-                                                  boardWidth: 4, actionCount: 5, valueHidden: 6)
-    static let tinyMLP = NetworkArchitecture(body: .mlp(hidden: [10, 7]), inputPlanes: 2, boardHeight: 2, boardWidth: 3,
-                                             actionCount: 4, valueHidden: 5)
-    static let connectFourSmall = NetworkArchitecture(body: .residual(blocks: 2, filters: 16), inputPlanes: 2, boardHeight: 6,
-                                                      boardWidth: 7, actionCount: 7, valueHidden: 16)
+    static let tinyResidual = NetworkArchitecture(
+        body: .residual(blocks: 2, filters: 4), inputPlanes: 2, boardHeight: 3,
+        boardWidth: 4, actionCount: 5, valueHidden: 6)
+    static let tinyMLP = NetworkArchitecture(
+        body: .mlp(hidden: [10, 7]), inputPlanes: 2, boardHeight: 2, boardWidth: 3,
+        actionCount: 4, valueHidden: 5)
+    static let connectFourSmall = NetworkArchitecture(
+        body: .residual(blocks: 2, filters: 16), inputPlanes: 2, boardHeight: 6,
+        boardWidth: 7, actionCount: 7, valueHidden: 16)
 }

@@ -12,7 +12,9 @@ private struct TicTacToeTable {
         var bestMoves: [Int]
     }
 
-    private static let lines = [[0, 1, 2], [3, 4, 5], [6, 7, 8], [0, 3, 6], [1, 4, 7], [2, 5, 8], [0, 4, 8], [2, 4, 6]]
+    private static let lines = [
+        [0, 1, 2], [3, 4, 5], [6, 7, 8], [0, 3, 6], [1, 4, 7], [2, 5, 8], [0, 4, 8], [2, 4, 6],
+    ]
     private(set) var positions: [Position] = []
     private var values: [Int: Float] = [:]
 
@@ -37,7 +39,8 @@ private struct TicTacToeTable {
             if value > best { (best, bestMoves) = (value, [move]) } else if value == best { bestMoves.append(move) }
         }
         values[key] = best
-        positions.append(Position(cells: board.map { $0 == 0 ? 0 : ($0 == toMove ? 1 : 2) }, value: best, bestMoves: bestMoves))
+        positions.append(
+            Position(cells: board.map { $0 == 0 ? 0 : ($0 == toMove ? 1 : 2) }, value: best, bestMoves: bestMoves))
         return best
     }
 }
@@ -53,13 +56,18 @@ struct TicTacToeValueTests {
         let table = TicTacToeTable()
         let positions = table.positions
         #expect(positions.count == 4520)
-        let architecture = NetworkArchitecture(body: .mlp(hidden: [128, 128]), inputPlanes: 2, boardHeight: 3, boardWidth: 3,
-                                               actionCount: 9, valueHidden: 64)
+        let architecture = NetworkArchitecture(
+            body: .mlp(hidden: [128, 128]), inputPlanes: 2, boardHeight: 3, boardWidth: 3,
+            actionCount: 9, valueHidden: 64)
         let network = PolicyValueNetwork(architecture: architecture, seed: seed)
-        var inputs = [Float](repeating: 0, count: positions.count * 18), mask = [Float](repeating: 0, count: positions.count * 9)
-        var policy = [Float](repeating: 0, count: positions.count * 9), values = [Float](repeating: 0, count: positions.count)
+        var inputs = [Float](repeating: 0, count: positions.count * 18),
+            mask = [Float](repeating: 0, count: positions.count * 9)
+        var policy = [Float](repeating: 0, count: positions.count * 9),
+            values = [Float](repeating: 0, count: positions.count)
         for (n, position) in positions.enumerated() {
-            for cell in 0..<9 where position.cells[cell] != 0 { inputs[n * 18 + Int(position.cells[cell] - 1) * 9 + cell] = 1 }
+            for cell in 0..<9 where position.cells[cell] != 0 {
+                inputs[n * 18 + Int(position.cells[cell] - 1) * 9 + cell] = 1
+            }
             for cell in 0..<9 where position.cells[cell] == 0 { mask[n * 9 + cell] = 1 }
             for move in position.bestMoves { policy[n * 9 + move] = 1 / Float(position.bestMoves.count) }
             values[n] = position.value
@@ -68,17 +76,21 @@ struct TicTacToeValueTests {
         var order = Array(positions.indices)
         let batchSize = 128, epochs = 60
         let stepsPerEpoch = positions.count / batchSize
-        var optimizer = Optimizer(kind: .adam, learningRate: 3e-3, weightDecay: 0,
-                                  schedule: .cosine(totalSteps: epochs * stepsPerEpoch, finalFactor: 0.05))
+        var optimizer = Optimizer(
+            kind: .adam, learningRate: 3e-3, weightDecay: 0,
+            schedule: .cosine(totalSteps: epochs * stepsPerEpoch, finalFactor: 0.05))
         var batch = Batch(architecture, count: batchSize, &generator)
         let start = ContinuousClock.now
         for _ in 0..<epochs {
             order.shuffle(using: &generator)
             for step in 0..<stepsPerEpoch {
                 for (slot, index) in order[(step * batchSize)..<((step + 1) * batchSize)].enumerated() {
-                    batch.inputs.replaceSubrange((slot * 18)..<((slot + 1) * 18), with: inputs[(index * 18)..<((index + 1) * 18)])
-                    batch.mask.replaceSubrange((slot * 9)..<((slot + 1) * 9), with: mask[(index * 9)..<((index + 1) * 9)])
-                    batch.policyTargets.replaceSubrange((slot * 9)..<((slot + 1) * 9), with: policy[(index * 9)..<((index + 1) * 9)])
+                    batch.inputs.replaceSubrange(
+                        (slot * 18)..<((slot + 1) * 18), with: inputs[(index * 18)..<((index + 1) * 18)])
+                    batch.mask.replaceSubrange(
+                        (slot * 9)..<((slot + 1) * 9), with: mask[(index * 9)..<((index + 1) * 9)])
+                    batch.policyTargets.replaceSubrange(
+                        (slot * 9)..<((slot + 1) * 9), with: policy[(index * 9)..<((index + 1) * 9)])
                     batch.valueTargets[slot] = values[index]
                 }
                 _ = try batch.train(network, &optimizer)
@@ -96,9 +108,10 @@ struct TicTacToeValueTests {
             return positions[n].bestMoves.contains(row.indices.max { row[$0] < row[$1] }! - n * 9)
         }.count
         let accuracy = Double(rounded) / Double(positions.count)
-        print("tic-tac-toe minimax fit (seed \(seed)): \(epochs) epochs in \(trainingTime); value correct (rounded) "
-              + "\(rounded)/\(positions.count) = \(accuracy), sign on decisive \(signs)/\(decisive.count), "
-              + "top move optimal \(bestMoveShare)/\(positions.count); losses \(all.losses(network))")
+        print(
+            "tic-tac-toe minimax fit (seed \(seed)): \(epochs) epochs in \(trainingTime); value correct (rounded) "
+                + "\(rounded)/\(positions.count) = \(accuracy), sign on decisive \(signs)/\(decisive.count), "
+                + "top move optimal \(bestMoveShare)/\(positions.count); losses \(all.losses(network))")
         #expect(accuracy >= 0.99)
     }
 }

@@ -17,15 +17,19 @@ private func relativeDifference(_ a: [Float], _ b: [Float]) -> Float {
 @Suite("Winograd convolution")
 struct WinogradTests {
     /// Output, weight gradient and accumulated input gradient of one algorithm.
-    private func run(_ algorithm: Convolution.Algorithm, height: Int, width: Int, channels: Int, outputs: Int,
-                     batch: Int, arrays base: [[Float]]) -> [[Float]] {
-        let layer = Convolution(inputChannels: channels, outputChannels: outputs, kernelSize: 3, height: height,
-                                width: width, algorithm: algorithm)
+    private func run(
+        _ algorithm: Convolution.Algorithm, height: Int, width: Int, channels: Int, outputs: Int,
+        batch: Int, arrays base: [[Float]]
+    ) -> [[Float]] {
+        let layer = Convolution(
+            inputChannels: channels, outputChannels: outputs, kernelSize: 3, height: height,
+            width: width, algorithm: algorithm)
         var arrays = base + [[Float](repeating: 0, count: layer.scratchCount(batch: batch))]
         withPointers(&arrays) { p in
             layer.forward(input: p[0], weight: p[1], output: p[2], batch: batch, scratch: p[6])
-            layer.backward(input: p[0], weight: p[1], outputGradient: p[3], batch: batch, scratch: p[6],
-                           weightGradient: p[4], inputGradient: p[5], accumulate: true)
+            layer.backward(
+                input: p[0], weight: p[1], outputGradient: p[3], batch: batch, scratch: p[6],
+                weightGradient: p[4], inputGradient: p[5], accumulate: true)
         }
         return [arrays[2], arrays[4], arrays[5]]
     }
@@ -35,38 +39,48 @@ struct WinogradTests {
         let (height, width) = board, channels = 20, outputs = 12, batch = 70
         var generator = SplitMix64(seed: UInt64(height * 100 + width))
         let cells = batch * height * width
-        let arrays = [generator.normal(cells * channels), generator.normal(outputs * 9 * channels),
-                      [Float](repeating: 0, count: cells * outputs), generator.normal(cells * outputs),
-                      [Float](repeating: 0, count: outputs * 9 * channels), generator.normal(cells * channels)]
-        let plain = run(.patches, height: height, width: width, channels: channels, outputs: outputs, batch: batch,
-                        arrays: arrays)
-        let winograd = run(.winograd, height: height, width: width, channels: channels, outputs: outputs, batch: batch,
-                           arrays: arrays)
+        let arrays = [
+            generator.normal(cells * channels), generator.normal(outputs * 9 * channels),
+            [Float](repeating: 0, count: cells * outputs), generator.normal(cells * outputs),
+            [Float](repeating: 0, count: outputs * 9 * channels), generator.normal(cells * channels),
+        ]
+        let plain = run(
+            .patches, height: height, width: width, channels: channels, outputs: outputs, batch: batch,
+            arrays: arrays)
+        let winograd = run(
+            .winograd, height: height, width: width, channels: channels, outputs: outputs, batch: batch,
+            arrays: arrays)
         let differences = zip(winograd, plain).map(relativeDifference)
         print("winograd vs im2col \(height)x\(width): relative max differences output/weight/input \(differences)")
         #expect(differences.allSatisfy { $0 < tolerance })
     }
 
-    @Test("folded batch norm, residual add and ReLU match convolution then inference batch norm",
-          arguments: [Convolution.Algorithm.winograd, .patches])
+    @Test(
+        "folded batch norm, residual add and ReLU match convolution then inference batch norm",
+        arguments: [Convolution.Algorithm.winograd, .patches])
     func epilogue(algorithm: Convolution.Algorithm) {
         let height = 6, width = 7, channels = 10, outputs = 9, batch = 3, rows = batch * height * width
         var generator = SplitMix64(seed: 71)
-        let layer = Convolution(inputChannels: channels, outputChannels: outputs, kernelSize: 3, height: height,
-                                width: width, algorithm: algorithm)
+        let layer = Convolution(
+            inputChannels: channels, outputChannels: outputs, kernelSize: 3, height: height,
+            width: width, algorithm: algorithm)
         let norm = BatchNorm(channels: outputs)
-        var arrays = [generator.normal(rows * channels), generator.normal(outputs * 9 * channels),
-                      generator.uniform(outputs, 0.5, 1.5), generator.uniform(outputs, -0.5, 0.5),
-                      generator.uniform(outputs, -0.3, 0.3), generator.uniform(outputs, 0.5, 2),
-                      generator.normal(rows * outputs), [Float](repeating: 0, count: rows * outputs),
-                      [Float](repeating: 0, count: rows * outputs), [Float](repeating: 0, count: norm.statisticsCount),
-                      [Float](repeating: 0, count: layer.scratchCount(batch: batch))]
+        var arrays = [
+            generator.normal(rows * channels), generator.normal(outputs * 9 * channels),
+            generator.uniform(outputs, 0.5, 1.5), generator.uniform(outputs, -0.5, 0.5),
+            generator.uniform(outputs, -0.3, 0.3), generator.uniform(outputs, 0.5, 2),
+            generator.normal(rows * outputs), [Float](repeating: 0, count: rows * outputs),
+            [Float](repeating: 0, count: rows * outputs), [Float](repeating: 0, count: norm.statisticsCount),
+            [Float](repeating: 0, count: layer.scratchCount(batch: batch)),
+        ]
         withPointers(&arrays) { p in
             layer.forward(input: p[0], weight: p[1], output: p[7], batch: batch, scratch: p[10])
-            norm.forwardInference(input: p[7], scale: p[2], shift: p[3], runningMean: p[4], runningVariance: p[5],
-                                  rows: rows, statistics: p[9], output: p[7], residual: p[6], relu: true)
-            let epilogue = norm.inferenceEpilogue(scale: p[2], shift: p[3], runningMean: p[4], runningVariance: p[5],
-                                                  statistics: p[9], residual: p[6], relu: true)
+            norm.forwardInference(
+                input: p[7], scale: p[2], shift: p[3], runningMean: p[4], runningVariance: p[5],
+                rows: rows, statistics: p[9], output: p[7], residual: p[6], relu: true)
+            let epilogue = norm.inferenceEpilogue(
+                scale: p[2], shift: p[3], runningMean: p[4], runningVariance: p[5],
+                statistics: p[9], residual: p[6], relu: true)
             layer.forward(input: p[0], weight: p[1], output: p[8], batch: batch, scratch: p[10], epilogue: epilogue)
         }
         let difference = relativeDifference(arrays[8], arrays[7])

@@ -10,8 +10,9 @@ import Training
 
 /// A tic-tac-toe network with random weights saved in a temporary folder; removed by the caller.
 func savedTicTacToeNetwork() throws -> URL {
-    let architecture = NetworkArchitecture(body: .mlp(hidden: [8]), inputPlanes: 2, boardHeight: 3, boardWidth: 3,
-                                           actionCount: 9, valueHidden: 4)
+    let architecture = NetworkArchitecture(
+        body: .mlp(hidden: [8]), inputPlanes: 2, boardHeight: 3, boardWidth: 3,
+        actionCount: 9, valueHidden: 4)
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("players-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let file = folder.appendingPathComponent("model.safetensors")

@@ -11,7 +11,9 @@ import Testing
         var checked = 0
         while checked < 20 {
             var state = TicTacToe()
-            for _ in 0..<Int.random(in: 2...6, using: &rng) where !state.isTerminal { state.apply(state.legalActions.randomElement(using: &rng)) }
+            for _ in 0..<Int.random(in: 2...6, using: &rng) where !state.isTerminal {
+                state.apply(state.legalActions.randomElement(using: &rng))
+            }
             guard !state.isTerminal, oracle.value(state) == 1, state.legalActions.count > 2 else { continue }
             // Positions with an immediate win; any move that keeps the win is right.
             let immediate = state.legalActions.contains { action in
@@ -21,7 +23,8 @@ import Testing
             }
             guard immediate else { continue }
             let wins = oracle.bestActions(state)
-            let search = BatchedSearch<TicTacToe>(treeCount: 1, configuration: SearchConfiguration(), evaluator: UniformEvaluator(actionCount: 9))
+            let search = BatchedSearch<TicTacToe>(
+                treeCount: 1, configuration: SearchConfiguration(), evaluator: UniformEvaluator(actionCount: 9))
             search.trees[0].reset(to: state)
             let choice = search.searchGumbel(trees: [0], simulations: 32, sampledActions: 16, using: &rng)[0]
             #expect(wins.contains(choice.action), "\(state)")
@@ -38,7 +41,8 @@ import Testing
     @Test func batchesAcrossTrees() {
         var rng = Xoshiro256(seed: 0x6C)
         let evaluator = CountingEvaluator(actionCount: 7)
-        let search = BatchedSearch<ConnectFour>(treeCount: 32, configuration: SearchConfiguration(), evaluator: evaluator)
+        let search = BatchedSearch<ConnectFour>(
+            treeCount: 32, configuration: SearchConfiguration(), evaluator: evaluator)
         let choices = search.searchGumbel(trees: Array(0..<32), simulations: 16, sampledActions: 4, using: &rng)
         #expect(choices.count == 32)
         #expect(evaluator.batchSizes.max()! == 32)
@@ -52,8 +56,10 @@ import Testing
     final class ConstantValueEvaluator: Evaluator {
         let value: Float
         init(value: Float) { self.value = value }
-        func evaluate(inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
-                      priors: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>) {
+        func evaluate(
+            inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
+            priors: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>
+        ) {
             for position in 0..<count {
                 var total: Float = 0
                 for action in 0..<7 {
@@ -70,8 +76,9 @@ import Testing
         var rng = Xoshiro256(seed: 0x6D)
         var configuration = SearchConfiguration()
         configuration.solver = false
-        let search = BatchedSearch<ConnectFour>(treeCount: 1, configuration: configuration,
-                                                evaluator: ConstantValueEvaluator(value: 0.3))
+        let search = BatchedSearch<ConnectFour>(
+            treeCount: 1, configuration: configuration,
+            evaluator: ConstantValueEvaluator(value: 0.3))
         search.trees[0].reset(to: try ConnectFour(notation: "44"))
         let choice = search.searchGumbel(trees: [0], simulations: 12, sampledActions: 4, using: &rng)[0]
         // Recomputed from the tree with the paper's formulas, written out plainly.
@@ -99,8 +106,9 @@ import Testing
 
     @Test func aProvenWinIsPlayedEvenWhenNotSampled() throws {
         var rng = Xoshiro256(seed: 0x6E)
-        let search = BatchedSearch<ConnectFour>(treeCount: 1, configuration: SearchConfiguration(),
-                                                evaluator: UniformEvaluator(actionCount: 7))
+        let search = BatchedSearch<ConnectFour>(
+            treeCount: 1, configuration: SearchConfiguration(),
+            evaluator: UniformEvaluator(actionCount: 7))
         // Proven by an earlier search (as tree reuse hands it over): column 1 wins at once.
         search.trees[0].reset(to: try ConnectFour(notation: "4141415"))
         search.search(trees: [0], simulations: 50, rootNoise: false, using: &rng)

@@ -44,8 +44,10 @@ final class CountingEvaluator: Evaluator {
     let inner: UniformEvaluator
     var batchSizes: [Int] = []
     init(actionCount: Int) { inner = UniformEvaluator(actionCount: actionCount) }
-    func evaluate(inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
-                  priors: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>) {
+    func evaluate(
+        inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
+        priors: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>
+    ) {
         batchSizes.append(count)
         inner.evaluate(inputs: inputs, legalMask: legalMask, count: count, priors: priors, values: values)
     }
@@ -58,7 +60,9 @@ func connectFourPositions(count: Int, seed: UInt64, where condition: (ConnectFou
     while found.count < count {
         var state = ConnectFour()
         let length = Int.random(in: 4...30, using: &rng)
-        while !state.isTerminal && state.moveCount < length { state.apply(state.legalActions.randomElement(using: &rng)) }
+        while !state.isTerminal && state.moveCount < length {
+            state.apply(state.legalActions.randomElement(using: &rng))
+        }
         if !state.isTerminal && condition(state) { found.append(state) }
     }
     return found

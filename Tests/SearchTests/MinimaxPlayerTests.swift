@@ -62,8 +62,10 @@ import Testing
 
     @Test func isDeterministicForASeedAndBreaksTiesAtRandom() {
         func game(seed: UInt64) -> [Int] {
-            Arena.playGame(first: MinimaxPlayer<ConnectFour>(depth: 3, seed: seed),
-                           second: MinimaxPlayer<ConnectFour>(depth: 3, seed: seed &+ 1)).actions
+            Arena.playGame(
+                first: MinimaxPlayer<ConnectFour>(depth: 3, seed: seed),
+                second: MinimaxPlayer<ConnectFour>(depth: 3, seed: seed &+ 1)
+            ).actions
         }
         #expect(game(seed: 61) == game(seed: 61))
         // Tic-tac-toe has no heuristic: at depth 1 every opening move scores 0.
@@ -81,8 +83,9 @@ import Testing
     }
 
     @Test func depthFiveBeatsRandomAtConnectFour() {
-        let result = Arena.match(MinimaxPlayer<ConnectFour>(depth: 5, seed: 71), RandomPlayer<ConnectFour>(seed: 72),
-                                 games: 40)
+        let result = Arena.match(
+            MinimaxPlayer<ConnectFour>(depth: 5, seed: 71), RandomPlayer<ConnectFour>(seed: 72),
+            games: 40)
         #expect(result.score >= 0.95, "\(result)")
     }
 }

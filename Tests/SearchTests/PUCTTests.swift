@@ -9,11 +9,11 @@ import Testing
 /// search must produce exactly the same visit counts.
 final class NaivePUCT {
     struct Stats { var visits = 0; var valueSum: Float = 0 }
-    var stats: [[Int]: Stats] = [:]          // keyed by the move path
+    var stats: [[Int]: Stats] = [:]  // keyed by the move path
     var expanded: Set<[Int]> = []
     let cInit: Float = 1.25, cBase: Float = 19_652
 
-    func simulate(_ state: TicTacToe, path: [Int]) -> Float {   // returns value for state's side to move
+    func simulate(_ state: TicTacToe, path: [Int]) -> Float {  // returns value for state's side to move
         if let outcome = state.outcome {
             let v = outcome.value(for: state.currentPlayer)
             record(path, moverValue: -v)
@@ -53,14 +53,17 @@ final class NaivePUCT {
         var rng = Xoshiro256(seed: 606)
         for _ in 0..<10 {
             var state = TicTacToe()
-            for _ in 0..<Int.random(in: 0...4, using: &rng) { state.apply(state.legalActions.randomElement(using: &rng)) }
+            for _ in 0..<Int.random(in: 0...4, using: &rng) {
+                state.apply(state.legalActions.randomElement(using: &rng))
+            }
             var configuration = SearchConfiguration()
             configuration.solver = false
-            let search = BatchedSearch<TicTacToe>(treeCount: 1, configuration: configuration, evaluator: UniformEvaluator(actionCount: 9))
+            let search = BatchedSearch<TicTacToe>(
+                treeCount: 1, configuration: configuration, evaluator: UniformEvaluator(actionCount: 9))
             search.trees[0].reset(to: state)
             search.search(trees: [0], simulations: 300, rootNoise: false, using: &rng)
             let reference = NaivePUCT()
-            for _ in 0..<301 { _ = reference.simulate(state, path: []) }   // root expansion + 300
+            for _ in 0..<301 { _ = reference.simulate(state, path: []) }  // root expansion + 300
             for move in search.trees[0].rootMoves {
                 #expect(move.visits == reference.stats[[move.action]]?.visits ?? 0, "\(state) action \(move.action)")
             }
@@ -73,7 +76,8 @@ final class NaivePUCT {
             var configuration = SearchConfiguration()
             configuration.leavesPerTree = leaves
             let evaluator = CountingEvaluator(actionCount: 7)
-            let search = BatchedSearch<ConnectFour>(treeCount: trees, configuration: configuration, evaluator: evaluator)
+            let search = BatchedSearch<ConnectFour>(
+                treeCount: trees, configuration: configuration, evaluator: evaluator)
             search.search(trees: Array(0..<trees), simulations: 100, rootNoise: false, using: &rng)
             // The first batch expands every root; no batch exceeds trees × leaves.
             #expect(evaluator.batchSizes.first == trees)
@@ -90,7 +94,8 @@ final class NaivePUCT {
 
     @Test func treeReuseKeepsTheChosenSubtree() {
         var rng = Xoshiro256(seed: 808)
-        let search = BatchedSearch<ConnectFour>(treeCount: 1, configuration: SearchConfiguration(), evaluator: UniformEvaluator(actionCount: 7))
+        let search = BatchedSearch<ConnectFour>(
+            treeCount: 1, configuration: SearchConfiguration(), evaluator: UniformEvaluator(actionCount: 7))
         let tree = search.trees[0]
         search.search(trees: [0], simulations: 500, rootNoise: false, using: &rng)
         let action = tree.chooseAction(temperature: 0, using: &rng)
@@ -115,7 +120,8 @@ final class NaivePUCT {
         var configuration = SearchConfiguration()
         configuration.dirichletFraction = 0.25
         configuration.dirichletAlpha = 0.3
-        let search = BatchedSearch<Othello>(treeCount: 1, configuration: configuration, evaluator: UniformEvaluator(actionCount: 65))
+        let search = BatchedSearch<Othello>(
+            treeCount: 1, configuration: configuration, evaluator: UniformEvaluator(actionCount: 65))
         search.search(trees: [0], simulations: 10, rootNoise: true, using: &rng)
         let priors = search.trees[0].rootMoves.map(\.prior)
         #expect(abs(priors.reduce(0, +) - 1) < 1e-4)
@@ -127,11 +133,14 @@ final class NaivePUCT {
         let oracle = TicTacToeOracle()
         var configuration = SearchConfiguration()
         configuration.simulations = 400
-        let player = PUCTPlayer<TicTacToe>(name: "puct", evaluator: UniformEvaluator(actionCount: 9), configuration: configuration, seed: 5)
+        let player = PUCTPlayer<TicTacToe>(
+            name: "puct", evaluator: UniformEvaluator(actionCount: 9), configuration: configuration, seed: 5)
         var checked = 0
         while checked < 30 {
             var state = TicTacToe()
-            for _ in 0..<Int.random(in: 2...6, using: &rng) where !state.isTerminal { state.apply(state.legalActions.randomElement(using: &rng)) }
+            for _ in 0..<Int.random(in: 2...6, using: &rng) where !state.isTerminal {
+                state.apply(state.legalActions.randomElement(using: &rng))
+            }
             guard !state.isTerminal, oracle.value(state) == 1 else { continue }
             let move = player.chooseAction(in: state)
             #expect(oracle.bestActions(state).contains(move), "\(state)")

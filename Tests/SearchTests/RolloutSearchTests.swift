@@ -16,7 +16,9 @@ import Testing
 
     @Test(arguments: [true, false])
     func blocksASingleThreat(solver: Bool) {
-        let positions = connectFourPositions(count: 30, seed: 202) { winningColumns($0).isEmpty && threatColumns($0).count == 1 }
+        let positions = connectFourPositions(count: 30, seed: 202) {
+            winningColumns($0).isEmpty && threatColumns($0).count == 1
+        }
         let player = RolloutMCTSPlayer<ConnectFour>(simulations: 1000, solver: solver, seed: 2)
         for position in positions {
             #expect(player.chooseAction(in: position) == threatColumns(position)[0], "\(position)")
@@ -40,22 +42,27 @@ import Testing
                 }
             }
         }
-        let positions = connectFourPositions(count: 15, seed: 303) { winningColumns($0).isEmpty && winsWithin($0, ownMoves: 2) }
+        let positions = connectFourPositions(count: 15, seed: 303) {
+            winningColumns($0).isEmpty && winsWithin($0, ownMoves: 2)
+        }
         var rng = Xoshiro256(seed: 4)
         for position in positions {
             let search = RolloutSearch<ConnectFour>(solver: true)
             search.tree.reset(to: position)
             search.search(simulations: 20_000, using: &rng)
-            #expect(search.tree[0].proof == .loss, "root not proven: \(position)")   // proven lost for the player who moved into it
+            // Proven lost for the player who moved into it.
+            #expect(search.tree[0].proof == .loss, "root not proven: \(position)")
             let move = search.tree.chooseAction(temperature: 0, using: &rng)
             var child = position
             child.apply(move)
             #expect(!child.isTerminal || child.outcome == .win(position.currentPlayer))
-            #expect(child.isTerminal || child.legalActions.allSatisfy { reply in
-                var next = child
-                next.apply(reply)
-                return winsWithin(next, ownMoves: 1)
-            }, "move \(move + 1) does not keep the win in \(position)")
+            #expect(
+                child.isTerminal
+                    || child.legalActions.allSatisfy { reply in
+                        var next = child
+                        next.apply(reply)
+                        return winsWithin(next, ownMoves: 1)
+                    }, "move \(move + 1) does not keep the win in \(position)")
         }
     }
 

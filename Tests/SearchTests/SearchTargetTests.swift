@@ -28,8 +28,9 @@ import Testing
         var rng = Xoshiro256(seed: 2)
         var configuration = SearchConfiguration()
         configuration.leavesPerTree = 16
-        let search = BatchedSearch<ConnectFour>(treeCount: 4, configuration: configuration,
-                                                evaluator: UniformEvaluator(actionCount: 7))
+        let search = BatchedSearch<ConnectFour>(
+            treeCount: 4, configuration: configuration,
+            evaluator: UniformEvaluator(actionCount: 7))
         search.search(trees: [0, 1, 2, 3], simulations: 400, rootNoise: false, using: &rng)
         for tree in search.trees {
             // Every node is reachable from the root exactly once (no orphaned children of a
@@ -55,8 +56,9 @@ import Testing
 
     func searched(_ moves: String, simulations: Int = 300) throws -> SearchTree<ConnectFour> {
         var rng = Xoshiro256(seed: 3)
-        let search = BatchedSearch<ConnectFour>(treeCount: 1, configuration: SearchConfiguration(),
-                                                evaluator: UniformEvaluator(actionCount: 7))
+        let search = BatchedSearch<ConnectFour>(
+            treeCount: 1, configuration: SearchConfiguration(),
+            evaluator: UniformEvaluator(actionCount: 7))
         search.trees[0].reset(to: try ConnectFour(notation: moves))
         search.search(trees: [0], simulations: simulations, rootNoise: false, using: &rng)
         return search.trees[0]

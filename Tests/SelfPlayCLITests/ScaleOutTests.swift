@@ -28,8 +28,10 @@ func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
     var run: RunDirectory { RunDirectory(url: folder) }
 
     func worker(_ number: Int) throws -> Process {
-        try startSelfplay(["worker", "--run", folder.path, "--worker", "\(number)", "--blas-threads", "1", "--wait", "60"],
-                          log: folder.deletingLastPathComponent().appendingPathComponent("\(folder.lastPathComponent).w\(number).log"))
+        try startSelfplay(
+            ["worker", "--run", folder.path, "--worker", "\(number)", "--blas-threads", "1", "--wait", "60"],
+            log: folder.deletingLastPathComponent().appendingPathComponent("\(folder.lastPathComponent).w\(number).log")
+        )
     }
 
     func learner(_ generations: Int) -> [String] {
@@ -51,7 +53,9 @@ func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
         #expect(Set(all.map { "\($0.worker)-\($0.shard)" }).count == all.count, "a worker reused a shard number")
         for (generation, shards) in consumed {
             #expect(!shards.isEmpty, "generation \(generation) consumed no shard")
-            #expect(shards.allSatisfy { $0.generation < generation }, "generation \(generation) took a shard of its own future")
+            #expect(
+                shards.allSatisfy { $0.generation < generation },
+                "generation \(generation) took a shard of its own future")
         }
         let left = Set(ShardStore(run: run).pending())
         #expect(left.isDisjoint(with: all), "consumed shards were left in shards/")
@@ -76,7 +80,9 @@ func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
         var learnerProcess = try startSelfplay(learner(100_000), log: log)
         var workers = try [worker(0), worker(1)]
         defer {
-            for process in workers + [learnerProcess] where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            for process in workers + [learnerProcess] where process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+            }
         }
         try #require(eventually(120) { run.completeGenerations().count >= 2 }, "the learner did not get going")
 

@@ -45,7 +45,7 @@ private func randomEndgame(empty: Int, using rng: inout Xoshiro256) -> ConnectFo
     @Test func agreesWithPlainNegamaxOnRandomEndgames() {
         var rng = Xoshiro256(seed: Self.seed)
         let solver = ConnectFourSolver(tableSizeLog2: 18)
-        let tinyTable = ConnectFourSolver(tableSizeLog2: 4)   // constant replacement
+        let tinyTable = ConnectFourSolver(tableSizeLog2: 4)  // constant replacement
         var signs: [Int: Int] = [:]
         for index in 0..<400 {
             let position = randomEndgame(empty: 4 + index % 9, using: &rng)
@@ -121,14 +121,16 @@ private func randomEndgame(empty: Int, using rng: inout Xoshiro256) -> ConnectFo
                 #expect(score == 0, "\(start)")
             case .win(let winner):
                 // The winner's stone count when it won is 22 - |score|.
-                let stones = (position.moveCount + 1) / 2   // the winner moved last
+                let stones = (position.moveCount + 1) / 2  // the winner moved last
                 #expect(score == (winner == mover ? 22 - stones : stones - 22), "\(start)")
             }
             // Against random replies the perfect side never ends below its value.
             position = start
             let random = RandomPlayer<ConnectFour>(seed: UInt64(index))
             while !position.isTerminal {
-                position.apply(position.currentPlayer == mover ? player.chooseAction(in: position) : random.chooseAction(in: position))
+                position.apply(
+                    position.currentPlayer == mover
+                        ? player.chooseAction(in: position) : random.chooseAction(in: position))
             }
             #expect(Int(position.outcome!.value(for: mover)) >= score.signum(), "\(start)")
         }

@@ -21,12 +21,12 @@ import Testing
 
     @Test func refusesMalformedLines() {
         let cases = [
-            ("111111", "0 0 3 0 -1 -2 -5"),   // a score on the full column
-            ("111111", "- - 3 0 -1 -2 -5"),   // no score on a legal column
-            ("111111", "- 0 3 0 -1 -2"),      // too few scores
-            ("111111", "- 0 3 0 -1 -2 x"),    // not a score
-            ("1111111", "- 0 0 0 0 0 0"),     // an illegal move
-            ("1212121", "- 0 0 0 0 0 0"),     // a finished game
+            ("111111", "0 0 3 0 -1 -2 -5"),  // a score on the full column
+            ("111111", "- - 3 0 -1 -2 -5"),  // no score on a legal column
+            ("111111", "- 0 3 0 -1 -2"),  // too few scores
+            ("111111", "- 0 3 0 -1 -2 x"),  // not a score
+            ("1111111", "- 0 0 0 0 0 0"),  // an illegal move
+            ("1212121", "- 0 0 0 0 0 0"),  // a finished game
         ]
         for (moves, scores) in cases {
             #expect(throws: LabelError.self, "\(moves) \(scores)") {

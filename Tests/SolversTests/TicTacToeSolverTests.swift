@@ -103,7 +103,9 @@ func playGame<G: GameState>(first: any GamePlayer<G>, second: any GamePlayer<G>,
             }
             #expect(solver.actionOutcomes(state) == values.map { $0?.signum() })
             let bestSign = score.signum()
-            #expect(Array(solver.mistakes(in: state)) == (0..<9).filter { values[$0].map { $0.signum() < bestSign } ?? false })
+            #expect(
+                Array(solver.mistakes(in: state))
+                    == (0..<9).filter { values[$0].map { $0.signum() < bestSign } ?? false })
         }
     }
 
@@ -121,7 +123,7 @@ func playGame<G: GameState>(first: any GamePlayer<G>, second: any GamePlayer<G>,
             if asSecond == .win(.second) { perfectWins += 1 }
         }
         #expect(losses == 0)
-        #expect(perfectWins > 1500)   // random play blunders most games
+        #expect(perfectWins > 1500)  // random play blunders most games
     }
 
     @Test func perfectPlayersDrawEachOther() {
@@ -132,7 +134,7 @@ func playGame<G: GameState>(first: any GamePlayer<G>, second: any GamePlayer<G>,
             #expect(playGame(first: first, second: second) == .draw)
             openings.insert(first.chooseAction(in: TicTacToe()))
         }
-        #expect(openings.count == 9)   // every first move draws: ties are broken at random
+        #expect(openings.count == 9)  // every first move draws: ties are broken at random
     }
 
     @Test func perfectPlayerTakesTheFastestWin() throws {

@@ -4,13 +4,15 @@ import Training
 
 /// The `selfplay` executable under test: `SELFPLAY_BINARY`, or the one built next to the test bundle
 /// (`swift test` builds it). A test that needs it fails when it is missing.
-let selfplayExecutable: URL = ProcessInfo.processInfo.environment["SELFPLAY_BINARY"].map(URL.init(fileURLWithPath:))
+let selfplayExecutable: URL =
+    ProcessInfo.processInfo.environment["SELFPLAY_BINARY"].map(URL.init(fileURLWithPath:))
     ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     .deletingLastPathComponent().appendingPathComponent("selfplay")
 
 func requireExecutable() throws {
-    try #require(FileManager.default.isExecutableFile(atPath: selfplayExecutable.path),
-                 "no selfplay executable at \(selfplayExecutable.path); build it with `swift build`")
+    try #require(
+        FileManager.default.isExecutableFile(atPath: selfplayExecutable.path),
+        "no selfplay executable at \(selfplayExecutable.path); build it with `swift build`")
 }
 
 /// A run's `matches.jsonl` and its `metrics.jsonl` without the wall-clock and CPU times, which differ
@@ -29,13 +31,17 @@ func results(of run: URL) throws -> (matches: String, metrics: [String]) {
 }
 
 /// A tiny tic-tac-toe configuration that runs every phase, including the gating arena.
-let quickRun = ["--game", "tictactoe", "--seed", "7", "--blas-threads", "1",
-                "--set", "selfPlay.games=24", "--set", "selfPlay.concurrentGames=24", "--set", "search.simulations=16",
-                "--set", "training.steps=20", "--set", "evaluation.games=4", "--set", "evaluation.references=[\"random\"]",
-                "--set", "arena.games=4"]
+let quickRun = [
+    "--game", "tictactoe", "--seed", "7", "--blas-threads", "1",
+    "--set", "selfPlay.games=24", "--set", "selfPlay.concurrentGames=24", "--set", "search.simulations=16",
+    "--set", "training.steps=20", "--set", "evaluation.games=4", "--set", "evaluation.references=[\"random\"]",
+    "--set", "arena.games=4",
+]
 
 @discardableResult
-func runSelfplay(_ arguments: [String], failPoint: String? = nil) throws -> (status: Int32, killed: Bool, output: String) {
+func runSelfplay(
+    _ arguments: [String], failPoint: String? = nil
+) throws -> (status: Int32, killed: Bool, output: String) {
     let process = Process()
     process.executableURL = selfplayExecutable
     process.arguments = arguments
@@ -48,7 +54,9 @@ func runSelfplay(_ arguments: [String], failPoint: String? = nil) throws -> (sta
     try process.run()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (process.terminationStatus, process.terminationReason == .uncaughtSignal, String(decoding: data, as: UTF8.self))
+    return (
+        process.terminationStatus, process.terminationReason == .uncaughtSignal, String(decoding: data, as: UTF8.self)
+    )
 }
 
 @Suite(.serialized) struct CrashSafetyTests {
@@ -58,7 +66,9 @@ func runSelfplay(_ arguments: [String], failPoint: String? = nil) throws -> (sta
 
     /// SIGKILL at each point of generation 2, then a resume: generations 0 and 1 stay intact, the
     /// run completes, and its final weights equal those of a run that was never interrupted.
-    @Test(arguments: ["self-play", "training", "arena", "evaluation", "checkpoint-files", "checkpoint-manifest", "logs"])
+    @Test(arguments: [
+        "self-play", "training", "arena", "evaluation", "checkpoint-files", "checkpoint-manifest", "logs",
+    ])
     func killedRunsResumeToTheSameResult(failPoint: String) throws {
         try requireExecutable()
         let reference = temporaryFolder("reference")
@@ -67,12 +77,13 @@ func runSelfplay(_ arguments: [String], failPoint: String? = nil) throws -> (sta
         let uninterrupted = try runSelfplay(["train", "--run", reference.path, "--generations", "3"] + quickRun)
         #expect(uninterrupted.status == 0, "\(uninterrupted.output)")
 
-        let killed = try runSelfplay(["train", "--run", crashed.path, "--generations", "3"] + quickRun, failPoint: "\(failPoint)@2")
+        let killed = try runSelfplay(
+            ["train", "--run", crashed.path, "--generations", "3"] + quickRun, failPoint: "\(failPoint)@2")
         #expect(killed.killed && killed.status == SIGKILL, "not killed at \(failPoint): \(killed.output)")
         let run = RunDirectory(url: crashed)
         let survivors = run.completeGenerations()
         #expect(survivors == (failPoint == "logs" ? [0, 1, 2] : [0, 1]))
-        for generation in survivors { _ = try run.loadManifest(generation) }   // checksums hold
+        for generation in survivors { _ = try run.loadManifest(generation) }  // checksums hold
 
         let resumed = try runSelfplay(["train", "--run", crashed.path, "--generations", "3", "--blas-threads", "1"])
         #expect(resumed.status == 0, "\(resumed.output)")
@@ -80,7 +91,8 @@ func runSelfplay(_ arguments: [String], failPoint: String? = nil) throws -> (sta
         let expected = try Data(contentsOf: RunDirectory(url: reference).modelURL(3))
         let actual = try Data(contentsOf: run.modelURL(3))
         #expect(expected == actual, "generation 3 differs after a crash at \(failPoint) and a resume")
-        let lines = try String(contentsOf: crashed.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+        let lines = try String(contentsOf: crashed.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(
+            separator: "\n")
         #expect(lines.count == 4)
         let (expectedResults, actualResults) = (try results(of: reference), try results(of: crashed))
         #expect(expectedResults.matches == actualResults.matches, "matches differ after a crash at \(failPoint)")
@@ -127,6 +139,8 @@ func runSelfplay(_ arguments: [String], failPoint: String? = nil) throws -> (sta
         defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
         #expect(try runSelfplay(["train", "--run", a.path, "--generations", "1"] + quickRun).status == 0)
         #expect(try runSelfplay(["train", "--run", b.path, "--generations", "1"] + quickRun).status == 0)
-        #expect(try Data(contentsOf: RunDirectory(url: a).modelURL(1)) == Data(contentsOf: RunDirectory(url: b).modelURL(1)))
+        #expect(
+            try Data(contentsOf: RunDirectory(url: a).modelURL(1)) == Data(contentsOf: RunDirectory(url: b).modelURL(1))
+        )
     }
 }

@@ -23,9 +23,18 @@ import Training
                     var wins = 0, draws = 0, losses = 0
                     for _ in 0..<200 {
                         let u = rng.nextUnitDouble()
-                        if u < winChance { wins += 1 } else if u < winChance + drawChance { draws += 1 } else { losses += 1 }
+                        if u < winChance {
+                            wins += 1
+                        } else if u < winChance + drawChance {
+                            draws += 1
+                        } else {
+                            losses += 1
+                        }
                     }
-                    matches.append(MatchRecord(generation: 0, kind: "test", playerA: a, playerB: b, wins: wins, draws: draws, losses: losses))
+                    matches.append(
+                        MatchRecord(
+                            generation: 0, kind: "test", playerA: a, playerB: b, wins: wins, draws: draws,
+                            losses: losses))
                 }
             }
             let ratings = EloRating.fit(matches, anchor: "random", priorDraws: 0.1)
@@ -42,8 +51,10 @@ import Training
 
     @Test func perfectRecordsStayFinite() {
         let matches = [
-            MatchRecord(generation: 1, kind: "reference", playerA: "gen1", playerB: "random", wins: 20, draws: 0, losses: 0),
-            MatchRecord(generation: 2, kind: "reference", playerA: "gen2", playerB: "gen1", wins: 15, draws: 5, losses: 0),
+            MatchRecord(
+                generation: 1, kind: "reference", playerA: "gen1", playerB: "random", wins: 20, draws: 0, losses: 0),
+            MatchRecord(
+                generation: 2, kind: "reference", playerA: "gen2", playerB: "gen1", wins: 15, draws: 5, losses: 0),
         ]
         let ratings = EloRating.fit(matches)
         for rating in ratings {

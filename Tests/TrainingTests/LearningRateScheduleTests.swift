@@ -42,8 +42,9 @@ import Training
         let url = temporaryFolder("schedule")
         defer { try? FileManager.default.removeItem(at: url) }
         let run = try RunDirectory.create(at: url, configuration: configuration)
-        let loop = TrainingLoop<TicTacToe>(run: run, configuration: configuration, references: [], labels: nil,
-                                           reporter: SilentReporter(), codeVersion: "test", shouldStop: { false })
+        let loop = TrainingLoop<TicTacToe>(
+            run: run, configuration: configuration, references: [], labels: nil,
+            reporter: SilentReporter(), codeVersion: "test", shouldStop: { false })
         _ = try loop.train()
         let optimizer = try #require(try PolicyValueNetwork.load(from: run.modelURL(3)).optimizer)
         #expect(optimizer.step == 30)

@@ -17,22 +17,36 @@ import Training
             var search = SearchConfiguration()
             search.simulations = 8
             let network = PolicyValueNetwork(
-                architecture: NetworkArchitecture(body: .mlp(hidden: [8]), inputPlanes: Game.encodingShape.planes,
-                                                  boardHeight: Game.encodingShape.height,
-                                                  boardWidth: Game.encodingShape.width,
-                                                  actionCount: Game.actionCount, valueHidden: 4),
+                architecture: NetworkArchitecture(
+                    body: .mlp(hidden: [8]), inputPlanes: Game.encodingShape.planes,
+                    boardHeight: Game.encodingShape.height,
+                    boardWidth: Game.encodingShape.width,
+                    actionCount: Game.actionCount, valueHidden: 4),
                 seed: 5)
             var makers: [(String, (UInt64) -> any GamePlayer<Game>)] = [
                 ("random", { RandomPlayer<Game>(seed: $0) }),
                 ("mcts", { RolloutMCTSPlayer<Game>(simulations: 8, seed: $0) }),
                 ("minimax", { MinimaxPlayer<Game>(depth: 2, seed: $0) }),
-                ("puct", { PUCTPlayer<Game>(name: "puct", evaluator: UniformEvaluator(actionCount: Game.actionCount),
-                                            configuration: search, seed: $0) }),
-                ("net", { PUCTPlayer<Game>(name: "net", evaluator: NetworkEvaluator(network: network),
-                                           configuration: search, seed: $0) }),
+                (
+                    "puct",
+                    {
+                        PUCTPlayer<Game>(
+                            name: "puct", evaluator: UniformEvaluator(actionCount: Game.actionCount),
+                            configuration: search, seed: $0)
+                    }
+                ),
+                (
+                    "net",
+                    {
+                        PUCTPlayer<Game>(
+                            name: "net", evaluator: NetworkEvaluator(network: network),
+                            configuration: search, seed: $0)
+                    }
+                ),
             ]
             if Game.self == TicTacToe.self {
-                makers.append(("perfect", { PerfectPlayer(solver: TicTacToeSolver(), seed: $0) as! any GamePlayer<Game> }))
+                makers.append(
+                    ("perfect", { PerfectPlayer(solver: TicTacToeSolver(), seed: $0) as! any GamePlayer<Game> }))
             }
             var games = 0
             for (nameA, makeA) in makers {
@@ -44,10 +58,12 @@ import Training
                     games += result?.total.games ?? 0
                 }
                 // The batched network side, whose trees are fed the same moves.
-                let side = NetworkSide<Game>(name: "batched", evaluator: NetworkEvaluator(network: network),
-                                             configuration: search, slots: 2, seed: 7)
+                let side = NetworkSide<Game>(
+                    name: "batched", evaluator: NetworkEvaluator(network: network),
+                    configuration: search, slots: 2, seed: 7)
                 let other = PlayerSide<Game>(name: nameA, slots: 2) { makeA(UInt64($0) + 21) }
-                games += MatchRunner.play(side, other, games: 2, concurrent: 2, openingMoves: openingMoves, seed: 4)?
+                games +=
+                    MatchRunner.play(side, other, games: 2, concurrent: 2, openingMoves: openingMoves, seed: 4)?
                     .total.games ?? 0
                 // The one-game-at-a-time arena, from a fixed opening.
                 var start = Game()

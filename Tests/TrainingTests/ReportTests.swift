@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import GameKit
 import Testing
@@ -15,7 +15,10 @@ final class ReportInspector: NSObject, XMLParserDelegate {
     var coordinates: [String] = []
     private var textTarget: String?
 
-    func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         switch element {
         case "svg": svgCount += 1; polylinesPerSVG.append(0)
         case "polyline":
@@ -60,8 +63,11 @@ final class ReportInspector: NSObject, XMLParserDelegate {
             m.metrics.meanGameLength = generation == 0 ? nil : 7 + rng.nextUnitDouble()
             m.metrics.mistakeRate = 0.4 / Double(generation + 1)
             let wins = Int(rng.next() % 20)
-            m.matches = [MatchRecord(generation: generation, kind: "reference", playerA: "gen\(generation)", playerB: "random",
-                                     wins: wins, draws: 20 - wins, losses: 0)]
+            m.matches = [
+                MatchRecord(
+                    generation: generation, kind: "reference", playerA: "gen\(generation)", playerB: "random",
+                    wins: wins, draws: 20 - wins, losses: 0)
+            ]
             try run.writeGeneration(generation, manifest: m) { folder in
                 try Data("weights".utf8).write(to: folder.appendingPathComponent("model.safetensors"))
             }
@@ -83,10 +89,12 @@ final class ReportInspector: NSObject, XMLParserDelegate {
         defer { try? FileManager.default.removeItem(at: run.url) }
         let html = RunReport.html([try RunReport.RunData(run: run)])
         let report = try inspect(html)
-        #expect(report.svgCount == 9)   // three Elo charts, two loss charts, entropy, self-play, game length, mistakes
+        #expect(report.svgCount == 9)  // three Elo charts, two loss charts, entropy, self-play, game length, mistakes
         #expect(report.polylinesPerSVG == [1, 1, 1, 2, 2, 2, 2, 1, 1])
         #expect(!report.coordinates.joined().contains("nan") && !report.coordinates.joined().contains("inf"))
-        #expect(report.axisLabels.contains("generation") && report.axisLabels.contains("Elo") && report.axisLabels.contains("training time (s)"))
+        #expect(
+            report.axisLabels.contains("generation") && report.axisLabels.contains("Elo")
+                && report.axisLabels.contains("training time (s)"))
         #expect(report.axisLabels.count == 2 * report.svgCount)
         #expect(!html.contains("<script"))
         let links = html.replacingOccurrences(of: "http://www.w3.org", with: "")
@@ -97,7 +105,7 @@ final class ReportInspector: NSObject, XMLParserDelegate {
         let runs = try [1, 2, 3].map { try syntheticRun(generations: 5, seed: UInt64($0)) }
         defer { for run in runs { try? FileManager.default.removeItem(at: run.url) } }
         let report = try inspect(RunReport.html(try runs.map { try RunReport.RunData(run: $0) }))
-        #expect(report.polylinesPerSVG.first == 4)   // three seeds and their mean
-        #expect(report.polylinesPerSVG[3] == 6)       // policy and value loss of each seed
+        #expect(report.polylinesPerSVG.first == 4)  // three seeds and their mean
+        #expect(report.polylinesPerSVG[3] == 6)  // policy and value loss of each seed
     }
 }

@@ -4,26 +4,34 @@ import Testing
 import Training
 
 func temporaryFolder(_ name: String) -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("selfplay-tests-\(name)-\(UUID().uuidString)")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "selfplay-tests-\(name)-\(UUID().uuidString)")
     try? FileManager.default.removeItem(at: url)
     return url
 }
 
 func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManifest {
-    GenerationManifest(game: game, generation: generation, parent: generation > 0 ? generation - 1 : nil, promoted: true,
-                       best: generation, configurationHash: "h", seed: 1, codeVersion: "test", createdAt: "now",
-                       randomState: Xoshiro256(seed: 3).words, checksums: [:], timings: [:], totalSeconds: 0,
-                       totalSimulations: 0, totalPositions: 0,
-                       metrics: GenerationMetrics(generation: generation, promoted: true, totalSeconds: 0, totalSimulations: 0, totalPositions: 0),
-                       matches: [MatchRecord(generation: generation, kind: "reference", playerA: "gen\(generation)", playerB: "random",
-                                             wins: generation, draws: 1, losses: 1)])
+    GenerationManifest(
+        game: game, generation: generation, parent: generation > 0 ? generation - 1 : nil, promoted: true,
+        best: generation, configurationHash: "h", seed: 1, codeVersion: "test", createdAt: "now",
+        randomState: Xoshiro256(seed: 3).words, checksums: [:], timings: [:], totalSeconds: 0,
+        totalSimulations: 0, totalPositions: 0,
+        metrics: GenerationMetrics(
+            generation: generation, promoted: true, totalSeconds: 0, totalSimulations: 0, totalPositions: 0),
+        matches: [
+            MatchRecord(
+                generation: generation, kind: "reference", playerA: "gen\(generation)", playerB: "random",
+                wins: generation, draws: 1, losses: 1)
+        ])
 }
 
 @Suite struct ConfigurationTests {
     @Test func overridesAndRefusals() throws {
         let base = TrainingConfiguration.defaults(for: "tictactoe")
-        let changed = try base.applying(overrides: ["selfPlay.games=7", "training.optimizer=sgd", "arena.gatingThreshold=0.55",
-                                                    "evaluation.references=[\"random\"]", "search.cInit=2"])
+        let changed = try base.applying(overrides: [
+            "selfPlay.games=7", "training.optimizer=sgd", "arena.gatingThreshold=0.55",
+            "evaluation.references=[\"random\"]", "search.cInit=2",
+        ])
         #expect(changed.selfPlay.games == 7)
         #expect(changed.training.optimizer == "sgd")
         #expect(changed.arena.gatingThreshold == 0.55)
@@ -34,8 +42,10 @@ func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManife
         budgetOnly.budget.generations = 99
         #expect(budgetOnly.hash == base.hash)
 
-        for (override, fragment) in [("selfPlay.gamez=3", "unknown key 'selfPlay.gamez'"), ("nothing=1", "unknown key 'nothing'"),
-                                     ("selfPlay=3", "is a group"), ("selfPlay.games=many", "selfPlay.games"), ("novalue", "not key=value")] {
+        for (override, fragment) in [
+            ("selfPlay.gamez=3", "unknown key 'selfPlay.gamez'"), ("nothing=1", "unknown key 'nothing'"),
+            ("selfPlay=3", "is a group"), ("selfPlay.games=many", "selfPlay.games"), ("novalue", "not key=value"),
+        ] {
             do {
                 _ = try base.applying(overrides: [override])
                 Issue.record("\(override) was accepted")
@@ -53,7 +63,9 @@ func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManife
         let json = Data(#"{"training": {"steps": 3, "learningRate": 0.5}, "seed": 9}"#.utf8)
         let changed = try TrainingConfiguration.defaults(for: "tictactoe").applying(json: json, source: "test.json")
         #expect(changed.training.steps == 3 && changed.training.learningRate == 0.5 && changed.seed == 9)
-        #expect(throws: ConfigurationError.self) { try TrainingConfiguration.defaults(for: "tictactoe").applying(json: Data("[1]".utf8), source: "x") }
+        #expect(throws: ConfigurationError.self) {
+            try TrainingConfiguration.defaults(for: "tictactoe").applying(json: Data("[1]".utf8), source: "x")
+        }
     }
 }
 
@@ -63,7 +75,10 @@ func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManife
         defer { try? FileManager.default.removeItem(at: url) }
         let run = try RunDirectory.create(at: url, configuration: .defaults(for: "tictactoe"))
         #expect(run.exists)
-        #expect(throws: RunDirectoryError.self) { try RunDirectory.create(at: url.appendingPathComponent("config.json"), configuration: .defaults(for: "tictactoe")) }
+        #expect(throws: RunDirectoryError.self) {
+            try RunDirectory.create(
+                at: url.appendingPathComponent("config.json"), configuration: .defaults(for: "tictactoe"))
+        }
         for generation in 0..<4 {
             try run.writeGeneration(generation, manifest: manifest(generation)) { folder in
                 try Data("weights \(generation)".utf8).write(to: folder.appendingPathComponent("model.safetensors"))
@@ -71,7 +86,8 @@ func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManife
         }
         #expect(run.completeGenerations() == [0, 1, 2, 3])
         try run.rebuildLogs()
-        let matchLines = try String(contentsOf: url.appendingPathComponent("matches.jsonl"), encoding: .utf8).split(separator: "\n")
+        let matchLines = try String(contentsOf: url.appendingPathComponent("matches.jsonl"), encoding: .utf8).split(
+            separator: "\n")
         #expect(matchLines.count == 4)
 
         // An interrupted generation leaves only a temporary folder, which resume removes.
@@ -107,23 +123,39 @@ func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManife
             let input = (0..<18).map { _ in Float(rng.next() % 2) }
             let mask = (0..<9).map { _ in Float(rng.next() % 2) }
             let policy = (0..<9).map { _ in rng.nextUnitFloat() }
-            input.withUnsafeBufferPointer { i in mask.withUnsafeBufferPointer { m in policy.withUnsafeBufferPointer { p in
-                samples.append(input: i, mask: m, policy: p, value: rng.nextUnitFloat() * 2 - 1)
-            } } }
+            input.withUnsafeBufferPointer { i in
+                mask.withUnsafeBufferPointer { m in
+                    policy.withUnsafeBufferPointer { p in
+                        samples.append(input: i, mask: m, policy: p, value: rng.nextUnitFloat() * 2 - 1)
+                    }
+                }
+            }
         }
         let data = samples.encoded(game: "tictactoe")
         let decoded = try SampleSet.decode(data, expectedGame: "tictactoe", inputSize: 18, actionCount: 9, source: "t")
-        #expect(decoded.inputs == samples.inputs && decoded.policies == samples.policies && decoded.values == samples.values && decoded.masks == samples.masks)
+        #expect(
+            decoded.inputs == samples.inputs && decoded.policies == samples.policies && decoded.values == samples.values
+                && decoded.masks == samples.masks)
         var flipped = data
         flipped[flipped.count / 2] ^= 0x40
-        for (damaged, fragment) in [(data.prefix(data.count - 10), "checksum"), (flipped, "checksum"), (Data("hello".utf8), "not a SelfPlay"),
-                                    (Data(), "not a SelfPlay")] {
-            #expect(throws: SampleSet.FormatError.self) { try SampleSet.decode(Data(damaged), expectedGame: "tictactoe", inputSize: 18, actionCount: 9, source: "t") }
-            do { _ = try SampleSet.decode(Data(damaged), expectedGame: "tictactoe", inputSize: 18, actionCount: 9, source: "t") } catch {
+        for (damaged, fragment) in [
+            (data.prefix(data.count - 10), "checksum"), (flipped, "checksum"), (Data("hello".utf8), "not a SelfPlay"),
+            (Data(), "not a SelfPlay"),
+        ] {
+            #expect(throws: SampleSet.FormatError.self) {
+                try SampleSet.decode(
+                    Data(damaged), expectedGame: "tictactoe", inputSize: 18, actionCount: 9, source: "t")
+            }
+            do {
+                _ = try SampleSet.decode(
+                    Data(damaged), expectedGame: "tictactoe", inputSize: 18, actionCount: 9, source: "t")
+            } catch {
                 #expect("\(error)".contains(fragment))
             }
         }
-        #expect(throws: SampleSet.FormatError.self) { try SampleSet.decode(data, expectedGame: "connect4", inputSize: 18, actionCount: 9, source: "t") }
+        #expect(throws: SampleSet.FormatError.self) {
+            try SampleSet.decode(data, expectedGame: "connect4", inputSize: 18, actionCount: 9, source: "t")
+        }
     }
 
     @Test func replayWindowAndAugmentedBatches() {
@@ -133,10 +165,14 @@ func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManife
             let input = [Float](repeating: Float(generation), count: 18)
             let mask = [Float](repeating: 1, count: 9)
             var policy = [Float](repeating: 0, count: 9)
-            policy[0] = 1   // the corner cell: a symmetry moves it to another corner
-            input.withUnsafeBufferPointer { i in mask.withUnsafeBufferPointer { m in policy.withUnsafeBufferPointer { p in
-                set.append(input: i, mask: m, policy: p, value: 1)
-            } } }
+            policy[0] = 1  // the corner cell: a symmetry moves it to another corner
+            input.withUnsafeBufferPointer { i in
+                mask.withUnsafeBufferPointer { m in
+                    policy.withUnsafeBufferPointer { p in
+                        set.append(input: i, mask: m, policy: p, value: 1)
+                    }
+                }
+            }
             replay.add(generation: generation, samples: set)
         }
         #expect(replay.generations.map(\.generation) == [3, 4])
@@ -211,7 +247,7 @@ func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManife
         var configuration = try run.loadConfiguration()
         try run.checkConfiguration(configuration)
         configuration.training.steps += 1
-        configuration.budget.generations = 99   // the budget may change
+        configuration.budget.generations = 99  // the budget may change
         #expect(throws: RunDirectoryError.self) { try run.checkConfiguration(configuration) }
         do { try run.checkConfiguration(configuration) } catch {
             let message = "\(error)"
@@ -226,10 +262,13 @@ func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManife
         let renumbered = original.replacingOccurrences(of: "\"generation\" : 1,", with: "\"generation\" : 7,")
         let rehashed = original.replacingOccurrences(of: configuration.hash, with: "0123456789abcdef")
         // A manifest from before manifests had a checksum: its number is still checked.
-        let unsigned = renumbered.replacingOccurrences(of: #""checksum" : "[0-9a-f]+","#, with: "",
-                                                       options: .regularExpression)
-        let edits = [(renumbered, "manifest.json was edited"), (rehashed, "manifest.json was edited"),
-                     (unsigned, "says it is generation 7")]
+        let unsigned = renumbered.replacingOccurrences(
+            of: #""checksum" : "[0-9a-f]+","#, with: "",
+            options: .regularExpression)
+        let edits = [
+            (renumbered, "manifest.json was edited"), (rehashed, "manifest.json was edited"),
+            (unsigned, "says it is generation 7"),
+        ]
         for (edited, expected) in edits {
             try edited.write(to: manifestURL, atomically: true, encoding: .utf8)
             #expect(throws: RunDirectoryError.self) { try run.rebuildLogs() }
@@ -247,7 +286,7 @@ func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManife
     @Test func leftoversOfKilledProcessesAreCleared() throws {
         let run = try run(generations: 1)
         defer { try? FileManager.default.removeItem(at: run.url) }
-        let dead = Int32.max   // no process has this id
+        let dead = Int32.max  // no process has this id
         let stale = [".status.json.tmp-\(dead)", ".config.json.tmp-\(dead)"].map { run.url.appendingPathComponent($0) }
         let live = run.url.appendingPathComponent(".report.html.tmp-\(getpid())")
         for file in stale + [live] { try Data("x".utf8).write(to: file) }

@@ -14,8 +14,9 @@ import Training
         settings.valueTargetQWeight = valueWeight
         var search = SearchConfiguration()
         search.simulations = 24
-        let runner = SelfPlayRunner<TicTacToe>(settings: settings, searchConfiguration: search,
-                                               evaluator: UniformEvaluator(actionCount: 9), rng: Xoshiro256(seed: 8))
+        let runner = SelfPlayRunner<TicTacToe>(
+            settings: settings, searchConfiguration: search,
+            evaluator: UniformEvaluator(actionCount: 9), rng: Xoshiro256(seed: 8))
         return runner.play()!.samples
     }
 

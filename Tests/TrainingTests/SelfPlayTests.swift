@@ -6,7 +6,9 @@ import Testing
 import Training
 
 @Suite struct SelfPlayTests {
-    func play(fullSearchFraction: Double = 1, root: SearchConfiguration.RootSelection = .puct, games: Int = 40) -> (SampleSet, SelfPlayStatistics) {
+    func play(
+        fullSearchFraction: Double = 1, root: SearchConfiguration.RootSelection = .puct, games: Int = 40
+    ) -> (SampleSet, SelfPlayStatistics) {
         var settings = TrainingConfiguration.SelfPlaySettings()
         settings.games = games
         settings.concurrentGames = 16
@@ -16,8 +18,9 @@ import Training
         search.simulations = 24
         search.dirichletFraction = 0.25
         search.root = root
-        let runner = SelfPlayRunner<TicTacToe>(settings: settings, searchConfiguration: search,
-                                               evaluator: UniformEvaluator(actionCount: 9), rng: Xoshiro256(seed: 99))
+        let runner = SelfPlayRunner<TicTacToe>(
+            settings: settings, searchConfiguration: search,
+            evaluator: UniformEvaluator(actionCount: 9), rng: Xoshiro256(seed: 99))
         return runner.play()!
     }
 
@@ -65,9 +68,10 @@ import Training
         search.dirichletFraction = 0.25
         func run() -> SampleSet {
             var rng = Xoshiro256(seed: 5)
-            return ParallelSelfPlay.play(TicTacToe.self, settings: settings, search: search, workers: 2,
-                                         makeEvaluator: { UniformEvaluator(actionCount: 9) }, rng: &rng,
-                                         progress: { _, _ in }, shouldStop: { false })!.samples
+            return ParallelSelfPlay.play(
+                TicTacToe.self, settings: settings, search: search, workers: 2,
+                makeEvaluator: { UniformEvaluator(actionCount: 9) }, rng: &rng,
+                progress: { _, _ in }, shouldStop: { false })!.samples
         }
         let first = run(), second = run()
         #expect(first.count > 0)
@@ -85,8 +89,10 @@ import Training
     /// Priors peaked on the centre column, like a confident network: with temperature 0 after a
     /// few moves (and no root noise, to make it plain), self-play repeats the same games.
     final class PeakedEvaluator: Evaluator {
-        func evaluate(inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
-                      priors: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>) {
+        func evaluate(
+            inputs: UnsafeBufferPointer<Float>, legalMask: UnsafeBufferPointer<Float>, count: Int,
+            priors: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>
+        ) {
             for position in 0..<count {
                 var total: Float = 0
                 for action in 0..<7 {
@@ -107,8 +113,9 @@ import Training
         var search = TrainingConfiguration.defaults(for: "connect4").search
         search.simulations = 32
         search.dirichletFraction = 0
-        let runner = SelfPlayRunner<ConnectFour>(settings: settings, searchConfiguration: search,
-                                                 evaluator: PeakedEvaluator(), rng: Xoshiro256(seed: 17))
+        let runner = SelfPlayRunner<ConnectFour>(
+            settings: settings, searchConfiguration: search,
+            evaluator: PeakedEvaluator(), rng: Xoshiro256(seed: 17))
         return runner.play()!.statistics
     }
 
