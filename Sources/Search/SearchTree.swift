@@ -112,8 +112,11 @@ public final class SearchTree<Game: GameState> {
         spare.deallocate()
     }
 
-    /// Node `index` (read-only view).
-    @inlinable public subscript(index: Int32) -> SearchNode { nodes[Int(index)] }
+    /// Node `index` (read-only view); an index outside the tree stops the program.
+    @inlinable public subscript(index: Int32) -> SearchNode {
+        precondition(index >= 0 && Int(index) < nodeCount, "node \(index) is outside the tree (\(nodeCount) nodes)")
+        return nodes[Int(index)]
+    }
 
     /// Discards the tree and starts from `state`.
     public func reset(to state: Game) {
