@@ -72,8 +72,8 @@ public struct LabelledPositions: Sendable {
         func rate(_ kind: PositionKind) -> Double? {
             positions[kind].map { Double(mistakes[kind] ?? 0) / Double($0) }
         }
-        let bySet = setPositions.mapValues(Double.init).reduce(into: [String: Double]()) { rates, entry in
-            rates[entry.key] = Double(setMistakes[entry.key] ?? 0) / entry.value
+        let bySet = setPositions.reduce(into: [String: Double]()) { rates, entry in
+            rates[entry.key] = Double(setMistakes[entry.key] ?? 0) / Double(entry.value)
         }
         return MistakeRates(
             all: Double(mistakes.values.reduce(0, +)) / Double(count),

@@ -22,35 +22,16 @@ struct LearnCommand: ParsableCommand {
             """
     )
 
-    @OptionGroup var game: GameOption
-    @Option(name: .customLong("run"), help: "The run directory (created if new; an existing run is resumed).")
-    var runPath: String
-    @Option(help: "A JSON file with configuration keys to change (new runs only).")
-    var config: String?
-    @Option(
-        name: .customLong("set"),
-        help: ArgumentHelp("Change one configuration key (repeatable).", valueName: "key=value"))
-    var overrides: [String] = []
-    @Option(parsing: .unconditional, help: "Stop after this many generations in all (at least 1).")
-    var generations: Int?
-    @Option(parsing: .unconditional, help: "Stop after this much training time in all, e.g. 90s, 30m, 2h.")
-    var budget: String?
-    @Option(parsing: .unconditional, help: "The run's seed (new runs only).")
-    var seed: UInt64?
-    @Option(parsing: .unconditional, help: "OpenBLAS threads (default: SELFPLAY_BLAS_THREADS or one per core).")
-    var blasThreads: Int?
+    /// The options are `train`'s (`--run` required: workers find the run by it).
+    @OptionGroup var train: TrainCommand
+
+    func validate() throws {
+        guard train.runPath != nil else { throw ValidationError("learn needs --run DIR, the folder the workers share") }
+    }
 
     func run() throws {
-        var arguments = ["--run", runPath, "--from-shards"]
-        if let name = game.game { arguments += ["--game", name] }
-        if let config { arguments += ["--config", config] }
-        arguments += overrides.flatMap { ["--set", $0] }
-        if let generations { arguments += ["--generations", String(generations)] }
-        if let budget { arguments += ["--budget", budget] }
-        if let seed { arguments += ["--seed", String(seed)] }
-        if let blasThreads { arguments += ["--blas-threads", String(blasThreads)] }
-        let train = try TrainCommand.parse(arguments)
-        try train.validate()
-        try train.run()
+        var learner = train
+        learner.fromShards = true
+        try learner.run()
     }
 }
