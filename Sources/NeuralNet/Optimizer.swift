@@ -42,6 +42,9 @@ public struct Optimizer: Codable, Sendable {
     public var warmupSteps: Int
     /// The number of steps taken.
     public var step: Int
+    /// A factor on the scheduled rate that the caller sets from outside the step count (the training loop
+    /// sets it from the share of the run's budget spent); not encoded, so it is set anew after loading.
+    public var rateScale: Float = 1
     /// SGD's velocity or Adam's first moment: one float per parameter float of the network
     /// (its flat, 64-byte-padded layout); empty before the first step.
     public internal(set) var firstMoment: ContiguousArray<Float> = []
@@ -85,7 +88,7 @@ public struct Optimizer: Codable, Sendable {
             let progress = Float(min(step, totalSteps)) / Float(max(1, totalSteps))
             factor = finalFactor + (1 - finalFactor) * 0.5 * (1 + cos(Float.pi * progress))
         }
-        return learningRate * warmup * factor
+        return learningRate * warmup * factor * rateScale
     }
 
     /// `weightDecay/2 · Σ w²` over the decayed tensors.

@@ -8,7 +8,7 @@ extension TrainingConfiguration {
             "selfPlay": ["temperatureDecayMoves": 0, "finalTemperature": 0, "valueTargetQWeight": 0],
             "replay": ["averagePositions": false],
             "budget": ["cpuSeconds": 0],
-            "training": ["warmupSteps": 0],
+            "training": ["warmupSteps": 0, "finalRateFactor": 1],
             "evaluation": [
                 "strongerReferences": [String](), "everyGenerations": 1, "ladderOpponents": 0, "ladderGames": 20,
             ],

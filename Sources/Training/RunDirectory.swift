@@ -57,6 +57,8 @@ public struct GenerationMetrics: Codable, Sendable {
     public var generation: Int
     public var policyLoss: Double?
     public var valueLoss: Double?
+    /// The learning rate at the generation's first training step.
+    public var learningRate: Double?
     /// The self-play network's value loss on its own fresh games, and the candidate's on the window.
     public var freshValueLoss: Double?
     public var windowValueLoss: Double?

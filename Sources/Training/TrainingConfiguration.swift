@@ -88,6 +88,15 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var decayEveryGenerations = 10
         /// Steps of linear learning-rate warm-up at the start of the run.
         public var warmupSteps = 0
+        /// With a budget, the learning rate falls along a cosine from the scheduled rate at the start to
+        /// this fraction of it when the budget is spent (1: no such decay).
+        public var finalRateFactor: Double = 1
+
+        /// The factor on the learning rate once `progress` (0...1) of the budget is spent.
+        public func budgetRateFactor(progress: Double) -> Double {
+            let progress = min(1, max(0, progress))
+            return finalRateFactor + (1 - finalRateFactor) * 0.5 * (1 + cos(Double.pi * progress))
+        }
     }
 
     public struct ArenaSettings: Codable, Sendable, Hashable {
@@ -134,6 +143,18 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var cpuSeconds: Double = 0
         /// Stop once self-play has run this many simulations (0: no limit).
         public var simulations = 0
+
+        /// The largest share spent of any limit that is set (0 with no limit).
+        public func progress(spent: (generations: Int, seconds: Double, cpuSeconds: Double, simulations: Int))
+            -> Double
+        {
+            var shares: [Double] = [0]
+            if generations > 0 { shares.append(Double(spent.generations) / Double(generations)) }
+            if wallSeconds > 0 { shares.append(spent.seconds / wallSeconds) }
+            if cpuSeconds > 0 { shares.append(spent.cpuSeconds / cpuSeconds) }
+            if simulations > 0 { shares.append(Double(spent.simulations) / Double(simulations)) }
+            return min(1, shares.max()!)
+        }
     }
 
     public init(game: String) { self.game = game }
@@ -178,6 +199,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
             (training.decayFactor > 0 && training.decayFactor <= 1, "training.decayFactor must be in (0, 1]"),
             (training.decayEveryGenerations > 0, "training.decayEveryGenerations must be positive"),
             (training.warmupSteps >= 0, "training.warmupSteps must not be negative"),
+            (training.finalRateFactor > 0 && training.finalRateFactor <= 1, "training.finalRateFactor must be in (0, 1]"),
             (arena.games >= 0, "arena.games must not be negative"),
             (arena.gatingThreshold.map { (0...1).contains($0) } ?? true, "arena.gatingThreshold must be in [0, 1]"),
             (evaluation.games >= 0, "evaluation.games must not be negative"),

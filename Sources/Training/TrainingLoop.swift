@@ -198,6 +198,10 @@ public final class TrainingLoop<Game: GameState> {
         let symmetries = configuration.replay.augmentSymmetries ? Game.symmetries : []
         var trainRng = rng.split(stream: 0x7EA1 &+ UInt64(generation))
         var policyLoss = 0.0, valueLoss = 0.0, averaged = 0
+        let progress = configuration.budget.progress(
+            spent: (generation - 1, totals.seconds, totals.cpuSeconds, totals.simulations))
+        optimizer.rateScale = Float(settings.budgetRateFactor(progress: progress))
+        metrics.learningRate = Double(optimizer.learningRate(atStep: optimizer.step))
         for step in 0..<settings.steps {
             if shouldStop() { return false }
             replay.fillBatch(&batch, count: settings.batchSize, symmetries: symmetries, using: &trainRng)

@@ -51,4 +51,43 @@ import Training
         #expect(optimizer.learningRate == 0.01)
         #expect(abs(optimizer.learningRate(atStep: optimizer.step - 1) - 0.005) < 1e-7)
     }
+
+    @Test func budgetDecayFollowsTheShareOfTheBudgetSpent() {
+        var settings = TrainingConfiguration.OptimizationSettings()
+        settings.finalRateFactor = 0.1
+        #expect(abs(settings.budgetRateFactor(progress: 0) - 1) < 1e-12)
+        #expect(abs(settings.budgetRateFactor(progress: 0.5) - 0.55) < 1e-12)
+        #expect(abs(settings.budgetRateFactor(progress: 1) - 0.1) < 1e-12)
+        #expect(abs(settings.budgetRateFactor(progress: 3) - 0.1) < 1e-12)
+        var budget = TrainingConfiguration.BudgetSettings()
+        budget.generations = 0
+        #expect(budget.progress(spent: (7, 100, 100, 100)) == 0)
+        budget.generations = 10
+        budget.cpuSeconds = 50
+        #expect(budget.progress(spent: (2, 1000, 25, 0)) == 0.5)
+        #expect(budget.progress(spent: (8, 1000, 25, 0)) == 0.8)
+    }
+
+    @Test func theLoopLowersTheRateAsTheBudgetIsSpent() throws {
+        var configuration = TrainingConfiguration.defaults(for: "tictactoe")
+        configuration.training.learningRate = 0.01
+        configuration.training.finalRateFactor = 0.2
+        configuration.training.steps = 4
+        configuration.selfPlay.games = 8
+        configuration.selfPlay.concurrentGames = 8
+        configuration.search.simulations = 8
+        configuration.evaluation.games = 0
+        configuration.budget.generations = 5
+        let url = temporaryFolder("budget-decay")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let run = try RunDirectory.create(at: url, configuration: configuration)
+        let loop = TrainingLoop<TicTacToe>(
+            run: run, configuration: configuration, references: [], labels: nil,
+            reporter: SilentReporter(), codeVersion: "test", shouldStop: { false })
+        _ = try loop.train()
+        let rates = try (1...5).map { try #require(try run.loadManifest($0).metrics.learningRate) }
+        let expected = (0..<5).map { 0.01 * configuration.training.budgetRateFactor(progress: Double($0) / 5) }
+        for (rate, wanted) in zip(rates, expected) { #expect(abs(rate - wanted) < 1e-7) }
+        #expect(rates[0] > rates[4] * 3)
+    }
 }
