@@ -144,10 +144,11 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         /// Stop once self-play has run this many simulations (0: no limit).
         public var simulations = 0
 
+        /// What a run has spent of each kind of limit.
+        public typealias Spent = (generations: Int, seconds: Double, cpuSeconds: Double, simulations: Int)
+
         /// The largest share spent of any limit that is set (0 with no limit).
-        public func progress(spent: (generations: Int, seconds: Double, cpuSeconds: Double, simulations: Int))
-            -> Double
-        {
+        public func progress(spent: Spent) -> Double {
             var shares: [Double] = [0]
             if generations > 0 { shares.append(Double(spent.generations) / Double(generations)) }
             if wallSeconds > 0 { shares.append(spent.seconds / wallSeconds) }
@@ -199,7 +200,10 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
             (training.decayFactor > 0 && training.decayFactor <= 1, "training.decayFactor must be in (0, 1]"),
             (training.decayEveryGenerations > 0, "training.decayEveryGenerations must be positive"),
             (training.warmupSteps >= 0, "training.warmupSteps must not be negative"),
-            (training.finalRateFactor > 0 && training.finalRateFactor <= 1, "training.finalRateFactor must be in (0, 1]"),
+            (
+                training.finalRateFactor > 0 && training.finalRateFactor <= 1,
+                "training.finalRateFactor must be in (0, 1]"
+            ),
             (arena.games >= 0, "arena.games must not be negative"),
             (arena.gatingThreshold.map { (0...1).contains($0) } ?? true, "arena.gatingThreshold must be in [0, 1]"),
             (evaluation.games >= 0, "evaluation.games must not be negative"),
