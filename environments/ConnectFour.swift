@@ -180,7 +180,8 @@ extension ConnectFour {
         "evaluation.references": ["random", "mcts:rollouts=100", "mcts:rollouts=1000"],
         "evaluation.strongerReferences": ["mcts:rollouts=4000", "mcts:rollouts=16000"],
         "evaluation.games": 40, "evaluation.simulations": 128, "evaluation.openingMoves": 2,
-        "evaluation.everyGenerations": 4, "evaluation.ladderOpponents": 3, "evaluation.ladderGames": 40,
+        "evaluation.everyGenerations": 4, "evaluation.maxTimeShare": 0.1, "evaluation.ladderOpponents": 3,
+        "evaluation.ladderGames": 40,
         "budget.generations": 0, "budget.wallSeconds": 3600,
     ]
 }

@@ -10,7 +10,8 @@ extension TrainingConfiguration {
             "budget": ["cpuSeconds": 0],
             "training": ["warmupSteps": 0, "finalRateFactor": 1],
             "evaluation": [
-                "strongerReferences": [String](), "everyGenerations": 1, "ladderOpponents": 0, "ladderGames": 20,
+                "strongerReferences": [String](), "everyGenerations": 1, "maxTimeShare": 0, "ladderOpponents": 0,
+                "ladderGames": 20,
             ],
         ]
     }

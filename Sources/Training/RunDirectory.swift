@@ -97,6 +97,10 @@ public struct GenerationMetrics: Codable, Sendable {
     public var totalSeconds: Double
     /// CPU-seconds of the process, all threads together (absent before it was recorded).
     public var totalCPUSeconds: Double?
+    /// Whether this generation played the evaluation matches, and the run's wall-clock seconds of
+    /// evaluation up to it (both absent before they were recorded).
+    public var evaluated: Bool?
+    public var totalEvaluationSeconds: Double?
     public var totalSimulations: Int
     public var totalPositions: Int
     /// The worker shards this generation's samples came from (`selfplay learn`), deleted once it is complete.

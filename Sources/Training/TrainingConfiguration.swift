@@ -125,6 +125,9 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var strongerReferences: [String] = []
         /// Generations evaluated: those whose number is a multiple of this (and generation 0).
         public var everyGenerations = 1
+        /// Above 0: a due generation is evaluated only while evaluations so far took at most this share of
+        /// the run's wall-clock time; the budget's last generation is evaluated in any case.
+        public var maxTimeShare: Double = 0
         /// Earlier evaluated generations each evaluation plays (a ladder: 1, 2, 4, … evaluations
         /// back), `ladderGames` games each, so that ratings compare generations directly.
         public var ladderOpponents = 0
@@ -214,6 +217,10 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
             (evaluation.ladderGames >= 0, "evaluation.ladderGames must not be negative"),
             (budget.generations >= 0, "budget.generations must not be negative"),
             (budget.wallSeconds >= 0, "budget.wallSeconds must not be negative"),
+            (
+                evaluation.maxTimeShare >= 0 && evaluation.maxTimeShare < 1,
+                "evaluation.maxTimeShare must be in [0, 1)"
+            ),
             (budget.cpuSeconds >= 0, "budget.cpuSeconds must not be negative"),
             (budget.simulations >= 0, "budget.simulations must not be negative"),
             (blasThreads >= 0 && blasThreads <= 64, "blasThreads must be in 0...64"),

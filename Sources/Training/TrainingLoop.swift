@@ -21,6 +21,7 @@ public final class TrainingLoop<Game: GameState> {
     var optimizer: Optimizer!
     var replay: ReplayBuffer
     var totals = (seconds: 0.0, cpuSeconds: 0.0, simulations: 0, positions: 0)
+    var schedule: EvaluationSchedule
     /// Where generations get their new samples (self-play in this process by default).
     public var sampleSource = SampleSource.selfPlay
 
@@ -33,6 +34,7 @@ public final class TrainingLoop<Game: GameState> {
         self.configuration = configuration
         self.references = references
         self.labels = labels
+        schedule = EvaluationSchedule(settings: configuration.evaluation)
         self.reporter = reporter
         self.codeVersion = codeVersion
         self.shouldStop = shouldStop
@@ -98,6 +100,8 @@ public final class TrainingLoop<Game: GameState> {
         metrics.recordMistakes(labels?.mistakeRates(of: network))
         let seconds = (ContinuousClock.now - start).seconds
         metrics.totalSeconds = seconds
+        metrics.evaluated = true
+        metrics.totalEvaluationSeconds = seconds
         rate(&metrics, matches: matches)
         try checkpoint(
             generation: 0, parent: nil, promoted: true, best: 0, network: network, optimizer: makeOptimizer(),
@@ -117,6 +121,13 @@ public final class TrainingLoop<Game: GameState> {
             manifest.totalSeconds, manifest.metrics.totalCPUSeconds ?? 0, manifest.totalSimulations,
             manifest.totalPositions
         )
+        let evaluated = try run.completeGenerations().filter { generation in
+            let metrics = try generation == last ? manifest.metrics : run.loadManifest(generation).metrics
+            return metrics.evaluated ?? (generation % configuration.evaluation.everyGenerations == 0)
+        }
+        schedule = EvaluationSchedule(
+            settings: configuration.evaluation, evaluated: evaluated,
+            seconds: manifest.metrics.totalEvaluationSeconds ?? 0)
         let loaded = try loadNetwork(last)
         trainee = loaded.network
         optimizer = loaded.optimizer ?? makeOptimizer()
@@ -274,8 +285,24 @@ public final class TrainingLoop<Game: GameState> {
         lap("arena")
 
         // Evaluation against the references.
-        guard let evaluation = evaluate(trainee, generation: generation) else { return false }
-        matches += evaluation
+        let spentBefore = (generation - 1, totals.seconds, totals.cpuSeconds, totals.simulations)
+        let elapsed = (ContinuousClock.now - generationStart).seconds
+        let spentNow = (
+            generation, totals.seconds + elapsed, totals.cpuSeconds + ProcessCPUTime.seconds() - generationCPUStart,
+            totals.simulations + statistics.simulations
+        )
+        let budget = configuration.budget
+        let due = schedule.isDue(
+            generation, runSeconds: totals.seconds + elapsed,
+            progress: (budget.progress(spent: spentBefore), budget.progress(spent: spentNow)))
+        if due {
+            let evaluationStart = ContinuousClock.now
+            guard let evaluation = evaluate(trainee, generation: generation) else { return false }
+            matches += evaluation
+            schedule.record(generation, seconds: (ContinuousClock.now - evaluationStart).seconds)
+        }
+        metrics.evaluated = due
+        metrics.totalEvaluationSeconds = schedule.seconds
         FailPoint.hit("evaluation", generation: generation)
         lap("evaluation")
 
@@ -384,7 +411,13 @@ public final class TrainingLoop<Game: GameState> {
     /// generation is one that is evaluated; nil if interrupted.
     func evaluate(_ network: PolicyValueNetwork, generation: Int) -> [MatchRecord]? {
         let settings = configuration.evaluation
-        guard generation % settings.everyGenerations == 0 else { return [] }
+        // Whether a generation is evaluated under a time share depends on the clock: its matches then draw
+        // on a stream of their own, so that self-play and training stay those the seed gives.
+        let ownStream = settings.maxTimeShare > 0
+        var stream =
+            ownStream
+            ? Xoshiro256(seed: configuration.seed ^ ((0xE7A1 &+ UInt64(generation)) &* 0x9E37_79B9_7F4A_7C15)) : rng
+        defer { if !ownStream { rng = stream } }
         var records: [MatchRecord] = []
         let played = Set(((try? run.allMatches()) ?? []).map(\.playerB))
         var lastScore = 0.0
@@ -393,8 +426,8 @@ public final class TrainingLoop<Game: GameState> {
             if index >= settings.references.count && lastScore < 0.9 && !played.contains(reference.name) { break }
             let side = NetworkSide<Game>(
                 name: Self.playerName(generation), evaluator: NetworkEvaluator(network: network),
-                configuration: evaluationSearch(), slots: min(64, settings.games), seed: rng.next())
-            let base = rng.next()
+                configuration: evaluationSearch(), slots: min(64, settings.games), seed: stream.next())
+            let base = stream.next()
             // Made anew for each match from the run's generator, so that a resumed run plays the same games.
             let opponent: PlayerSide<Game>
             do {
@@ -406,11 +439,12 @@ public final class TrainingLoop<Game: GameState> {
                 reporter.message("warning: cannot make reference player \(reference.name); skipped")
                 continue
             }
-            guard let result = play(side, opponent, games: settings.games, generation: generation) else { return nil }
+            guard let result = play(side, opponent, games: settings.games, generation: generation, seed: stream.next())
+            else { return nil }
             lastScore = result.score
             records.append(record(result, generation: generation, kind: "reference", a: side.name, b: reference.name))
         }
-        for earlier in ladder(below: generation) where settings.ladderGames > 0 {
+        for earlier in schedule.ladder(below: generation) where settings.ladderGames > 0 {
             guard let opponentNetwork = try? loadNetwork(earlier).network else {
                 reporter.message("warning: generation \(earlier) cannot be loaded; its ladder match is skipped")
                 continue
@@ -418,12 +452,15 @@ public final class TrainingLoop<Game: GameState> {
             let slots = min(64, settings.ladderGames)
             let side = NetworkSide<Game>(
                 name: Self.playerName(generation), evaluator: NetworkEvaluator(network: network),
-                configuration: evaluationSearch(), slots: slots, seed: rng.next())
+                configuration: evaluationSearch(), slots: slots, seed: stream.next())
             let opponent = NetworkSide<Game>(
                 name: Self.playerName(earlier),
                 evaluator: NetworkEvaluator(network: opponentNetwork),
-                configuration: evaluationSearch(), slots: slots, seed: rng.next())
-            guard let result = play(side, opponent, games: settings.ladderGames, generation: generation) else {
+                configuration: evaluationSearch(), slots: slots, seed: stream.next())
+            guard
+                let result = play(
+                    side, opponent, games: settings.ladderGames, generation: generation, seed: stream.next())
+            else {
                 return nil
             }
             records.append(record(result, generation: generation, kind: "ladder", a: side.name, b: opponent.name))
@@ -431,17 +468,13 @@ public final class TrainingLoop<Game: GameState> {
         return records
     }
 
-    /// The earlier evaluated generations a generation plays: 1, 2, 4, … evaluations back.
-    func ladder(below generation: Int) -> [Int] {
-        let every = configuration.evaluation.everyGenerations
-        return (0..<configuration.evaluation.ladderOpponents).map { generation - every * (1 << $0) }.filter { $0 >= 0 }
-    }
-
     /// One evaluation match with evaluation's openings and progress; nil if interrupted.
-    func play(_ a: any BatchedSide<Game>, _ b: any BatchedSide<Game>, games: Int, generation: Int) -> MatchResult? {
+    func play(
+        _ a: any BatchedSide<Game>, _ b: any BatchedSide<Game>, games: Int, generation: Int, seed: UInt64
+    ) -> MatchResult? {
         MatchRunner.play(
             a, b, games: games, concurrent: min(64, games), openingMoves: configuration.evaluation.openingMoves,
-            seed: rng.next(),
+            seed: seed,
             progress: { done, result in
                 self.reporter.status(
                     "gen \(generation) vs \(b.name): \(done)/\(games) games, "

@@ -24,6 +24,7 @@ func results(of run: URL) throws -> (matches: String, metrics: [String]) {
             var object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
             object["totalSeconds"] = nil
             object["totalCPUSeconds"] = nil
+            object["totalEvaluationSeconds"] = nil
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             return String(decoding: data, as: UTF8.self)
         }

@@ -1,0 +1,113 @@
+import Environments
+import Foundation
+import GameKit
+import Testing
+import Training
+
+/// Evaluations are bounded to a share of the run's time, the budget's last generation is always
+/// evaluated, and the ladder plays the generations that really were evaluated.
+@Suite struct EvaluationScheduleTests {
+    final class SilentReporter: TrainingReporter {
+        func status(_ line: String) {}
+        func message(_ text: String) {}
+    }
+
+    func settings(every: Int, share: Double, ladder: Int = 3) -> TrainingConfiguration.EvaluationSettings {
+        var settings = TrainingConfiguration.EvaluationSettings()
+        settings.everyGenerations = every
+        settings.maxTimeShare = share
+        settings.ladderOpponents = ladder
+        return settings
+    }
+
+    @Test func withoutATimeShareEveryDueGenerationIsEvaluated() {
+        let schedule = EvaluationSchedule(settings: settings(every: 4, share: 0))
+        let due = (0...12).filter { schedule.isDue($0, runSeconds: 100, progress: (0.5, 0.6)) }
+        #expect(due == [0, 4, 8, 12])
+    }
+
+    @Test func aTimeShareSkipsDueGenerationsUntilEvaluationsFallBelowIt() {
+        let schedule = EvaluationSchedule(settings: settings(every: 2, share: 0.1), evaluated: [0, 2], seconds: 30)
+        #expect(!schedule.isDue(3, runSeconds: 1000, progress: (0.1, 0.2)))
+        #expect(!schedule.isDue(4, runSeconds: 200, progress: (0.1, 0.2)))
+        #expect(schedule.isDue(4, runSeconds: 300, progress: (0.1, 0.2)))
+        #expect(schedule.isDue(5, runSeconds: 200, progress: (0.6, 0.8)))
+        #expect(!schedule.isDue(5, runSeconds: 200, progress: (0.6, 0.79)))
+    }
+
+    @Test func theLadderCountsEvaluationsBack() {
+        var schedule = EvaluationSchedule(settings: settings(every: 1, share: 0.1))
+        for generation in [0, 3, 4, 9, 15, 16] { schedule.record(generation, seconds: 1) }
+        #expect(schedule.ladder(below: 20) == [16, 15, 4])
+        #expect(schedule.ladder(below: 4) == [3, 0])
+        #expect(schedule.seconds == 6)
+    }
+
+    @Test func aRunWithASmallShareEvaluatesTheStartAndTheEndAndLaddersOnlyEvaluatedGenerations() throws {
+        var configuration = TrainingConfiguration.defaults(for: "tictactoe")
+        configuration.selfPlay.games = 8
+        configuration.selfPlay.concurrentGames = 8
+        configuration.search.simulations = 8
+        configuration.training.steps = 4
+        configuration.evaluation.references = ["random"]
+        configuration.evaluation.games = 8
+        configuration.evaluation.ladderOpponents = 2
+        configuration.evaluation.ladderGames = 4
+        configuration.evaluation.everyGenerations = 1
+        configuration.evaluation.maxTimeShare = 0.001
+        configuration.budget.generations = 8
+        let url = temporaryFolder("evaluation-share")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let run = try RunDirectory.create(at: url, configuration: configuration)
+        func loop() -> TrainingLoop<TicTacToe> {
+            TrainingLoop<TicTacToe>(
+                run: run, configuration: configuration,
+                references: [ReferencePlayer(name: "random") { RandomPlayer<TicTacToe>(seed: $0) }],
+                labels: nil, reporter: SilentReporter(), codeVersion: "test", shouldStop: { false })
+        }
+        configuration.budget.generations = 4
+        _ = try loop().train()
+        configuration.budget.generations = 8
+        _ = try loop().train()
+        let evaluated = try (0...8).filter { try run.loadManifest($0).metrics.evaluated == true }
+        #expect(evaluated.first == 0 && evaluated.last == 8)
+        #expect(evaluated.count < 9)
+        let matches = try run.allMatches()
+        let played = Set(matches.map(\.generation))
+        #expect(played == Set(evaluated))
+        for match in matches where match.kind == "ladder" {
+            let opponent = try #require(Int(match.playerB.dropFirst(3)))
+            #expect(evaluated.contains(opponent))
+        }
+        let seconds = try #require(try run.loadManifest(8).metrics.totalEvaluationSeconds)
+        #expect(seconds > 0)
+    }
+
+    @Test func whichGenerationsAreEvaluatedDoesNotChangeTraining() throws {
+        var configuration = TrainingConfiguration.defaults(for: "tictactoe")
+        configuration.selfPlay.games = 8
+        configuration.selfPlay.concurrentGames = 8
+        configuration.search.simulations = 8
+        configuration.training.steps = 4
+        configuration.evaluation.references = ["random"]
+        configuration.evaluation.games = 8
+        configuration.evaluation.everyGenerations = 1
+        configuration.budget.generations = 5
+        var losses: [[Double]] = []
+        for share in [0.001, 0.9] {
+            configuration.evaluation.maxTimeShare = share
+            let url = temporaryFolder("evaluation-independent")
+            defer { try? FileManager.default.removeItem(at: url) }
+            let run = try RunDirectory.create(at: url, configuration: configuration)
+            _ = try TrainingLoop<TicTacToe>(
+                run: run, configuration: configuration,
+                references: [ReferencePlayer(name: "random") { RandomPlayer<TicTacToe>(seed: $0) }],
+                labels: nil, reporter: SilentReporter(), codeVersion: "test", shouldStop: { false }
+            ).train()
+            let evaluated = try (1...5).filter { try run.loadManifest($0).metrics.evaluated == true }
+            #expect(share > 0.5 ? evaluated.count == 5 : evaluated.count < 5)
+            losses.append(try (1...5).map { try #require(try run.loadManifest($0).metrics.policyLoss) })
+        }
+        #expect(losses[0] == losses[1])
+    }
+}
