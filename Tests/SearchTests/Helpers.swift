@@ -30,15 +30,6 @@ final class TicTacToeOracle {
     }
 }
 
-/// A perfect tic-tac-toe player built on the oracle, breaking ties at random.
-final class OraclePlayer: GamePlayer {
-    let name = "oracle"
-    let oracle = TicTacToeOracle()
-    var rng: Xoshiro256
-    init(seed: UInt64) { rng = Xoshiro256(seed: seed) }
-    func chooseAction(in state: TicTacToe) -> Int { oracle.bestActions(state).randomElement(using: &rng)! }
-}
-
 /// An evaluator that records the batch sizes it is called with.
 final class CountingEvaluator: Evaluator {
     let inner: UniformEvaluator

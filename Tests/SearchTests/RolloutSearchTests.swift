@@ -65,26 +65,4 @@ import Testing
                     }, "move \(move + 1) does not keep the win in \(position)")
         }
     }
-
-    @Test func ticTacToeNeverLosesToPerfectPlay() {
-        let mcts = RolloutMCTSPlayer<TicTacToe>(simulations: 2000, seed: 11)
-        let perfect = OraclePlayer(seed: 12)
-        let result = Arena.match(mcts, perfect, games: 100)
-        #expect(result.total.losses == 0, "\(result)")
-    }
-
-    @Test func ticTacToeFirstPlayerNeverLosesToItselfAndBeatsRandom() {
-        let first = RolloutMCTSPlayer<TicTacToe>(simulations: 2000, seed: 21)
-        let second = RolloutMCTSPlayer<TicTacToe>(simulations: 2000, seed: 22)
-        var selfPlay = MatchResult.Tally()
-        for _ in 0..<100 {
-            let (outcome, _) = Arena.playGame(first: first, second: second)
-            if outcome == .win(.second) { selfPlay.losses += 1 }
-        }
-        #expect(selfPlay.losses == 0)
-        let random = RandomPlayer<TicTacToe>(seed: 23)
-        var wins = 0
-        for _ in 0..<100 where Arena.playGame(first: first, second: random).outcome == .win(.first) { wins += 1 }
-        #expect(wins >= 95, "won \(wins) of 100 as first player against random")
-    }
 }
