@@ -2,85 +2,6 @@ import Foundation
 import GameKit
 import Search
 
-/// What one generation's self-play produced besides its samples: the figures the
-/// loop-health diagnostics are made of.
-public struct SelfPlayStatistics: Codable, Sendable, Hashable {
-    public var games = 0
-    public var moves = 0
-    public var firstPlayerWins = 0
-    public var draws = 0
-    public var samples = 0
-    /// Root visits the searches added (proven roots stop early, so this can be below the nominal count).
-    public var simulations = 0
-    /// Recorded positions whose root the search had proven (MCTS-solver).
-    public var provenRoots = 0
-    /// Games whose move sequence no earlier game of the generation played.
-    public var distinctGames = 0
-    /// Mean entropy (nats) of the recorded visit distributions.
-    public var rootPolicyEntropy: Double = 0
-    /// Fraction of recorded positions that are distinct.
-    public var distinctPositionFraction: Double = 0
-    /// How often each action was the game's first move.
-    public var firstMoves: [Int: Int] = [:]
-    public var evaluatedPositions = 0
-    public var meanBatchSize: Double = 0
-    public var seconds: Double = 0
-    /// The position keys of the recorded samples and the move-sequence keys of the games (for
-    /// merging workers' distinct counts).
-    var positionKeys = Set<UInt64>()
-    var gameKeys = Set<UInt64>()
-
-    enum CodingKeys: String, CodingKey {
-        case games, moves, firstPlayerWins, draws, samples, simulations, provenRoots, distinctGames, rootPolicyEntropy,
-            distinctPositionFraction, firstMoves, evaluatedPositions, meanBatchSize, seconds
-    }
-
-    /// Combines the statistics of workers that played side by side.
-    static func merged(_ parts: [SelfPlayStatistics]) -> SelfPlayStatistics {
-        var total = SelfPlayStatistics()
-        var batches = 0.0
-        for part in parts {
-            total.games += part.games
-            total.moves += part.moves
-            total.firstPlayerWins += part.firstPlayerWins
-            total.draws += part.draws
-            total.samples += part.samples
-            total.simulations += part.simulations
-            total.provenRoots += part.provenRoots
-            total.rootPolicyEntropy += part.rootPolicyEntropy * Double(part.samples)
-            total.firstMoves.merge(part.firstMoves, uniquingKeysWith: +)
-            total.evaluatedPositions += part.evaluatedPositions
-            if part.meanBatchSize > 0 { batches += Double(part.evaluatedPositions) / part.meanBatchSize }
-            total.seconds = max(total.seconds, part.seconds)
-            total.positionKeys.formUnion(part.positionKeys)
-            total.gameKeys.formUnion(part.gameKeys)
-        }
-        total.distinctGames = total.gameKeys.count
-        if total.samples > 0 {
-            total.rootPolicyEntropy /= Double(total.samples)
-            total.distinctPositionFraction = Double(total.positionKeys.count) / Double(total.samples)
-        }
-        total.meanBatchSize = batches > 0 ? Double(total.evaluatedPositions) / batches : 0
-        return total
-    }
-
-    /// Combines the statistics of shards read back from disk, which carry no position or game keys:
-    /// distinct counts add up within each shard (repeats across shards are not seen).
-    static func mergedFromShards(_ parts: [SelfPlayStatistics]) -> SelfPlayStatistics {
-        var total = merged(parts)
-        total.distinctGames = parts.reduce(0) { $0 + $1.distinctGames }
-        let distinctPositions = parts.reduce(0.0) { $0 + $1.distinctPositionFraction * Double($1.samples) }
-        total.distinctPositionFraction = total.samples > 0 ? distinctPositions / Double(total.samples) : 0
-        return total
-    }
-
-    public var drawRate: Double { games > 0 ? Double(draws) / Double(games) : 0 }
-    public var meanGameLength: Double { games > 0 ? Double(moves) / Double(games) : 0 }
-    /// The fraction of games that repeated an earlier game's moves exactly.
-    public var duplicateGameRate: Double { games > 0 ? 1 - Double(distinctGames) / Double(games) : 0 }
-    public var provenRootFraction: Double { samples > 0 ? Double(provenRoots) / Double(samples) : 0 }
-}
-
 /// Plays self-play games with one network, many at a time so that every network call
 /// carries the leaves of all of them.
 ///
@@ -123,7 +44,6 @@ public final class SelfPlayRunner<Game: GameState> {
     public func play(
         progress: (Int, SelfPlayStatistics) -> Void = { _, _ in }, shouldStop: () -> Bool = { false }
     ) -> (samples: SampleSet, statistics: SelfPlayStatistics)? {
-        let start = ContinuousClock.now
         let inputSize = Game.encodingShape.count
         let slots = search.trees.count
         var samples = SampleSet(inputSize: inputSize, actionCount: Game.actionCount)
@@ -139,7 +59,6 @@ public final class SelfPlayRunner<Game: GameState> {
             started += 1
             active.append(slot)
         }
-        search.resetStatistics()
         var entropySum = 0.0
         var keys = Set<UInt64>()
         var input = [Float](repeating: 0, count: inputSize)
@@ -206,10 +125,7 @@ public final class SelfPlayRunner<Game: GameState> {
                 statistics.moves += 1
                 if let outcome = tree.rootState.outcome {
                     statistics.games += 1
-                    switch outcome {
-                    case .draw: statistics.draws += 1
-                    case .win(let winner): if winner == .first { statistics.firstPlayerWins += 1 }
-                    }
+                    if outcome == .draw { statistics.draws += 1 }
                     for sample in pending[slot] {
                         sample.input.withUnsafeBufferPointer { i in
                             sample.mask.withUnsafeBufferPointer { m in
@@ -243,9 +159,6 @@ public final class SelfPlayRunner<Game: GameState> {
         statistics.positionKeys = keys
         statistics.gameKeys = gameKeys
         statistics.distinctGames = gameKeys.count
-        statistics.evaluatedPositions = search.statistics.evaluatedPositions
-        statistics.meanBatchSize = search.statistics.meanBatchSize
-        statistics.seconds = (ContinuousClock.now - start).seconds
         return (samples, statistics)
     }
 }
@@ -257,11 +170,6 @@ extension SelfPlayRunner {
     static func extend(_ key: UInt64, with action: Int) -> UInt64 {
         (key ^ UInt64(action + 1)) &* 0x0000_0100_0000_01B3
     }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
 
 /// Runs self-play on several threads at once, each with its own copy of the network and its
