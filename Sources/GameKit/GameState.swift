@@ -113,11 +113,6 @@ extension GameState {
         guard let parsed = try? parseActions(name), parsed.count == 1 else { return nil }
         return parsed[0].action
     }
-
-    /// The position's value from `player`'s view if the game is over: +1, 0 or -1.
-    @inlinable public func terminalValue(for player: Player) -> Float? {
-        outcome?.value(for: player)
-    }
 }
 
 /// Counts the legal move sequences of exactly `depth` moves from `state`

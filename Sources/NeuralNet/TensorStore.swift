@@ -26,12 +26,4 @@ final class TensorStore {
     func slice(_ index: Int, in base: UnsafeMutablePointer<Float>) -> UnsafeMutableBufferPointer<Float> {
         UnsafeMutableBufferPointer(start: base + offsets[index], count: specs[index].count)
     }
-
-    /// The name of the first tensor holding a NaN or infinity in `base`, if any.
-    func firstNonFinite(in base: UnsafeMutablePointer<Float>) -> String? {
-        for index in specs.indices where slice(index, in: base).contains(where: { !$0.isFinite }) {
-            return specs[index].name
-        }
-        return nil
-    }
 }

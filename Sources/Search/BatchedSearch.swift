@@ -11,18 +11,15 @@ public final class BatchedSearch<Game: GameState> {
         didSet { for tree in trees { tree.configuration = configuration } }
     }
 
-    /// Statistics since creation (or the last `resetStatistics()`).
+    /// Statistics since creation.
     public internal(set) var statistics = Statistics()
 
     public struct Statistics: Sendable {
         /// Evaluator calls and the positions they carried.
         public var batches = 0
         public var evaluatedPositions = 0
-        /// Leaves scored exactly (terminal or proven) and descents that hit a pending leaf.
+        /// Leaves scored exactly (terminal or proven).
         public var exactLeaves = 0
-        public var collisions = 0
-        /// Largest batch sent.
-        public var largestBatch = 0
         /// Mean positions per evaluator call.
         public var meanBatchSize: Double { batches > 0 ? Double(evaluatedPositions) / Double(batches) : 0 }
     }
@@ -65,8 +62,6 @@ public final class BatchedSearch<Game: GameState> {
         priors.deallocate()
         values.deallocate()
     }
-
-    public func resetStatistics() { statistics = Statistics() }
 
     /// Searches the listed trees until each root has `simulations` more visits (or is proven).
     /// Roots are expanded first; then, if `rootNoise` is set, Dirichlet noise is mixed into
@@ -127,7 +122,7 @@ public final class BatchedSearch<Game: GameState> {
                     case .exact:
                         statistics.exactLeaves += 1
                     case .collision:
-                        statistics.collisions += 1
+                        break
                     case .needsEvaluation(let leaf, let state):
                         pendingTree[count] = Int32(tree)
                         pendingNode[count] = leaf
@@ -152,7 +147,6 @@ public final class BatchedSearch<Game: GameState> {
                     values: UnsafeMutableBufferPointer(rebasing: values[0..<count]))
                 statistics.batches += 1
                 statistics.evaluatedPositions += count
-                statistics.largestBatch = max(statistics.largestBatch, count)
                 for k in 0..<count {
                     let policy = UnsafeBufferPointer(
                         rebasing: priors[(k * Game.actionCount)..<((k + 1) * Game.actionCount)])
