@@ -18,7 +18,7 @@ struct BenchGamesCommand: ParsableCommand, GameVisitor {
     static let configuration = CommandConfiguration(
         commandName: "games",
         abstract: "Random playouts per second and perft leaves per second.",
-        discussion: "benchmarks/games/run.sh puts these figures next to OpenSpiel's on the same machine."
+        discussion: "benchmarks/games/openspiel_compare.py puts these figures next to OpenSpiel's on the same machine."
     )
 
     @OptionGroup var game: GameOption
