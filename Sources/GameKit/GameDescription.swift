@@ -6,7 +6,7 @@
 public protocol GameDescription {
     /// Other names the command line accepts for the game, in lower case (none by default).
     static var aliases: [String] { get }
-    /// How moves are written on the command line, e.g. `"columns 1-7, e.g. 4453"`.
+    /// How moves are written on the command line: the move names and an example sequence.
     static var notationHelp: String { get }
     /// The depth `selfplay bench games` counts by default, and the counts known for each depth.
     static var perft: PerftFigures { get }

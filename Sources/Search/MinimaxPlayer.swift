@@ -1,7 +1,7 @@
 import GameKit
 
-/// Depth-limited alpha-beta negamax, the reference baseline of AlphaZero.jl's Connect Four
-/// results (its `MinMax` player, depth 5).
+/// Depth-limited alpha-beta negamax, the reference baseline of AlphaZero.jl's results (its
+/// `MinMax` player, depth 5).
 ///
 /// Searches `depth` plies; an unfinished position at the limit scores the game's
 /// `HeuristicEvaluation` (0 for a game without one: a purely tactical search). A won position

@@ -1,9 +1,8 @@
 import GameKit
 
-/// A position with a solver's score of every action, one line of a label file
-/// (benchmarks/connect4/README.md): the moves from the start, then per action index the score
-/// for the side to move of playing it, or `-` where the action is illegal; e.g.
-/// `4453 -2 -1 0 1 -1 -2 -3`. Scores follow `GameSolver.actionValues`.
+/// A position with a solver's score of every action, one line of a label file: the moves from
+/// the start, then per action index the score for the side to move of playing it, or `-` where
+/// the action is illegal. Scores follow `GameSolver.actionValues`.
 public struct LabelledPosition<Game: GameState>: Sendable {
     /// The moves from the start position, in the game's notation.
     public let moves: String

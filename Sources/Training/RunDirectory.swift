@@ -82,7 +82,7 @@ public struct GenerationMetrics: Codable, Sendable {
     public var mistakeRateImmediateWin: Double?
     public var mistakeRateThreat: Double?
     public var mistakeRateQuiet: Double?
-    /// Per published test set, where the game ships labelled ones (Connect Four: L1_R1 … L3_R1).
+    /// Per published test set, where the game ships labelled ones (`SolvableGame.labelledTestPositions`).
     public var mistakeRateBySet: [String: Double]?
     /// The value loss of a constant prediction on the fresh samples (the bar the value head must beat).
     public var freshValueBaseline: Double?

@@ -44,7 +44,7 @@ struct ExperimentCommand: ParsableCommand {
             OUT/final-matches.csv and OUT/report.html with every seed and their mean and spread.
             An experiment with "arms" (an ablation) does this in OUT/ARM/ for each arm, then writes \
             OUT/ablation.csv: each arm's mean final-match score over its seeds with a 95% interval.
-            Example: selfplay experiment scripts/experiments/tictactoe.json --seeds 3
+            Example files: scripts/experiments/ and benchmarks/experiments/.
             """
     )
 

@@ -27,6 +27,9 @@ struct GameOption: ParsableArguments {
 /// One line per game: its name and how its moves are written, for help texts.
 let notationHelp = GameCatalog.all.map { "  \($0.name): \($0.notationHelp)" }.joined(separator: "\n")
 
+/// The game help examples name with `--game`: the second registered, else the default.
+let exampleGame = (GameCatalog.all.dropFirst().first ?? GameCatalog.defaultGame).name
+
 struct GamesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "games", abstract: "List the games SelfPlay can play.")

@@ -16,9 +16,9 @@ struct LearnCommand: ParsableCommand {
             SIGTERM or Ctrl-C stops at the next safe point; run the same command to resume.
 
             Example (three processes sharing one folder, e.g. on a cluster's shared filesystem):
-              selfplay learn --game connect4 --run runs/c4 --budget 1h
-              selfplay worker --run runs/c4 --worker 0
-              selfplay worker --run runs/c4 --worker 1
+              selfplay learn --game \(exampleGame) --run runs/\(exampleGame) --budget 1h
+              selfplay worker --run runs/\(exampleGame) --worker 0
+              selfplay worker --run runs/\(exampleGame) --worker 1
             """
     )
 

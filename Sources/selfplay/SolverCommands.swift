@@ -10,19 +10,22 @@ struct SolveCommand: ParsableCommand, GameVisitor {
         commandName: "solve",
         abstract: "Exact scores of positions, read one per line.",
         discussion: """
-            Each line holds a move sequence from the start position (e.g. 4453 for Connect Four); \
+            Each line holds a move sequence from the start position, in the game's notation (below); \
             a second whitespace-separated field is ignored, so the public benchmark files \
             ('moves score') can be read as they are. Blank lines are skipped. Each position prints \
             as 'moves score', or with --all-moves as 'moves' and the score of every action (x where \
             illegal); with --time two more fields follow: seconds and searched nodes.
 
-            Scores are for the side to move: 0 draw, positive a win worth 22 - n in Connect Four \
-            (6 - n in tic-tac-toe), n being the number of its own stones when it wins with best \
-            play, negative a loss on the same scale.
+            Scores are for the side to move: 0 draw, positive a win worth m + 1 - n, n being the \
+            number of its own stones when it wins with best play and m the most stones a player can \
+            place, negative a loss on the same scale.
 
             Lines that are not positions of a game still going on get an error on standard error \
-            and are skipped; the exit status is then 1. The Connect Four table persists across \
-            lines, so later positions may reuse earlier work.
+            and are skipped; the exit status is then 1. A solver's transposition table persists \
+            across lines, so later positions may reuse earlier work.
+
+            Games with an exact solver:
+            \(solvableNotationHelp)
             """
     )
 
@@ -33,7 +36,7 @@ struct SolveCommand: ParsableCommand, GameVisitor {
     var allMoves = false
     @Flag(help: "Print each solve's seconds and searched nodes, and a summary on standard error.")
     var time = false
-    @Option(parsing: .unconditional, help: "log2 of the Connect Four transposition table's entries (8 bytes each).")
+    @Option(parsing: .unconditional, help: ArgumentHelp(tableHelp))
     var table: Int = 23
 
     func validate() throws {
@@ -91,11 +94,11 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
         commandName: "eval-positions",
         abstract: "A player's mistake rate on solved positions.",
         discussion: """
-            For each position (lines 'moves [score]', as in the public Connect Four benchmark sets; \
+            For each position (lines 'moves [score]', as in the public benchmark sets; \
             the score is ignored) the player chooses a move. The move is a mistake if another legal \
             move has a strictly better game-theoretic value (win > draw > loss), as the exact solver \
-            finds. Lines that carry a score per action ('moves s1 ... s7' for Connect Four, '-' for a \
-            full column, as in benchmarks/connect4/labels/) are judged by those scores, without solving. \
+            finds. Lines that carry a score per action ('moves s1 s2 ...', '-' for an illegal \
+            action, as solver-labelled files under benchmarks/ do) are judged by those scores, without solving. \
             Prints, per file, the mistake count and rate with a 95% Wilson interval, and the \
             player's expected rate where its move distribution is known (random, perfect).
 
@@ -113,7 +116,7 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
     var limit: Int?
     @Option(parsing: .unconditional, help: "Seed of the player.")
     var seed: UInt64 = 1
-    @Option(parsing: .unconditional, help: "log2 of the Connect Four transposition table's entries (8 bytes each).")
+    @Option(parsing: .unconditional, help: ArgumentHelp(tableHelp))
     var table: Int = 23
 
     func validate() throws {
@@ -308,3 +311,10 @@ private struct InputError: Error, CustomStringConvertible {
 private func reportLineError(file: String?, line: Int, _ message: String) {
     FileHandle.standardError.write(Data("\(file ?? "stdin") line \(line): \(message)\n".utf8))
 }
+
+/// The help of `--table`, the size of a solver's transposition table.
+let tableHelp = "log2 of the solver's transposition table entries (8 bytes each), where it has one."
+
+/// One line per game with an exact solver: its name and how its moves are written.
+let solvableNotationHelp = GameCatalog.all.filter { $0 is any SolvableGame.Type }
+    .map { "  \($0.name): \($0.notationHelp)" }.joined(separator: "\n")

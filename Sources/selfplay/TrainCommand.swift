@@ -24,9 +24,9 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             budget may change then. Ctrl-C stops cleanly; run the same command to resume.
 
             Examples:
-              selfplay train                                   tic-tac-toe, default budget (a few seconds)
-              selfplay train --game connect4 --run runs/c4 --budget 1h
-              selfplay train --run runs/c4 --generations 40    resume and extend
+              selfplay train    the default game (\(GameCatalog.defaultGame.name)) with its default budget
+              selfplay train --game \(exampleGame) --run runs/\(exampleGame) --budget 1h
+              selfplay train --run runs/\(exampleGame) --generations 40    resume and extend
             """
     )
 
