@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Release builds let the generic search and training code specialize across modules
-/// for the concrete games (a large speed-up for `MCTS<ConnectFour>` and friends).
+/// for the concrete games (a large speed-up for the search and training of each game).
 let optimize: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
 
 let package = Package(
