@@ -7,8 +7,9 @@ public protocol BatchedSide<Game>: AnyObject {
     var name: String { get }
     /// Called before game slot `slot` starts from `state`.
     func newGame(slot: Int, from state: Game)
-    /// Chooses a move in each listed slot, where it is this side's turn in `states[slot]`.
-    func chooseMoves(slots: [Int], states: [Game]) -> [Int]
+    /// Chooses a move in each listed slot, where it is this side's turn in `states[slot]`
+    /// (`Game.resignAction` resigns that game).
+    func chooseMoves(slots: [Int], states: [Game]) throws -> [Int]
     /// Called after every move in slot `slot`.
     func observe(slot: Int, action: Int, resultingIn state: Game)
 }
@@ -64,8 +65,8 @@ public final class PlayerSide<Game: GameState>: BatchedSide {
 
     public func newGame(slot: Int, from state: Game) { players[slot].newGame(from: state) }
 
-    public func chooseMoves(slots: [Int], states: [Game]) -> [Int] {
-        slots.map { players[$0].chooseAction(in: states[$0]) }
+    public func chooseMoves(slots: [Int], states: [Game]) throws -> [Int] {
+        try slots.map { try players[$0].chooseAction(in: states[$0]) }
     }
 
     public func observe(slot: Int, action: Int, resultingIn state: Game) {
@@ -77,13 +78,14 @@ public final class PlayerSide<Game: GameState>: BatchedSide {
 public enum MatchRunner {
     /// Plays `games` games (A first in even-numbered ones) with up to `concurrent` at once.
     /// Each game starts after `openingMoves` uniformly random moves (the same opening for both
-    /// colours of a pair), which keeps deterministic players from repeating one game.
+    /// colours of a pair), which keeps deterministic players from repeating one game. A resigning
+    /// side loses that game; a side that fails ends the match with its error.
     public static func play<Game: GameState>(
         _ a: any BatchedSide<Game>, _ b: any BatchedSide<Game>, games: Int, concurrent: Int,
         openingMoves: Int = 0, seed: UInt64,
         progress: (Int, MatchResult) -> Void = { _, _ in },
         shouldStop: () -> Bool = { false }
-    ) -> MatchResult? {
+    ) throws -> MatchResult? {
         var rng = Xoshiro256(seed: seed)
         // Drawn when each pair of games starts (games start in order), not all up front.
         var opening = Game()
@@ -124,13 +126,19 @@ public enum MatchRunner {
                 if aToMove { aSlots.append(slot) } else { bSlots.append(slot) }
             }
             for (side, listed) in [(a, aSlots), (b, bSlots)] where !listed.isEmpty {
-                let actions = side.chooseMoves(slots: listed, states: states)
+                let actions = try side.chooseMoves(slots: listed, states: states)
                 for (slot, action) in zip(listed, actions) {
-                    precondition(states[slot].legalActions.contains(action), "\(side.name) chose an illegal move")
-                    states[slot].apply(action)
-                    a.observe(slot: slot, action: action, resultingIn: states[slot])
-                    b.observe(slot: slot, action: action, resultingIn: states[slot])
-                    guard let outcome = states[slot].outcome else { continue }
+                    let outcome: Outcome?
+                    if action == Game.resignAction {
+                        outcome = .win(states[slot].currentPlayer.opponent)
+                    } else {
+                        precondition(states[slot].legalActions.contains(action), "\(side.name) chose an illegal move")
+                        states[slot].apply(action)
+                        a.observe(slot: slot, action: action, resultingIn: states[slot])
+                        b.observe(slot: slot, action: action, resultingIn: states[slot])
+                        outcome = states[slot].outcome
+                    }
+                    guard let outcome else { continue }
                     result.record(outcome, aMovedFirst: gameOfSlot[slot] % 2 == 0)
                     finished += 1
                     progress(finished, result)

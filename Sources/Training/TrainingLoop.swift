@@ -94,7 +94,7 @@ public final class TrainingLoop<Game: GameState> {
         rng = Xoshiro256(seed: configuration.seed)
         let network = PolicyValueNetwork(architecture: Self.architecture(configuration.network), seed: rng.next())
         reporter.message("generation 0: \(network.architecture.summary)")
-        guard let matches = evaluate(network, generation: 0) else { throw CancellationError() }
+        guard let matches = try evaluate(network, generation: 0) else { throw CancellationError() }
         var metrics = GenerationMetrics(
             generation: 0, promoted: true, totalSeconds: 0, totalSimulations: 0, totalPositions: 0)
         metrics.recordMistakes(labels?.mistakeRates(of: network))
@@ -264,7 +264,7 @@ public final class TrainingLoop<Game: GameState> {
                 seed: rng.next())
             let arenaGames = configuration.arena.games
             guard
-                let result = MatchRunner.play(
+                let result = try MatchRunner.play(
                     candidate, incumbent, games: arenaGames, concurrent: 64,
                     openingMoves: configuration.evaluation.openingMoves, seed: rng.next(),
                     progress: { done, result in
@@ -297,7 +297,7 @@ public final class TrainingLoop<Game: GameState> {
             progress: (budget.progress(spent: spentBefore), budget.progress(spent: spentNow)))
         if due {
             let evaluationStart = ContinuousClock.now
-            guard let evaluation = evaluate(trainee, generation: generation) else { return false }
+            guard let evaluation = try evaluate(trainee, generation: generation) else { return false }
             matches += evaluation
             schedule.record(generation, seconds: (ContinuousClock.now - evaluationStart).seconds)
         }
@@ -408,8 +408,9 @@ public final class TrainingLoop<Game: GameState> {
     }
 
     /// Plays `network` against the references and the ladder of earlier generations, if this
-    /// generation is one that is evaluated; nil if interrupted.
-    func evaluate(_ network: PolicyValueNetwork, generation: Int) -> [MatchRecord]? {
+    /// generation is one that is evaluated; nil if interrupted. A reference that fails mid-match (an
+    /// engine that stops answering) is skipped with a warning, as one that cannot be made.
+    func evaluate(_ network: PolicyValueNetwork, generation: Int) throws -> [MatchRecord]? {
         let settings = configuration.evaluation
         // Whether a generation is evaluated under a time share depends on the clock: its matches then draw
         // on a stream of their own, so that self-play and training stay those the seed gives.
@@ -439,8 +440,14 @@ public final class TrainingLoop<Game: GameState> {
                 reporter.message("warning: cannot make reference player \(reference.name); skipped")
                 continue
             }
-            guard let result = play(side, opponent, games: settings.games, generation: generation, seed: stream.next())
-            else { return nil }
+            let finished: MatchResult?
+            do {
+                finished = try play(side, opponent, games: settings.games, generation: generation, seed: stream.next())
+            } catch {
+                reporter.message("warning: reference player \(reference.name) failed: \(error); its match is skipped")
+                continue
+            }
+            guard let result = finished else { return nil }
             lastScore = result.score
             records.append(record(result, generation: generation, kind: "reference", a: side.name, b: reference.name))
         }
@@ -458,7 +465,7 @@ public final class TrainingLoop<Game: GameState> {
                 evaluator: NetworkEvaluator(network: opponentNetwork),
                 configuration: evaluationSearch(), slots: slots, seed: stream.next())
             guard
-                let result = play(
+                let result = try play(
                     side, opponent, games: settings.ladderGames, generation: generation, seed: stream.next())
             else {
                 return nil
@@ -471,8 +478,8 @@ public final class TrainingLoop<Game: GameState> {
     /// One evaluation match with evaluation's openings and progress; nil if interrupted.
     func play(
         _ a: any BatchedSide<Game>, _ b: any BatchedSide<Game>, games: Int, generation: Int, seed: UInt64
-    ) -> MatchResult? {
-        MatchRunner.play(
+    ) throws -> MatchResult? {
+        try MatchRunner.play(
             a, b, games: games, concurrent: min(64, games), openingMoves: configuration.evaluation.openingMoves,
             seed: seed,
             progress: { done, result in

@@ -49,7 +49,7 @@ struct ArenaCommand: ParsableCommand, GameVisitor {
         let reporter = TerminalReporter()
         let start = ContinuousClock.now
         guard
-            let result = MatchRunner.play(
+            let result = try MatchRunner.play(
                 a, b, games: games, concurrent: slots, openingMoves: openingMoves, seed: seed,
                 progress: { done, result in reporter.status("\(done)/\(games) games: \(result)") }
             )

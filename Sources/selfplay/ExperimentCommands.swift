@@ -218,7 +218,7 @@ struct ExperimentCommand: ParsableCommand {
                     let configuration = try run.loadConfiguration()
                     let openingMoves = configuration.evaluation.openingMoves
                     guard
-                        let result = MatchRunner.play(
+                        let result = try MatchRunner.play(
                             agent, opponent, games: match.games, concurrent: slots,
                             openingMoves: openingMoves, seed: seed)
                     else {

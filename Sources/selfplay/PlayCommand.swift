@@ -47,7 +47,11 @@ struct PlayCommand: ParsableCommand, GameVisitor {
         }
         while !state.isTerminal {
             if state.currentPlayer != humanSide {
-                let action = player.chooseAction(in: state)
+                let action = try player.chooseAction(in: state)
+                if action == G.resignAction {
+                    print("\(player.name) resigns; you win")
+                    return
+                }
                 print("\(player.name) plays \(G.actionName(action))")
                 if showSearch { printSearch(of: player, chosen: action) }
                 state.apply(action)
@@ -78,8 +82,9 @@ struct PlayCommand: ParsableCommand, GameVisitor {
                 state = replay(history)
                 print("took back your last move")
             case "hint", "h":
-                let suggestion = player.chooseAction(in: state)
-                print("hint: \(G.actionName(suggestion)) (what \(player.name) would play here)")
+                let suggestion = try player.chooseAction(in: state)
+                let named = suggestion == G.resignAction ? "resign" : G.actionName(suggestion)
+                print("hint: \(named) (what \(player.name) would play here)")
                 state = replay(history)
             default:
                 guard let action = G.action(named: line) else {

@@ -171,7 +171,7 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
                 }
                 let playerStart = clock.now
                 player.newGame(from: state)
-                let action = player.chooseAction(in: state)
+                let action = try player.chooseAction(in: state)
                 let probabilities = knownPolicy?.actionProbabilities(in: state)
                 let playerEnd = clock.now
                 tally.solverSeconds += (playerStart - solveStart).seconds

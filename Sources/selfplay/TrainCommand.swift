@@ -220,7 +220,9 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             let perfect = try PlayerSide<G>(name: "perfect", slots: 100) {
                 try makePlayer(perfectSpec, for: G.self, seed: UInt64($0) + 1)
             }
-            guard let result = MatchRunner.play(agent, perfect, games: 200, concurrent: 100, seed: 2) else { return }
+            guard let result = try MatchRunner.play(agent, perfect, games: 200, concurrent: 100, seed: 2) else {
+                return
+            }
             reporter.message(
                 """
 

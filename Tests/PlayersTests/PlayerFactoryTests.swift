@@ -33,7 +33,7 @@ func savedTicTacToeNetwork() throws -> URL {
         #expect(try player("mcts:rollouts=10,c=2,solver=0", Othello.self) is RolloutMCTSPlayer<Othello>)
         #expect(try player("minimax:depth=2", ConnectFour.self) is MinimaxPlayer<ConnectFour>)
         let perfect = try player("perfect", TicTacToe.self)
-        #expect(perfect.chooseAction(in: try TicTacToe(notation: "1425")) == 2)
+        #expect(try perfect.chooseAction(in: TicTacToe(notation: "1425")) == 2)
     }
 
     @Test func refusesWhatCannotBeMade() {
@@ -82,7 +82,7 @@ func savedTicTacToeNetwork() throws -> URL {
         let random = try makeSide("random", for: TicTacToe.self, slots: 4, seed: 1)
         #expect(random is PlayerSide<TicTacToe> && random.name == "random")
         let mcts = try makeSide("mcts:rollouts=5", for: TicTacToe.self, slots: 2, seed: 1)
-        let result = MatchRunner.play(random, mcts, games: 4, concurrent: 2, seed: 1)
+        let result = try MatchRunner.play(random, mcts, games: 4, concurrent: 2, seed: 1)
         #expect(result?.total.games == 4)
     }
 

@@ -60,20 +60,20 @@ import Testing
         for (index, game) in GameCatalog.all.enumerated() { check(game, seed: 51 + UInt64(index)) }
     }
 
-    @Test func isDeterministicForASeedAndBreaksTiesAtRandom() {
-        func game(seed: UInt64) -> [Int] {
+    @Test func isDeterministicForASeedAndBreaksTiesAtRandom() throws {
+        func game(seed: UInt64) throws -> [Int] {
             let players = [
                 MinimaxPlayer<ConnectFour>(depth: 3, seed: seed), MinimaxPlayer<ConnectFour>(depth: 3, seed: seed &+ 1),
             ]
             var state = ConnectFour()
             var actions: [Int] = []
             while !state.isTerminal {
-                actions.append(players[state.currentPlayer == .first ? 0 : 1].chooseAction(in: state))
+                actions.append(try players[state.currentPlayer == .first ? 0 : 1].chooseAction(in: state))
                 state.apply(actions.last!)
             }
             return actions
         }
-        #expect(game(seed: 61) == game(seed: 61))
+        #expect(try game(seed: 61) == game(seed: 61))
         // Tic-tac-toe has no heuristic: at depth 1 every opening move scores 0.
         let player = MinimaxPlayer<TicTacToe>(depth: 1, seed: 62)
         #expect(player.bestActions(in: TicTacToe()) == Array(0..<9))

@@ -43,13 +43,15 @@ private func reachablePositions() -> [TicTacToe] {
 }
 
 /// Plays one game and returns its outcome.
-func playGame<G: GameState>(first: any GamePlayer<G>, second: any GamePlayer<G>, from start: G = G()) -> Outcome {
+func playGame<G: GameState>(
+    first: any GamePlayer<G>, second: any GamePlayer<G>, from start: G = G()
+) throws -> Outcome {
     var state = start
     first.newGame(from: start)
     second.newGame(from: start)
     while !state.isTerminal {
         let mover = state.currentPlayer == .first ? first : second
-        let action = mover.chooseAction(in: state)
+        let action = try mover.chooseAction(in: state)
         precondition(state.legalActions.contains(action), "\(mover.name) chose an illegal action")
         state.apply(action)
         first.observe(action, resultingIn: state)
@@ -109,14 +111,14 @@ func playGame<G: GameState>(first: any GamePlayer<G>, second: any GamePlayer<G>,
         }
     }
 
-    @Test func perfectPlayerNeverLosesToRandom() {
+    @Test func perfectPlayerNeverLosesToRandom() throws {
         let perfect = PerfectPlayer(solver: solver, seed: 11)
         var losses = 0
         var perfectWins = 0
         for game in 0..<1000 {
             let random = RandomPlayer<TicTacToe>(seed: UInt64(game))
-            let asFirst = playGame(first: perfect, second: random)
-            let asSecond = playGame(first: random, second: perfect)
+            let asFirst = try playGame(first: perfect, second: random)
+            let asSecond = try playGame(first: random, second: perfect)
             if asFirst == .win(.second) { losses += 1 }
             if asSecond == .win(.first) { losses += 1 }
             if asFirst == .win(.first) { perfectWins += 1 }
@@ -126,12 +128,12 @@ func playGame<G: GameState>(first: any GamePlayer<G>, second: any GamePlayer<G>,
         #expect(perfectWins > 1500)  // random play blunders most games
     }
 
-    @Test func perfectPlayersDrawEachOther() {
+    @Test func perfectPlayersDrawEachOther() throws {
         var openings: Set<Int> = []
         for game in 0..<200 {
             let first = PerfectPlayer(solver: solver, seed: UInt64(2 * game))
             let second = PerfectPlayer(solver: solver, seed: UInt64(2 * game + 1))
-            #expect(playGame(first: first, second: second) == .draw)
+            #expect(try playGame(first: first, second: second) == .draw)
             openings.insert(first.chooseAction(in: TicTacToe()))
         }
         #expect(openings.count == 9)  // every first move draws: ties are broken at random
