@@ -29,6 +29,9 @@ public enum GameCatalog {
     /// The names accepted by `game(named:)`, for messages.
     public static var names: [String] { all.map { $0.name } }
 
+    /// The games engines speaking GTP can play (`gtp:` players).
+    public static var namesSpeakingGTP: [String] { all.filter { $0 is any GTPGame.Type }.map { $0.name } }
+
     /// Calls `visitor` with the concrete type of `game`.
     ///
     /// Use this rather than opening `any GameState.Type` directly: the call names each game's

@@ -484,3 +484,9 @@ public struct GoGame<Size: GoBoardSize>: GameState {
         return lines.joined(separator: "\n")
     }
 }
+
+/// GTP engines such as GNU Go play Go: moves are GTP vertices already.
+extension GoGame: GTPGame {
+    public static var gtpBoardSize: Int { side }
+    public static var gtpKomi: Double { Size.komi }
+}

@@ -37,6 +37,18 @@ public func makePlayer<G: GameState>(_ spec: PlayerSpec, for game: G.Type, seed:
         player.temperature = model.temperature
         player.temperatureMoves = model.temperatureMoves
         return player
+    case "gtp":
+        try spec.checkOptions(allowed: ["command", "timeout"])
+        let timeout = try spec.doubleOption("timeout", default: 30, in: 0.1...86_400)
+        guard let commandLine = spec.options["command"], !commandLine.isEmpty else {
+            throw PlayerError("player 'gtp' needs the engine's command line, e.g. gtp:gnugo --mode gtp --level 1")
+        }
+        guard let speaking = G.self as? any GTPGame.Type else {
+            let names = GameCatalog.namesSpeakingGTP.joined(separator: " and ")
+            throw PlayerError("player 'gtp' plays games that speak GTP (\(names)), which \(G.name) does not")
+        }
+        return try gtpPlayer(speaking, name: spec.description, commandLine: commandLine, timeout: timeout)
+            as! any GamePlayer<G>
     default:
         throw PlayerError("unknown player '\(abbreviated(spec.kind))'; valid players:\n\(PlayerSpec.help)")
     }
@@ -45,4 +57,11 @@ public func makePlayer<G: GameState>(_ spec: PlayerSpec, for game: G.Type, seed:
 /// The perfect player of a game with a solver (`any GamePlayer` of that game).
 private func perfectPlayer<G: SolvableGame>(_ game: G.Type, tableSizeLog2: Int, seed: UInt64) -> AnyObject {
     PerfectPlayer(solver: G.makeSolver(tableSizeLog2: tableSizeLog2), seed: seed)
+}
+
+/// The GTP player of a game that speaks GTP (`any GamePlayer` of that game).
+private func gtpPlayer<G: GTPGame>(
+    _ game: G.Type, name: String, commandLine: String, timeout: Double
+) throws(PlayerError) -> AnyObject {
+    try GTPPlayer<G>(name: name, commandLine: commandLine, timeout: timeout)
 }

@@ -3,7 +3,9 @@ import Foundation
 import Solvers
 
 /// A player named in text: a kind and `key=value` options after a colon, e.g. `random`,
-/// `perfect`, `perfect:table=20`, `mcts:rollouts=1000,c=1.4`, `net:runs/c4,sims=200`.
+/// `perfect`, `perfect:table=20`, `mcts:rollouts=1000,c=1.4`, `net:runs/c4,sims=200`. A `gtp`
+/// spec ends with a command line, after its options and a second colon if it has any:
+/// `gtp:gnugo --mode gtp`, `gtp:timeout=10:gnugo --mode gtp` (option `command` holds it).
 public struct PlayerSpec: Sendable, CustomStringConvertible {
     public var kind: String
     public var options: [String: String]
@@ -29,6 +31,12 @@ public struct PlayerSpec: Sendable, CustomStringConvertible {
                 "a trained network with PUCT search, written "
                     + "net:PATH,sims=N (PATH: a run directory or a .safetensors file)"
             ),
+            (
+                "gtp", ["timeout"],
+                "an engine speaking GTP (\(GameCatalog.namesSpeakingGTP.joined(separator: ", "))), written "
+                    + "gtp:COMMAND or gtp:timeout=S:COMMAND (S seconds per reply, default 30), "
+                    + "e.g. gtp:gnugo --mode gtp --level 1 --chinese-rules --capture-all-dead"
+            ),
         ]
     }
 
@@ -47,7 +55,9 @@ public struct PlayerSpec: Sendable, CustomStringConvertible {
     }
 
     /// Parses `kind[:key=value[,key=value...]]`; the kind is case-insensitive. A `net` spec's
-    /// first option may be a bare path: `net:PATH,...` stands for `net:path=PATH,...`.
+    /// first option may be a bare path: `net:PATH,...` stands for `net:path=PATH,...`. A `gtp`
+    /// spec's command line is the text after `gtp:`, or after `gtp:OPTIONS:` when the text before
+    /// its first colon is key=value items without spaces.
     public init(parsing text: String) throws(PlayerError) {
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         kind = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
@@ -57,7 +67,17 @@ public struct PlayerSpec: Sendable, CustomStringConvertible {
         }
         options = [:]
         guard parts.count == 2 else { return }
-        var items = parts[1].split(separator: ",", omittingEmptySubsequences: false)
+        var body = parts[1]
+        if kind == "gtp" {
+            let optionEnd = body.firstIndex(of: ":")
+            let head = optionEnd.map { body[..<$0] } ?? ""
+            let hasOptions = head.contains("=") && !head.contains(where: \.isWhitespace)
+            options["command"] = (hasOptions ? body[body.index(after: optionEnd!)...] : body)
+                .trimmingCharacters(in: .whitespaces)
+            guard hasOptions else { return }
+            body = head
+        }
+        var items = body.split(separator: ",", omittingEmptySubsequences: false)
         if kind == "net", let first = items.first, !first.contains("=") {
             options["path"] = String(first)
             items.removeFirst()
@@ -78,13 +98,19 @@ public struct PlayerSpec: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
+        if kind == "gtp", let command = options["command"] {
+            let rest = options.filter { $0.key != "command" }
+            let prefix = rest.keys.sorted().map { "\($0)=\(rest[$0]!)" }.joined(separator: ",")
+            return "gtp:" + (prefix.isEmpty ? "" : prefix + ":") + command
+        }
         guard !options.isEmpty else { return kind }
         return kind + ":" + options.keys.sorted().map { "\($0)=\(options[$0]!)" }.joined(separator: ",")
     }
 
     /// Whether one instance of the player can serve every game of a match: it keeps no state
-    /// between moves (and a solver's table may be too large to copy per game).
-    public var isStateless: Bool { ["random", "perfect"].contains(kind) }
+    /// between moves (and a solver's table may be too large to copy per game), or, as a GTP
+    /// engine, sets its board up from each position's moves.
+    public var isStateless: Bool { ["random", "perfect", "gtp"].contains(kind) }
 
     /// Throws unless every option is one of `allowed`.
     public func checkOptions(allowed: [String]) throws(PlayerError) {

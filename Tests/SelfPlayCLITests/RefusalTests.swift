@@ -215,4 +215,26 @@ import Training
         expectRefusal(
             try selfplay(["train", "--run", copy.path, "--generations", "4"]), "generation(s) 1 of", "missing")
     }
+
+    /// A GTP engine that is missing, or fails mid-match, is one line of error: never a hang or a crash.
+    @Test func gtpEnginesThatFailAreOneLineErrors() throws {
+        expectRefusal(
+            try selfplay(["arena", "--game", "go9", "gtp:no-such-engine --mode gtp", "random"]),
+            "Error: gtp engine 'no-such-engine --mode gtp': command not found")
+        let folder = temporaryFolder("gtp-run")
+        let references = #"evaluation.references=["random","gtp:no-such-engine"]"#
+        expectRefusal(
+            try selfplay(["train", "--game", "go7", "--run", folder.path, "--set", references, "--generations", "1"]),
+            "command not found")
+        #expect(!FileManager.default.fileExists(atPath: folder.path))
+        let engine = try temporaryFile(
+            "gtp-engine",
+            "#!/bin/sh\nwhile read -r word rest; do\n  [ \"$word\" = genmove ] && exit 5\n  printf '= \\n\\n'\ndone\n")
+        defer { try? FileManager.default.removeItem(at: engine) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: engine.path)
+        let arena = try selfplay(
+            ["arena", "--game", "go9", "random", "gtp:timeout=5:\(engine.path)", "--games", "4"], timeout: 60)
+        expectRefusal(arena, "exited without answering 'genmove w' (exit status 5)")
+        #expect(arena.output.components(separatedBy: "Error").count == 2, "\(arena)")
+    }
 }
