@@ -9,7 +9,8 @@ public enum GameCatalog {
     static func visitEach<Visitor: GameVisitor>(with visitor: Visitor) throws -> [Visitor.Result] {
         [
             try visitor.visit(TicTacToe.self), try visitor.visit(ConnectFour.self), try visitor.visit(Othello.self),
-            try visitor.visit(Hex.self), try visitor.visit(Hex7.self),
+            try visitor.visit(Hex.self), try visitor.visit(Hex7.self), try visitor.visit(HexSwap.self),
+            try visitor.visit(Hex7Swap.self),
             try visitor.visit(Go9.self), try visitor.visit(Go7.self),
         ]
     }

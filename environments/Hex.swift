@@ -16,6 +16,12 @@ public protocol HexBoardSize: Sendable {
     static var perft: PerftFigures { get }
     /// The variant's training settings (see `GameDescription`).
     static var trainingDefaults: TrainingDefaults { get }
+    /// Whether the second player's first move may be `swap` (the pie rule); false by default.
+    static var swapRule: Bool { get }
+}
+
+extension HexBoardSize {
+    public static var swapRule: Bool { false }
 }
 
 /// Bit masks of an N×N Hex board (cell `row * N + column`).
@@ -42,6 +48,10 @@ public struct HexMasks: Sendable {
 public typealias Hex = HexGame<HexSize11>
 /// Hex on a 7×7 board, for quick runs and tests.
 public typealias Hex7 = HexGame<HexSize7>
+/// 11×11 Hex with the swap rule (OpenSpiel's `hex` with `swap=True`).
+public typealias HexSwap = HexGame<HexSize11Swap>
+/// 7×7 Hex with the swap rule.
+public typealias Hex7Swap = HexGame<HexSize7Swap>
 
 public enum HexSize11: HexBoardSize {
     public static let side = 11
@@ -89,13 +99,47 @@ public enum HexSize7: HexBoardSize {
     ]
 }
 
-/// Hex on an N×N rhombus, as 128-bit bitboards, with OpenSpiel's conventions and no swap rule.
+/// 11×11 Hex where the second player may answer the first move with `swap`.
+public enum HexSize11Swap: HexBoardSize {
+    public static let side = 11
+    public static let name = "hex-swap"
+    public static let symmetries = HexSwap.makeSymmetries()
+    public static let masks = HexSize11.masks
+    public static let aliases = ["hex11-swap"]
+    /// No win before move 21: falling factorials, plus the games that swap at move 2.
+    public static let perft = PerftFigures(benchmarkDepth: 3, knownCounts: [1, 121, 14641, 1_742_400])
+    public static let trainingDefaults = HexSize11.trainingDefaults
+    public static let swapRule = true
+}
+
+/// 7×7 Hex where the second player may answer the first move with `swap`.
+public enum HexSize7Swap: HexBoardSize {
+    public static let side = 7
+    public static let name = "hex7-swap"
+    public static let symmetries = Hex7Swap.makeSymmetries()
+    public static let masks = HexSize7.masks
+    public static let aliases: [String] = []
+    /// No win before move 13: falling factorials, plus the games that swap at move 2.
+    public static let perft = PerftFigures(
+        benchmarkDepth: 4, knownCounts: [1, 49, 2401, 112_896, 5_195_568, 233_911_104])
+    public static let trainingDefaults = HexSize7.trainingDefaults
+    public static let swapRule = true
+}
+
+/// Hex on an N×N rhombus, as 128-bit bitboards, with OpenSpiel's conventions, the swap rule
+/// as an option of the variant (`HexBoardSize.swapRule`).
 ///
 /// Cell `row * N + column` is action `row * N + column`; row 0 is row `1` and column 0 file `a`,
 /// so the notation is a1-style as in OpenSpiel and HexGui (e.g. `"f6e7"`). The first player
 /// (Black, `X`) joins the top row to the bottom row, the second (White, `O`) the left column to
 /// the right one. Cell (r, c) touches (r, c±1), (r−1, c), (r−1, c+1), (r+1, c) and (r+1, c−1).
 /// A game ends when a side connects its edges; Hex has no draws.
+///
+/// Swap rule (pie rule), as OpenSpiel's `swap=True`: the second player's first move may be
+/// action `N * N`, `swap`, which replaces the first stone, on (r, c), by a second-player stone on
+/// (c, r), its mirror image across the long diagonal (so the sides keep their edges and the
+/// second player takes over the opening), and the first player moves next. Without the rule
+/// there is no such action.
 ///
 /// Win detection: each side keeps the stones connected to each of its two edges. A new stone
 /// wins when it touches both sets (or the edges themselves); when it touches just one, its group
@@ -110,15 +154,18 @@ public struct HexGame<Size: HexBoardSize>: GameState {
     public static var name: String { Size.name }
     /// The number of rows and of columns.
     @inlinable public static var side: Int { Size.side }
-    public static var actionCount: Int { side * side }
+    public static var actionCount: Int { side * side + (Size.swapRule ? 1 : 0) }
+    /// The action `swap` (only with the swap rule).
+    @inlinable public static var swapAction: Int { side * side }
     public static var encodingShape: EncodingShape { EncodingShape(planes: 3, height: side, width: side) }
     /// The identity and the 180° rotation, which keeps each side's edges (a reflection swaps them).
     public static var symmetries: [BoardSymmetry] { Size.symmetries }
-    public static var maxGameLength: Int { side * side }
+    public static var maxGameLength: Int { side * side + (Size.swapRule ? 1 : 0) }
     public static var aliases: [String] { Size.aliases }
     public static var notationHelp: String {
         let lastColumn = Character(UnicodeScalar(UInt8(ascii: "a") + UInt8(side - 1)))
-        return "cells like c2 (columns a-\(lastColumn), rows 1-\(side)), e.g. d4c5"
+        let swap = Size.swapRule ? ", or swap as the second move" : ""
+        return "cells like c2 (columns a-\(lastColumn), rows 1-\(side))\(swap), e.g. d4c5"
     }
     public static var perft: PerftFigures { Size.perft }
     public static var trainingDefaults: TrainingDefaults { Size.trainingDefaults }
@@ -169,7 +216,9 @@ public struct HexGame<Size: HexBoardSize>: GameState {
     @inlinable public var legalActions: ActionSet {
         if lastMoveWon { return ActionSet() }
         let empty = ~(black | white) & Size.masks.board
-        return ActionSet(low: UInt64(truncatingIfNeeded: empty), high: UInt64(truncatingIfNeeded: empty >> 64))
+        var set = ActionSet(low: UInt64(truncatingIfNeeded: empty), high: UInt64(truncatingIfNeeded: empty >> 64))
+        if Size.swapRule && moveCount == 1 { set.insert(Self.swapAction) }
+        return set
     }
 
     public var positionKey: UInt64 {
@@ -179,11 +228,16 @@ public struct HexGame<Size: HexBoardSize>: GameState {
                 ^ mix64(UInt64(truncatingIfNeeded: white >> 64)))
     }
 
-    /// Places a stone of the side to move on cell `action`.
+    /// Places a stone of the side to move on cell `action`, or swaps.
     public mutating func apply(_ action: Int) {
+        if Size.swapRule && action == Self.swapAction {
+            precondition(moveCount == 1, "swap is only the second move")
+            swapFirstStone()
+            return
+        }
         let stone = UInt128(1) << UInt128(action)
         precondition(
-            !lastMoveWon && action >= 0 && action < Self.actionCount && (black | white) & stone == 0,
+            !lastMoveWon && action >= 0 && action < Self.side * Self.side && (black | white) & stone == 0,
             "illegal Hex action \(action)")
         let masks = Size.masks
         if currentPlayer == .first {
@@ -197,6 +251,18 @@ public struct HexGame<Size: HexBoardSize>: GameState {
                 stone, stones: white, start: &whiteLeft, startEdge: masks.firstColumn,
                 end: &whiteRight, endEdge: masks.lastColumn, masks)
         }
+        moveCount += 1
+    }
+
+    /// The swap: the first player's stone on (r, c) becomes the second player's on (c, r).
+    mutating func swapFirstStone() {
+        let cell = black.trailingZeroBitCount
+        let mirrored = UInt128(1) << UInt128((cell % Self.side) * Self.side + cell / Self.side)
+        let masks = Size.masks
+        (black, blackTop, blackBottom) = (0, 0, 0)
+        white = mirrored
+        whiteLeft = mirrored & masks.firstColumn
+        whiteRight = mirrored & masks.lastColumn
         moveCount += 1
     }
 
@@ -217,7 +283,7 @@ public struct HexGame<Size: HexBoardSize>: GameState {
     }
 
     public func encode(into buffer: UnsafeMutableBufferPointer<Float>) {
-        let cells = Self.actionCount
+        let cells = Self.side * Self.side
         let own = stones(of: currentPlayer)
         let other = stones(of: currentPlayer.opponent)
         let masks = Size.masks
@@ -254,13 +320,14 @@ public struct HexGame<Size: HexBoardSize>: GameState {
         return image
     }
 
-    /// The identity and the 180° rotation of an N×N board.
+    /// The identity and the 180° rotation of an N×N board (`swap` maps to itself).
     public static func makeSymmetries() -> [BoardSymmetry] {
-        let square = BoardSymmetry.dihedral(size: side)
+        let square = BoardSymmetry.dihedral(size: side, extraActions: Size.swapRule ? 1 : 0)
         return [square[0], square[2]]
     }
 
     public static func actionName(_ action: Int) -> String {
+        if Size.swapRule && action == swapAction { return "swap" }
         let file = Character(UnicodeScalar(UInt8(ascii: "a") + UInt8(action % side)))
         return "\(file)\(action / side + 1)"
     }
@@ -273,6 +340,11 @@ public struct HexGame<Size: HexBoardSize>: GameState {
         while index < characters.count {
             let character = characters[index]
             if character == " " || character == "," { index += 1; continue }
+            if Size.swapRule && characters[index...].starts(with: "swap") {
+                result.append((swapAction, index))
+                index += 4
+                continue
+            }
             guard let file = character.asciiValue, file >= UInt8(ascii: "a"),
                 file < UInt8(ascii: "a") + UInt8(side)
             else {

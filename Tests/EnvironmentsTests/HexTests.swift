@@ -114,6 +114,34 @@ import Testing
         #expect(edges == (0..<49).filter { $0 % 7 == 0 || $0 % 7 == 6 })
     }
 
+    /// The swap rule (OpenSpiel's `swap=True`): the second move may mirror the first stone into
+    /// the second player's across the long diagonal; then the first player moves.
+    @Test func swapMirrorsTheFirstStoneForTheSecondPlayer() throws {
+        let opened = try Hex7Swap(notation: "b1")
+        #expect(opened.legalActions.count == 49 && opened.legalActions.contains(Hex7Swap.swapAction))
+        let swapped = try Hex7Swap(notation: "b1 swap")
+        #expect(swapped.stones(of: .first) == 0 && swapped.currentPlayer == .first && swapped.moveCount == 2)
+        #expect(swapped.stones(of: .second) == UInt128(1) << UInt128(Hex7Swap.action(named: "a2")!))
+        #expect(swapped.legalActions.count == 48 && !swapped.legalActions.contains(Hex7Swap.swapAction))
+        #expect(Hex7Swap.notation(of: [1, Hex7Swap.swapAction]) == "b1swap")
+        #expect(HexSwap.actionCount == 122 && HexSwap.action(named: "swap") == 121)
+        #expect { try Hex7Swap(notation: "swap") } throws: { "\($0)" == "at character 1: move swap is illegal here" }
+        #expect { try Hex7Swap(notation: "b1c3swap") } throws: { "\($0)".contains("move swap is illegal here") }
+        #expect { try Hex7(notation: "b1swap") } throws: { "\($0)".contains("'s' is not a column a-g") }
+    }
+
+    @Test func aSwappedStoneJoinsItsNewOwnersEdgeAndLeavesTheOldOnes() throws {
+        // d1 becomes White's a4, on White's left edge: b4-g4 then complete White's row.
+        let row = try Hex7Swap(notation: "d1swapa1b4b1c4c1d4e1e4f1f4g1")
+        #expect(!row.isTerminal)
+        var won = row
+        won.apply(Hex7Swap.action(named: "g4")!)
+        #expect(won.outcome == .win(.second) && won.moveCount == 14)
+        // Black's d2-d7 touches the bottom but not the top row, where d1 no longer is Black's.
+        let column = try Hex7Swap(notation: "d1swapd2a7d3b7d4c7d5e7d6f7d7")
+        #expect(!column.isTerminal && column.legalActions.count == 37)
+    }
+
     @Test func stateStaysSmall() {
         #expect(MemoryLayout<Hex>.size <= 112)
     }

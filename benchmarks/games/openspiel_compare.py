@@ -3,7 +3,8 @@
 
 For each game: random playouts per second in both engines, perft counts (which must match)
 and perft leaves per second, and a rules cross-check: random OpenSpiel games replayed in
-SelfPlay must reach the same legal moves and the same result. Hex and Go games are replayed
+SelfPlay must reach the same legal moves and the same result. Hex (with and without the swap
+rule: OpenSpiel's `swap=True`) and Go games are replayed
 in one `selfplay replay` run, which prints the legal moves of every position: they must equal
 OpenSpiel's at every move, except that SelfPlay refuses a Go move that recreates an earlier board
 (positional superko) where OpenSpiel plays it and scores the game a draw. Each such difference is
@@ -33,10 +34,12 @@ GAMES = {  # SelfPlay name: (OpenSpiel name, OpenSpiel parameters, perft depth f
     "othello": ("othello", {}, 7),
     "hex": ("hex", {}, 3),
     "hex7": ("hex", {"board_size": 7}, 4),
+    "hex-swap": ("hex", {"swap": True}, 3),
+    "hex7-swap": ("hex", {"board_size": 7, "swap": True}, 4),
     "go9": ("go", {"board_size": 9}, 3),
     "go7": ("go", {"board_size": 7}, 4),
 }
-REPLAYED = {"hex", "hex7", "go9", "go7"}  # cross-checked position by position with `selfplay replay`
+REPLAYED = {"hex", "hex7", "hex-swap", "hex7-swap", "go9", "go7"}  # cross-checked position by position with `selfplay replay`
 
 
 def notation(selfplay_game, state, action):
@@ -137,7 +140,8 @@ def replay_check(binary, name, game, count, rng, audit):
                 break
         records.append((actions, moves, refused, state.returns()))
     lines = selfplay_replay(binary, name, ["".join(moves) for _, moves, _, _ in records])
-    summary = {"games": count, "mismatches": 0, "superko_games": 0, "superko_positions": 0, "positions": 0}
+    summary = {"games": count, "mismatches": 0, "superko_games": 0, "superko_positions": 0, "positions": 0,
+               "swap_games": sum("swap" in moves for _, moves, _, _ in records)}
     for index, ((actions, moves, refused, returns), line) in enumerate(zip(records, lines)):
         fields = line.split()
         if refused is None:
@@ -220,7 +224,7 @@ def main():
         print(f"{name}: {summary['games']} games, {summary['positions']:,} positions compared, "
               f"{summary['mismatches']} mismatches; {summary['superko_positions']} positions where OpenSpiel "
               f"also allows a superko move, {summary['superko_games']} games ended by one in OpenSpiel "
-              f"(compared up to it); {summary['seconds']:.0f} s")
+              f"(compared up to it); {summary['swap_games']} games with a swap; {summary['seconds']:.0f} s")
     sys.exit(1 if failures else 0)
 
 
