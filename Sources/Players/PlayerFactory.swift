@@ -50,7 +50,10 @@ public func makePlayer<G: GameState>(_ spec: PlayerSpec, for game: G.Type, seed:
         return try gtpPlayer(speaking, name: spec.description, commandLine: commandLine, timeout: timeout)
             as! any GamePlayer<G>
     default:
-        throw PlayerError("unknown player '\(abbreviated(spec.kind))'; valid players:\n\(PlayerSpec.help)")
+        let kinds = PlayerSpec.kinds.map(\.kind).joined(separator: ", ")
+        throw PlayerError(
+            "unknown player '\(abbreviated(spec.kind))'; valid players: \(kinds) (`selfplay arena --help` describes them)"
+        )
     }
 }
 
