@@ -64,13 +64,15 @@ struct BenchGamesCommand: ParsableCommand, GameVisitor {
             perftLeaves = perft(G(), depth: depth)
             perftSeconds = (clock.now - perftStart).seconds
         }
+        let copyNanoseconds = Self.copyNanoseconds(of: Self.midGameState(G.self, using: &rng))
         if json {
             let firstPlayerWinRate = Double(firstWins) / Double(games)
             print(
                 """
                 {"game":"\(G.name)","playouts_per_s":\(Double(games) / elapsed),"moves_per_s":\(Double(moves) / elapsed),\
                 "mean_length":\(Double(moves) / Double(games)),"first_player_win_rate":\(firstPlayerWinRate),\
-                "perft_depth":\(depth),"perft_leaves":\(perftLeaves),"perft_seconds":\(perftSeconds)}
+                "perft_depth":\(depth),"perft_leaves":\(perftLeaves),"perft_seconds":\(perftSeconds),\
+                "state_bytes":\(MemoryLayout<G>.size),"copy_ns":\(copyNanoseconds)}
                 """)
         } else {
             print("\(G.name): \(games) random playouts in \(String(format: "%.2f", elapsed)) s")
@@ -85,7 +87,37 @@ struct BenchGamesCommand: ParsableCommand, GameVisitor {
                         format: "  perft(%d) = %d in %.3f s: %.3g leaves/s", depth, perftLeaves, perftSeconds,
                         Double(perftLeaves) / perftSeconds))
             }
+            print(
+                String(
+                    format: "  state %d bytes, one copy %.1f ns (load average %@)", MemoryLayout<G>.size,
+                    copyNanoseconds, Machine.loadAverage))
         }
+    }
+
+    /// A position halfway through a random game (a state's storage may depend on its moves).
+    static func midGameState<G: GameState>(_ game: G.Type, using rng: inout Xoshiro256) -> G {
+        var state = G()
+        while !state.isTerminal && state.moveCount < G.maxGameLength / 4 {
+            var next = state
+            next.apply(state.legalActions.randomElement(using: &rng))
+            if next.isTerminal { break }
+            state = next
+        }
+        return state
+    }
+
+    /// Nanoseconds per copy of `state` from one slot of a 64-state array into another, as search
+    /// copies its root state at the start of every simulation and hands a leaf's state on.
+    static func copyNanoseconds<G: GameState>(of state: G) -> Double {
+        var slots = [G](repeating: state, count: 64)
+        let copies = 2_000_000
+        let start = ContinuousClock.now
+        slots.withUnsafeMutableBufferPointer { buffer in
+            for index in 0..<copies { buffer[index & 63] = buffer[(index &+ 17) & 63] }
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        precondition(slots[copies & 63].moveCount == state.moveCount)
+        return seconds * 1e9 / Double(copies)
     }
 }
 

@@ -46,12 +46,15 @@ struct Machine {
             estimatedPeakGFLOPS, cores, (megahertz ?? 0) / 1000, vector.lanes, vector.name)
     }
 
+    /// The 1, 5 and 15 minute load averages from /proc/loadavg, e.g. `"2.10 1.95 1.80"`.
+    static var loadAverage: String {
+        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+            .joined(separator: " ") ?? "unknown"
+    }
+
     func printHeader() {
         let date = ISO8601DateFormatter().string(from: Date())
-        let load =
-            (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
-            .joined(separator: " ") ?? "unknown"
-        print("date: \(date), load average \(load) (other jobs on the machine skew the figures)")
+        print("date: \(date), load average \(Self.loadAverage) (other jobs on the machine skew the figures)")
         print(
             "cpu: \(model) (family \(family), model \(modelNumber)), \(cores) cores, "
                 + "\(megahertz.map { String(format: "%.0f MHz", $0) } ?? "unknown clock"), widest SIMD \(vector.name)")
