@@ -171,6 +171,7 @@ public final class GTPEngine {
     /// The process id, for tests that check the process is gone.
     public var processIdentifier: Int32 { process.processIdentifier }
 
+    /// `value` seconds as `30 s` or `0.5 s`.
     static func seconds(_ value: Double) -> String {
         value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }

@@ -23,8 +23,6 @@ public final class GTPPlayer<Game: GTPGame>: GamePlayer {
         try engine.send("komi \(Game.gtpKomi)")
     }
 
-    deinit { engine.quit() }
-
     public func chooseAction(in state: Game) throws -> Int {
         try replay(state.history)
         let reply = try engine.send("genmove \(Self.colour(state.currentPlayer))")
@@ -34,7 +32,7 @@ public final class GTPPlayer<Game: GTPGame>: GamePlayer {
             engine.quit()
             throw PlayerError(
                 "gtp engine '\(abbreviated(engine.commandLine, limit: 40))' played '\(abbreviated(reply, limit: 40))' "
-                    + "after \(Game.notation(of: state.history).isEmpty ? "no moves" : "\(state.moveCount) moves"), "
+                    + "after \(state.moveCount == 0 ? "no moves" : "\(state.moveCount) moves"), "
                     + legality)
         }
         played?.append(action)
