@@ -162,10 +162,6 @@ final class FakeEngine {
         let random = try makeSide("random", for: Go9.self, slots: 4, seed: 2)
         let result = try #require(try MatchRunner.play(gtp, random, games: 4, concurrent: 4, seed: 1))
         #expect(result.total.losses == 4 && result.asFirst.losses == 2)
-        let (outcome, actions) = try Arena.playGame(
-            first: try makePlayer(PlayerSpec(parsing: "random"), for: Go9.self, seed: 1),
-            second: try gtpPlayer(engine.spec("resign")))
-        #expect(outcome == .win(.first) && actions.count == 1)
     }
 
     @Test(.enabled(if: GTPEngine.executable(named: "gnugo") != nil, "GNU Go is not installed"))

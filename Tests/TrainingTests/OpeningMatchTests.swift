@@ -53,7 +53,8 @@ import Training
                     // One instance per slot, as the match runner asks for.
                     let a = PlayerSide<Game>(name: nameA, slots: 2) { makeA(UInt64($0) + 1) }
                     let b = PlayerSide<Game>(name: nameB, slots: 2) { makeB(UInt64($0) + 11) }
-                    let result = try MatchRunner.play(a, b, games: 2, concurrent: 2, openingMoves: openingMoves, seed: 3)
+                    let result = try MatchRunner.play(
+                        a, b, games: 2, concurrent: 2, openingMoves: openingMoves, seed: 3)
                     games += result?.total.games ?? 0
                 }
                 // The batched network side, whose trees are fed the same moves.
