@@ -15,7 +15,7 @@ public struct NetworkModel {
     public var network: PolicyValueNetwork
     /// The run's search settings (the game's defaults for a lone file), without root noise.
     public var search: SearchConfiguration
-    /// The player's name in match results, e.g. `net:c4/gen12,sims=200`.
+    /// The player's name in match results, e.g. `net:run/gen12,sims=200`.
     public var label: String
     public var temperature: Float
     public var temperatureMoves: Int

@@ -3,7 +3,7 @@ import Foundation
 import Solvers
 
 /// A player named in text: a kind and `key=value` options after a colon, e.g. `random`,
-/// `perfect`, `perfect:table=20`, `mcts:rollouts=1000,c=1.4`, `net:runs/c4,sims=200`. A `gtp`
+/// `perfect`, `perfect:table=20`, `mcts:rollouts=1000,c=1.4`, `net:runs/NAME,sims=200`. A `gtp`
 /// spec ends with a command line, after its options and a second colon if it has any:
 /// `gtp:gnugo --mode gtp`, `gtp:timeout=10:gnugo --mode gtp` (option `command` holds it).
 public struct PlayerSpec: Sendable, CustomStringConvertible {

@@ -30,6 +30,8 @@ public final class BatchedSearch<Game: GameState> {
     let masks: UnsafeMutableBufferPointer<Float>
     let priors: UnsafeMutableBufferPointer<Float>
     let values: UnsafeMutableBufferPointer<Float>
+    /// The owners of the four buffers above.
+    let scratch: [ScratchBuffer<Float>]
     var pendingTree: ContiguousArray<Int32>
     var pendingNode: ContiguousArray<Int32>
     var pendingState: ContiguousArray<Game>
@@ -45,22 +47,16 @@ public final class BatchedSearch<Game: GameState> {
         self.evaluator = evaluator
         trees = (0..<treeCount).map { _ in SearchTree<Game>(configuration: configuration) }
         batchCapacity = treeCount * configuration.leavesPerTree
-        inputs = .allocate(capacity: batchCapacity * Game.encodingShape.count)
-        masks = .allocate(capacity: batchCapacity * Game.actionCount)
-        priors = .allocate(capacity: batchCapacity * Game.actionCount)
-        values = .allocate(capacity: batchCapacity)
+        scratch = [
+            batchCapacity * Game.encodingShape.count, batchCapacity * Game.actionCount,
+            batchCapacity * Game.actionCount, batchCapacity,
+        ].map { ScratchBuffer(count: $0, zero: 0) }
+        (inputs, masks, priors, values) = (scratch[0].buffer, scratch[1].buffer, scratch[2].buffer, scratch[3].buffer)
         pendingTree = ContiguousArray(repeating: 0, count: batchCapacity)
         pendingNode = ContiguousArray(repeating: 0, count: batchCapacity)
         pendingState = ContiguousArray(repeating: Game(), count: batchCapacity)
         targets = Array(repeating: 0, count: treeCount)
         forcedChild = Array(repeating: -1, count: treeCount)
-    }
-
-    deinit {
-        inputs.deallocate()
-        masks.deallocate()
-        priors.deallocate()
-        values.deallocate()
     }
 
     /// Searches the listed trees until each root has `simulations` more visits (or is proven).

@@ -18,6 +18,7 @@ public final class RolloutSearch<Game: GameState> {
     /// Random playouts averaged per leaf.
     public var rolloutsPerLeaf: Int
     let uniformPriors: UnsafeMutableBufferPointer<Float>
+    let uniformPriorsOwner: ScratchBuffer<Float>
 
     public init(explorationConstant c: Float = 1.4, solver: Bool = true, rolloutsPerLeaf: Int = 1) {
         var configuration = SearchConfiguration()
@@ -25,11 +26,9 @@ public final class RolloutSearch<Game: GameState> {
         configuration.virtualLossValue = 0
         tree = SearchTree(configuration: configuration, rule: .uct(c: c))
         self.rolloutsPerLeaf = max(1, rolloutsPerLeaf)
-        uniformPriors = .allocate(capacity: Game.actionCount)
-        uniformPriors.initialize(repeating: 0)
+        uniformPriorsOwner = ScratchBuffer(count: Game.actionCount, zero: 0)
+        uniformPriors = uniformPriorsOwner.buffer
     }
-
-    deinit { uniformPriors.deallocate() }
 
     /// Runs `simulations` simulations from the tree's root (stopping early once the root is proven).
     public func search<R: RandomNumberGenerator>(simulations: Int, using rng: inout R) {
