@@ -7,11 +7,6 @@ import Training
 /// Evaluations are bounded to a share of the run's time, the budget's last generation is always
 /// evaluated, and the ladder plays the generations that really were evaluated.
 @Suite struct EvaluationScheduleTests {
-    final class SilentReporter: TrainingReporter {
-        func status(_ line: String) {}
-        func message(_ text: String) {}
-    }
-
     func settings(every: Int, share: Double, ladder: Int = 3) -> TrainingConfiguration.EvaluationSettings {
         var settings = TrainingConfiguration.EvaluationSettings()
         settings.everyGenerations = every
@@ -44,31 +39,19 @@ import Training
     }
 
     @Test func aRunWithASmallShareEvaluatesTheStartAndTheEndAndLaddersOnlyEvaluatedGenerations() throws {
-        var configuration = TrainingConfiguration.defaults(for: "tictactoe")
-        configuration.selfPlay.games = 8
-        configuration.selfPlay.concurrentGames = 8
-        configuration.search.simulations = 8
-        configuration.training.steps = 4
+        var configuration = tinyConfiguration(generations: 4)
         configuration.evaluation.references = ["random"]
         configuration.evaluation.games = 8
         configuration.evaluation.ladderOpponents = 2
         configuration.evaluation.ladderGames = 4
         configuration.evaluation.everyGenerations = 1
         configuration.evaluation.maxTimeShare = 0.001
-        configuration.budget.generations = 8
         let url = temporaryFolder("evaluation-share")
         defer { try? FileManager.default.removeItem(at: url) }
         let run = try RunDirectory.create(at: url, configuration: configuration)
-        func loop() -> TrainingLoop<TicTacToe> {
-            TrainingLoop<TicTacToe>(
-                run: run, configuration: configuration,
-                references: [ReferencePlayer(name: "random") { RandomPlayer<TicTacToe>(seed: $0) }],
-                labels: nil, reporter: SilentReporter(), codeVersion: "test", shouldStop: { false })
-        }
-        configuration.budget.generations = 4
-        _ = try loop().train()
+        try trainTinyRun(run, configuration: configuration)
         configuration.budget.generations = 8
-        _ = try loop().train()
+        try trainTinyRun(run, configuration: configuration)
         let evaluated = try (0...8).filter { try run.loadManifest($0).metrics.evaluated == true }
         #expect(evaluated.first == 0 && evaluated.last == 8)
         #expect(evaluated.count < 9)
@@ -84,26 +67,17 @@ import Training
     }
 
     @Test func whichGenerationsAreEvaluatedDoesNotChangeTraining() throws {
-        var configuration = TrainingConfiguration.defaults(for: "tictactoe")
-        configuration.selfPlay.games = 8
-        configuration.selfPlay.concurrentGames = 8
-        configuration.search.simulations = 8
-        configuration.training.steps = 4
+        var configuration = tinyConfiguration(generations: 5)
         configuration.evaluation.references = ["random"]
         configuration.evaluation.games = 8
         configuration.evaluation.everyGenerations = 1
-        configuration.budget.generations = 5
         var losses: [[Double]] = []
         for share in [0.001, 0.9] {
             configuration.evaluation.maxTimeShare = share
             let url = temporaryFolder("evaluation-independent")
             defer { try? FileManager.default.removeItem(at: url) }
             let run = try RunDirectory.create(at: url, configuration: configuration)
-            _ = try TrainingLoop<TicTacToe>(
-                run: run, configuration: configuration,
-                references: [ReferencePlayer(name: "random") { RandomPlayer<TicTacToe>(seed: $0) }],
-                labels: nil, reporter: SilentReporter(), codeVersion: "test", shouldStop: { false }
-            ).train()
+            try trainTinyRun(run, configuration: configuration)
             let evaluated = try (1...5).filter { try run.loadManifest($0).metrics.evaluated == true }
             #expect(share > 0.5 ? evaluated.count == 5 : evaluated.count < 5)
             losses.append(try (1...5).map { try #require(try run.loadManifest($0).metrics.policyLoss) })

@@ -7,11 +7,6 @@ import Training
 
 /// The configured learning-rate schedule is the one the optimizer follows, step by step.
 @Suite struct LearningRateScheduleTests {
-    final class SilentReporter: TrainingReporter {
-        func status(_ line: String) {}
-        func message(_ text: String) {}
-    }
-
     var settings: TrainingConfiguration.OptimizationSettings {
         var settings = TrainingConfiguration.OptimizationSettings()
         settings.learningRate = 0.01
@@ -32,20 +27,12 @@ import Training
     }
 
     @Test func theLoopKeepsTheBaseRateAndStepsThroughTheSchedule() throws {
-        var configuration = TrainingConfiguration.defaults(for: "tictactoe")
+        var configuration = tinyConfiguration(generations: 3)
         configuration.training = settings
-        configuration.selfPlay.games = 8
-        configuration.selfPlay.concurrentGames = 8
-        configuration.search.simulations = 8
-        configuration.evaluation.games = 0
-        configuration.budget.generations = 3
         let url = temporaryFolder("schedule")
         defer { try? FileManager.default.removeItem(at: url) }
         let run = try RunDirectory.create(at: url, configuration: configuration)
-        let loop = TrainingLoop<TicTacToe>(
-            run: run, configuration: configuration, references: [], labels: nil,
-            reporter: SilentReporter(), codeVersion: "test", shouldStop: { false })
-        _ = try loop.train()
+        try trainTinyRun(run, configuration: configuration)
         let optimizer = try #require(try PolicyValueNetwork.load(from: run.modelURL(3)).optimizer)
         #expect(optimizer.step == 30)
         #expect(optimizer.learningRate == 0.01)
@@ -69,22 +56,13 @@ import Training
     }
 
     @Test func theLoopLowersTheRateAsTheBudgetIsSpent() throws {
-        var configuration = TrainingConfiguration.defaults(for: "tictactoe")
+        var configuration = tinyConfiguration(generations: 5)
         configuration.training.learningRate = 0.01
         configuration.training.finalRateFactor = 0.2
-        configuration.training.steps = 4
-        configuration.selfPlay.games = 8
-        configuration.selfPlay.concurrentGames = 8
-        configuration.search.simulations = 8
-        configuration.evaluation.games = 0
-        configuration.budget.generations = 5
         let url = temporaryFolder("budget-decay")
         defer { try? FileManager.default.removeItem(at: url) }
         let run = try RunDirectory.create(at: url, configuration: configuration)
-        let loop = TrainingLoop<TicTacToe>(
-            run: run, configuration: configuration, references: [], labels: nil,
-            reporter: SilentReporter(), codeVersion: "test", shouldStop: { false })
-        _ = try loop.train()
+        try trainTinyRun(run, configuration: configuration)
         let rates = try (1...5).map { try #require(try run.loadManifest($0).metrics.learningRate) }
         let expected = (0..<5).map { 0.01 * configuration.training.budgetRateFactor(progress: Double($0) / 5) }
         for (rate, wanted) in zip(rates, expected) { #expect(abs(rate - wanted) < 1e-7) }
