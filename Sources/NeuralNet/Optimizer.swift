@@ -86,9 +86,15 @@ public struct Optimizer: Codable, Sendable {
             factor = pow(decay, Float(step / max(1, every)))
         case .cosine(let totalSteps, let finalFactor):
             let progress = Float(min(step, totalSteps)) / Float(max(1, totalSteps))
-            factor = finalFactor + (1 - finalFactor) * 0.5 * (1 + cos(Float.pi * progress))
+            factor = Float(Self.cosineFactor(progress: Double(progress), finalFactor: Double(finalFactor)))
         }
         return learningRate * warmup * factor * rateScale
+    }
+
+    /// A cosine from 1 at `progress` 0 down to `finalFactor` at `progress` 1 (clamped to 0...1).
+    public static func cosineFactor(progress: Double, finalFactor: Double) -> Double {
+        let progress = min(1, max(0, progress))
+        return finalFactor + (1 - finalFactor) * 0.5 * (1 + cos(Double.pi * progress))
     }
 
     /// `weightDecay/2 · Σ w²` over the decayed tensors.

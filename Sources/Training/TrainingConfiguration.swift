@@ -94,8 +94,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
 
         /// The factor on the learning rate once `progress` (0...1) of the budget is spent.
         public func budgetRateFactor(progress: Double) -> Double {
-            let progress = min(1, max(0, progress))
-            return finalRateFactor + (1 - finalRateFactor) * 0.5 * (1 + cos(Double.pi * progress))
+            Optimizer.cosineFactor(progress: progress, finalFactor: finalRateFactor)
         }
     }
 
