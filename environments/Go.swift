@@ -234,11 +234,12 @@ public struct GoGame<Size: GoBoardSize>: GameState {
     /// Whether a position with stones hashing to `hash` occurred earlier in the game.
     @inlinable func hasOccurred(_ hash: UInt64) -> Bool {
         let first = Int(hash & 1023), second = Int((hash >> 10) & 1023)
-        guard seen[first >> 6] & (1 << UInt64(first & 63)) != 0,
-            seen[second >> 6] & (1 << UInt64(second & 63)) != 0
+        // A local copy of the filter: subscripting the stored property would copy the whole state.
+        let filter = seen
+        guard filter[first >> 6] & (1 << UInt64(first & 63)) != 0,
+            filter[second >> 6] & (1 << UInt64(second & 63)) != 0
         else { return false }
-        for index in 0...moveCount where hashes.element(at: index) == hash { return true }
-        return false
+        return hashes.contains(hash, inFirst: moveCount + 1)
     }
 
     @inlinable mutating func remember(_ hash: UInt64) {

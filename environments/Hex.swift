@@ -143,8 +143,8 @@ public enum HexSize7Swap: HexBoardSize {
 ///
 /// Win detection: each side keeps the stones connected to each of its two edges. A new stone
 /// wins when it touches both sets (or the edges themselves); when it touches just one, its group
-/// is flood-filled (bit-parallel, six shifts per step) into that set. Stones of groups touching
-/// no edge cost nothing until they join one.
+/// is flood-filled (bit-parallel, six shifts per step) into that set, outside the cells already
+/// in it. Stones of groups touching no edge cost nothing until they join one.
 ///
 /// Encoding (3 planes, from the side to move's view, board frame not transposed): own stones,
 /// opponent stones, and the cells of the two edges the side to move must join. The board is not
@@ -275,9 +275,12 @@ public struct HexGame<Size: HexBoardSize>: GameState {
         let touchesStart = (stone & startEdge) | (reach & start) != 0
         let touchesEnd = (stone & endEdge) | (reach & end) != 0
         if touchesStart && touchesEnd { return true }
-        if touchesStart || touchesEnd {
-            let joined = group(of: stone, in: stones, masks)
-            if touchesStart { start |= joined } else { end |= joined }
+        // Each set holds whole groups, so the cells the stone adds to one are those of its group
+        // outside that set: the flood fill stays out of the set and covers only what is new.
+        if touchesStart {
+            start |= group(of: stone, in: stones & ~start, masks)
+        } else if touchesEnd {
+            end |= group(of: stone, in: stones & ~end, masks)
         }
         return false
     }

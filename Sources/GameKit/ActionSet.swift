@@ -39,9 +39,23 @@ public struct ActionSet: Sequence, Hashable, Sendable {
         var word = low
         var base = 0
         if remaining >= lowCount { remaining -= lowCount; word = high; base = 64 }
+        precondition(remaining < word.nonzeroBitCount, "index \(index) out of range")
+        // Narrow the word towards the wanted bit (by 32, 16, 8 bits), then clear the few below it.
+        Self.narrow(&word, &remaining, &base, width: 32)
+        Self.narrow(&word, &remaining, &base, width: 16)
+        Self.narrow(&word, &remaining, &base, width: 8)
         for _ in 0..<remaining { word &= word &- 1 }
-        precondition(word != 0, "index \(index) out of range")
         return base + word.trailingZeroBitCount
+    }
+
+    /// Drops the low `width` bits of `word` when the wanted bit lies above them.
+    @inlinable @inline(__always)
+    static func narrow(_ word: inout UInt64, _ remaining: inout Int, _ base: inout Int, width: UInt64) {
+        let lowerCount = (word & ((1 << width) - 1)).nonzeroBitCount
+        let skip = remaining >= lowerCount
+        remaining -= skip ? lowerCount : 0
+        word >>= skip ? width : 0
+        base += skip ? Int(width) : 0
     }
 
     /// A uniformly random member; the set must not be empty.

@@ -174,10 +174,14 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
         var nodes = 0
         var batch = 0.0
         var networkSeconds = 0.0
+        // One rollout search for all repeats, its tree reset each time, as `mcts:rollouts=N` keeps
+        // its node storage from move to move.
+        let rolloutSearch = RolloutSearch<G>(explorationConstant: c, solver: solver)
         for _ in 0..<repeats {
             switch evaluator {
             case .rollout:
-                let search = RolloutSearch<G>(explorationConstant: c, solver: solver)
+                let search = rolloutSearch
+                search.tree.reset(to: G())
                 let start = clock.now
                 search.search(simulations: sims, using: &rng)
                 times.append((clock.now - start).seconds)

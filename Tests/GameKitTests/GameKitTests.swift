@@ -7,7 +7,7 @@ import Testing
         for _ in 0..<200 {
             var reference = Set<Int>()
             var set = ActionSet()
-            for _ in 0..<Int.random(in: 0..<40, using: &rng) {
+            for _ in 0..<Int.random(in: 0..<160, using: &rng) {  // sparse to nearly full
                 let action = Int.random(in: 0..<ActionSet.capacity, using: &rng)
                 reference.insert(action)
                 set.insert(action)
