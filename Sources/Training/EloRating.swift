@@ -3,7 +3,7 @@ import Foundation
 /// The result of one match between two named players, as stored in `matches.jsonl`.
 public struct MatchRecord: Codable, Sendable, Hashable {
     public var generation: Int
-    /// The kind of match: `gating`, `reference` or `manual`.
+    /// The kind of match: `gating`, `reference`, `ladder`, or `arena` (recorded by `selfplay arena --record`).
     public var kind: String
     public var playerA: String
     public var playerB: String

@@ -65,3 +65,14 @@ public struct MatchResult: Codable, Sendable, Hashable, CustomStringConvertible 
             high)
     }
 }
+
+extension MatchRecord {
+    /// The record of `result`, a match of `kind` between `playerA` and `playerB` at `generation`.
+    public init(_ result: MatchResult, generation: Int, kind: String, playerA: String, playerB: String) {
+        let total = result.total
+        self.init(
+            generation: generation, kind: kind, playerA: playerA, playerB: playerB, wins: total.wins,
+            draws: total.draws, losses: total.losses, winsAsFirst: result.asFirst.wins,
+            drawsAsFirst: result.asFirst.draws, lossesAsFirst: result.asFirst.losses)
+    }
+}

@@ -12,6 +12,9 @@ public enum RunReport {
         public var configuration: TrainingConfiguration
         public var manifests: [GenerationManifest]
         public var matches: [MatchRecord]
+        /// Matches recorded with `selfplay arena --record`, and the log's unreadable lines.
+        public var arenaMatches: [MatchRecord]
+        public var skippedArenaLines: Int
         /// Elo per generation, refitted over all of the run's matches.
         public var ratings: [Int: PlayerRating]
 
@@ -20,6 +23,7 @@ public enum RunReport {
             configuration = try run.loadConfiguration()
             manifests = try run.completeGenerations().map { try run.loadManifest($0, verifyFiles: false) }
             matches = manifests.flatMap(\.matches)
+            (arenaMatches, skippedArenaLines) = run.arenaMatches()
             let fitted = EloRating.fit(matches)
             var ratings: [Int: PlayerRating] = [:]
             for manifest in manifests {
@@ -138,7 +142,13 @@ public enum RunReport {
         body += charts.map { "<div class=\"figure\">\($0)</div>" }.joined(separator: "\n")
         for run in runs {
             body += "\n<h2>\(escape(run.name))</h2>\n<h3>Lineage</h3>\n" + lineageTable(run)
-            body += "\n<h3>Matches</h3>\n" + matchTable(run)
+            body += "\n<h3>Matches</h3>\n" + matchTable(run.matches)
+            if !run.arenaMatches.isEmpty || run.skippedArenaLines > 0 {
+                body += "\n<h3>Arena matches (selfplay arena --record)</h3>\n" + matchTable(run.arenaMatches)
+                if run.skippedArenaLines > 0 {
+                    body += "\n<p>\(run.skippedArenaLines) unreadable line(s) of arena.jsonl skipped.</p>"
+                }
+            }
             let configuration =
                 (try? AtomicFile.encodeJSON(run.configuration)).map { String(decoding: $0, as: UTF8.self) } ?? ""
             body += "\n<h3>Configuration</h3>\n<pre>\(escape(configuration))</pre>\n"
@@ -196,10 +206,10 @@ public enum RunReport {
         return rows + "</table>"
     }
 
-    static func matchTable(_ run: RunData) -> String {
+    static func matchTable(_ matches: [MatchRecord]) -> String {
         var rows =
             "<table><tr><th>generation</th><th>kind</th><th>player A</th><th>player B</th><th>A wins</th><th>draws</th><th>A losses</th><th>A score</th></tr>"
-        for match in run.matches {
+        for match in matches {
             let score = match.games > 0 ? (Double(match.wins) + 0.5 * Double(match.draws)) / Double(match.games) : 0
             rows +=
                 "<tr><td>\(match.generation)</td><td>\(escape(match.kind))</td><td>\(escape(match.playerA))</td><td>\(escape(match.playerB))</td>"

@@ -128,6 +128,7 @@ public struct RunDirectoryError: Error, CustomStringConvertible, Sendable {
 ///     games/NNNN.samples        the self-play samples of generation NNNN
 ///     matches.jsonl             every match result, one per line
 ///     metrics.jsonl             one line per generation
+///     arena.jsonl               matches recorded by `selfplay arena --record` (see ArenaLog.swift)
 ///     rolled-back/              generations set aside by `rollback`
 ///
 /// Every file is written atomically. A generation is written into a temporary folder that

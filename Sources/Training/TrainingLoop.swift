@@ -273,7 +273,9 @@ public final class TrainingLoop<Game: GameState> {
                         )
                     }, shouldStop: shouldStop)
             else { return false }
-            matches.append(record(result, generation: generation, kind: "gating", a: candidate.name, b: incumbent.name))
+            matches.append(
+                MatchRecord(
+                    result, generation: generation, kind: "gating", playerA: candidate.name, playerB: incumbent.name))
             metrics.gatingScore = result.score
             if let threshold = configuration.arena.gatingThreshold, result.score < threshold {
                 promoted = false
@@ -449,7 +451,9 @@ public final class TrainingLoop<Game: GameState> {
             }
             guard let result = finished else { return nil }
             lastScore = result.score
-            records.append(record(result, generation: generation, kind: "reference", a: side.name, b: reference.name))
+            records.append(
+                MatchRecord(
+                    result, generation: generation, kind: "reference", playerA: side.name, playerB: reference.name))
         }
         for earlier in schedule.ladder(below: generation) where settings.ladderGames > 0 {
             guard let opponentNetwork = try? loadNetwork(earlier).network else {
@@ -470,7 +474,8 @@ public final class TrainingLoop<Game: GameState> {
             else {
                 return nil
             }
-            records.append(record(result, generation: generation, kind: "ladder", a: side.name, b: opponent.name))
+            records.append(
+                MatchRecord(result, generation: generation, kind: "ladder", playerA: side.name, playerB: opponent.name))
         }
         return records
     }
@@ -487,14 +492,6 @@ public final class TrainingLoop<Game: GameState> {
                     "gen \(generation) vs \(b.name): \(done)/\(games) games, "
                         + "score \(String(format: "%.3f", result.score))")
             }, shouldStop: shouldStop)
-    }
-
-    func record(_ result: MatchResult, generation: Int, kind: String, a: String, b: String) -> MatchRecord {
-        let total = result.total
-        return MatchRecord(
-            generation: generation, kind: kind, playerA: a, playerB: b, wins: total.wins, draws: total.draws,
-            losses: total.losses, winsAsFirst: result.asFirst.wins, drawsAsFirst: result.asFirst.draws,
-            lossesAsFirst: result.asFirst.losses)
     }
 
     /// Fits Elo over every match so far plus `matches`, and stores this generation's rating.

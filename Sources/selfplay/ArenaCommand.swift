@@ -18,6 +18,9 @@ struct ArenaCommand: ParsableCommand, GameVisitor {
             \(PlayerSpec.help)
 
             Example: selfplay arena net:runs/mine,sims=200 mcts:rollouts=1000 --games 100
+
+            With --record RUN the result is appended to RUN/arena.jsonl, and the run's report lists it \
+            (for instance a final network against an external engine).
             """
     )
 
@@ -31,6 +34,8 @@ struct ArenaCommand: ParsableCommand, GameVisitor {
     @Option(parsing: .unconditional, help: "Random moves that open each pair of games, 0...1000.")
     var openingMoves: Int = 0
     @Option(parsing: .unconditional, help: "Seed.") var seed: UInt64 = 1
+    @Option(help: ArgumentHelp("Append the result to this run's arena log (its report lists it).", valueName: "run"))
+    var record: String?
 
     func validate() throws {
         guard (1...maximumGames).contains(games) else {
@@ -43,6 +48,7 @@ struct ArenaCommand: ParsableCommand, GameVisitor {
     func run() throws { try GameCatalog.visit(try game.resolve(), with: self) }
 
     func visit<G: GameState>(_ type: G.Type) throws {
+        let log = try record.map { try arenaLog(for: G.self, at: $0) }
         let slots = min(games, concurrent)
         let a = try makeSide(playerA, for: G.self, slots: slots, seed: seed &* 2)
         let b = try makeSide(playerB, for: G.self, slots: slots, seed: seed &* 2 &+ 1)
@@ -62,5 +68,21 @@ struct ArenaCommand: ParsableCommand, GameVisitor {
               A as second player: +\(result.asSecond.wins) =\(result.asSecond.draws) -\(result.asSecond.losses)
               A overall: \(result)
             """)
+        if let log {
+            let generation = log.completeGenerations().last ?? 0
+            try log.recordArenaMatch(
+                MatchRecord(result, generation: generation, kind: "arena", playerA: a.name, playerB: b.name))
+            reporter.message("recorded in \(log.url.path)/arena.jsonl")
+        }
+    }
+
+    /// The run whose arena log receives the result: it must exist and be a run of game `G`.
+    func arenaLog<G: GameState>(for _: G.Type, at path: String) throws -> RunDirectory {
+        let run = RunDirectory(url: URL(fileURLWithPath: path))
+        let game = try run.loadConfiguration().game
+        guard game == G.name else {
+            throw ValidationError("--record: \(path) is a run of \(game), not of \(G.name)")
+        }
+        return run
     }
 }

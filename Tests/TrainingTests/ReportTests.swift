@@ -108,4 +108,32 @@ final class ReportInspector: NSObject, XMLParserDelegate {
         #expect(report.polylinesPerSVG.first == 4)  // three seeds and their mean
         #expect(report.polylinesPerSVG[3] == 6)  // policy and value loss of each seed
     }
+
+    @Test func arenaMatchesAreRecordedAndListedAndACutLineIsSkipped() throws {
+        let run = try syntheticRun(generations: 2, seed: 4)
+        defer { try? FileManager.default.removeItem(at: run.url) }
+        #expect(!RunReport.html([try RunReport.RunData(run: run)]).contains("Arena matches"))
+        var result = MatchResult()
+        result.asFirst = .init(wins: 3, draws: 0, losses: 17)
+        result.asSecond = .init(wins: 1, draws: 1, losses: 18)
+        try run.recordArenaMatch(
+            MatchRecord(result, generation: 1, kind: "arena", playerA: "net:gen1", playerB: "gtp:engine --level 1"))
+        // A crash in the middle of a second append leaves a cut line; a third append still lands.
+        let log = FileHandle(forWritingAtPath: run.url.appendingPathComponent("arena.jsonl").path)!
+        log.seekToEndOfFile()
+        log.write(Data("{\"generation\":1,\"kind\":\"ar".utf8))
+        log.write(Data("\n".utf8))
+        log.closeFile()
+        try run.recordArenaMatch(
+            MatchRecord(MatchResult(), generation: 1, kind: "arena", playerA: "net:gen1", playerB: "random"))
+        let (matches, skipped) = run.arenaMatches()
+        #expect(matches.map(\.playerB) == ["gtp:engine --level 1", "random"])
+        #expect(matches[0].wins == 4 && matches[0].draws == 1 && matches[0].losses == 35)
+        #expect(matches[0].winsAsFirst == 3 && matches[0].lossesAsFirst == 17)
+        #expect(skipped == 1)
+        let html = RunReport.html([try RunReport.RunData(run: run)])
+        _ = try inspect(html)
+        #expect(html.contains("Arena matches") && html.contains("gtp:engine --level 1"))
+        #expect(html.contains("1 unreadable line(s) of arena.jsonl skipped"))
+    }
 }
