@@ -15,13 +15,19 @@ extension RunDirectory {
     public func recordArenaMatch(_ match: MatchRecord) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let line = try encoder.encode(match) + Data("\n".utf8)
-        let descriptor = open(arenaLogURL.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        var line = try encoder.encode(match) + Data("\n".utf8)
+        let descriptor = open(arenaLogURL.path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         let failure = {
             RunDirectoryError("cannot record the match in \(arenaLogURL.path): \(String(cString: strerror(errno)))")
         }
         guard descriptor >= 0 else { throw failure() }
         defer { close(descriptor) }
+        // After a line cut short, start a new one, so that only the cut line is lost.
+        let size = lseek(descriptor, 0, SEEK_END)
+        var last: UInt8 = 0
+        if size > 0, pread(descriptor, &last, 1, size - 1) == 1, last != UInt8(ascii: "\n") {
+            line.insert(UInt8(ascii: "\n"), at: 0)
+        }
         let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         guard written == line.count, fsync(descriptor) == 0 else { throw failure() }
     }

@@ -36,6 +36,24 @@ import Training
         expectRefusal(try selfplay(["arena", "random", "random", "--opening-moves", "-5"]), "--opening-moves")
     }
 
+    /// `arena --record RUN` writes only to a run of the same game, and then only its arena log.
+    @Test func arenaRecordsOnlyIntoARunOfItsGame() throws {
+        let copy = try copyOfTrainedRun()
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let log = copy.appendingPathComponent("arena.jsonl")
+        expectRefusal(
+            try selfplay(["arena", "--game", "connect4", "random", "random", "--games", "2", "--record", copy.path]),
+            "is a run of tictactoe, not of connect4")
+        let nowhere = temporaryFolder("no-run")
+        expectRefusal(
+            try selfplay(["arena", "random", "random", "--games", "2", "--record", nowhere.path]), "holds no run")
+        #expect(!FileManager.default.fileExists(atPath: log.path))
+        #expect(!FileManager.default.fileExists(atPath: nowhere.path))
+        let recorded = try selfplay(["arena", "random", "random", "--games", "4", "--record", copy.path])
+        #expect(recorded.status == 0 && recorded.output.contains("arena.jsonl"), "\(recorded)")
+        #expect(RunDirectory(url: copy).arenaMatches().matches.map(\.games) == [4])
+    }
+
     /// Item 3: `--generations 0` used to train forever; it is refused, and the help says so.
     @Test func zeroGenerationsIsRefused() throws {
         let folder = temporaryFolder("zero")

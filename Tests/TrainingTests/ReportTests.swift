@@ -118,11 +118,10 @@ final class ReportInspector: NSObject, XMLParserDelegate {
         result.asSecond = .init(wins: 1, draws: 1, losses: 18)
         try run.recordArenaMatch(
             MatchRecord(result, generation: 1, kind: "arena", playerA: "net:gen1", playerB: "gtp:engine --level 1"))
-        // A crash in the middle of a second append leaves a cut line; a third append still lands.
+        // A crash in the middle of a second append leaves a cut line, with no newline; a third still lands.
         let log = FileHandle(forWritingAtPath: run.url.appendingPathComponent("arena.jsonl").path)!
         log.seekToEndOfFile()
         log.write(Data("{\"generation\":1,\"kind\":\"ar".utf8))
-        log.write(Data("\n".utf8))
         log.closeFile()
         try run.recordArenaMatch(
             MatchRecord(MatchResult(), generation: 1, kind: "arena", playerA: "net:gen1", playerB: "random"))
