@@ -31,20 +31,20 @@ public struct MatchResult: Codable, Sendable, Hashable, CustomStringConvertible 
         return t.games > 0 ? (Double(t.wins) + 0.5 * Double(t.draws)) / Double(t.games) : 0.5
     }
 
-    /// The Elo difference (A − B) implied by the score, with a 95% interval from the
-    /// per-game score variance (delta method). Scores of 0 or 1 are clamped by half a game.
+    /// The Elo difference (A − B) implied by the score, with the score's 95% Wilson interval
+    /// (draws count half) turned into Elo, so that a match won or lost in every game still gets
+    /// an interval rather than a point. The estimate clamps scores of 0 or 1 by half a game.
     public var eloDifference: (estimate: Double, low: Double, high: Double) {
-        let t = total
-        let n = Double(max(t.games, 1))
-        let s = min(max(score, 0.5 / n), 1 - 0.5 / n)
-        let mean2 = (Double(t.wins) + 0.25 * Double(t.draws)) / n
-        let variance = max(mean2 - score * score, 1e-9)
-        let standardError = (variance / n).squareRoot()
-        func elo(_ p: Double) -> Double {
-            let value = -400 * log10(1 / min(max(p, 1e-6), 1 - 1e-6) - 1)
-            return value == 0 ? 0 : value  // no "-0"
-        }
-        return (elo(s), elo(s - 1.96 * standardError), elo(s + 1.96 * standardError))
+        let n = total.games
+        let clamped = min(max(score, 0.5 / Double(max(n, 1))), 1 - 0.5 / Double(max(n, 1)))
+        let (low, high) = wilsonInterval(proportion: score, trials: n)
+        return (Self.elo(clamped), Self.elo(low), Self.elo(high))
+    }
+
+    /// The Elo difference at which the expected score is `p` (±2400 at the ends).
+    public static func elo(_ p: Double) -> Double {
+        let value = -400 * log10(1 / min(max(p, 1e-6), 1 - 1e-6) - 1)
+        return value == 0 ? 0 : value  // no "-0"
     }
 
     /// Counts one game from player A's view.

@@ -4,6 +4,7 @@ import Foundation
 import GameKit
 import Players
 import Solvers
+import Training
 
 struct SolveCommand: ParsableCommand, GameVisitor {
     static let configuration = CommandConfiguration(
@@ -218,7 +219,7 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
 
         func summary(name: String, expected: Bool) -> String {
             guard positions > 0 else { return "\(name): no positions" }
-            let (low, high) = wilsonInterval(successes: mistakes, trials: positions)
+            let (low, high) = wilsonInterval(proportion: Double(mistakes) / Double(positions), trials: positions)
             var text =
                 name
                 + String(
@@ -238,15 +239,6 @@ private func requireSolver<G: GameState>(for game: G.Type, tableSizeLog2: Int) t
         throw ValidationError("there is no exact solver for \(G.name); solvers exist for \(names)")
     }
     return solver
-}
-
-/// The 95% Wilson score interval of a binomial proportion.
-func wilsonInterval(successes: Int, trials: Int) -> (low: Double, high: Double) {
-    let n = Double(trials), p = Double(successes) / n, z = 1.959964
-    let denominator = 1 + z * z / n
-    let centre = (p + z * z / (2 * n)) / denominator
-    let half = z / denominator * (p * (1 - p) / n + z * z / (4 * n * n)).squareRoot()
-    return (max(0, centre - half), min(1, centre + half))
 }
 
 /// Calls `body` with each non-blank line's number, first field (the moves) and further fields, from

@@ -67,4 +67,33 @@ import Training
         let order = rows.dropFirst().map { $0.split(separator: " ")[0] }
         #expect(order == ["gen2", "gen1", "random"], "best first: \(rows)")
     }
+
+    /// A match's Elo interval covers the true difference at least about 95% of the time (more with
+    /// draws, whose scores vary less than the interval assumes), and a match lost
+    /// in every game gets an interval below the estimate's clamp rather than a single point.
+    @Test func matchIntervalsCoverAndNeverCollapse() {
+        var rng = Xoshiro256(seed: 0xE11)
+        for (winRate, drawRate) in [(0.5, 0.0), (0.8, 0.0), (0.6, 0.3), (0.95, 0.0)] {
+            let truth = MatchResult.elo(winRate + drawRate / 2)
+            var covered = 0
+            let trials = 2000
+            for _ in 0..<trials {
+                var result = MatchResult()
+                for _ in 0..<100 {
+                    let u = rng.nextUnitDouble()
+                    let outcome: Outcome = u < winRate ? .win(.first) : u < winRate + drawRate ? .draw : .win(.second)
+                    result.record(outcome, aMovedFirst: true)
+                }
+                let (_, low, high) = result.eloDifference
+                if low <= truth && truth <= high { covered += 1 }
+            }
+            let coverage = Double(covered) / Double(trials)
+            #expect(coverage > 0.93 && coverage < 0.995, "win \(winRate), draw \(drawRate): coverage \(coverage)")
+        }
+        var lost = MatchResult()
+        lost.asFirst = .init(losses: 20)
+        lost.asSecond = .init(losses: 20)
+        let (estimate, low, high) = lost.eloDifference
+        #expect(low < estimate && estimate < high && high < -300, "\(lost)")
+    }
 }
