@@ -51,7 +51,7 @@ public enum GoSize9: GoBoardSize {
         "evaluation.references": ["random", "mcts:rollouts=100"],
         "evaluation.strongerReferences": ["mcts:rollouts=400", "mcts:rollouts=1600"],
         "evaluation.games": 20, "evaluation.simulations": 64, "evaluation.openingMoves": 2,
-        "evaluation.ladderOpponents": 2, "evaluation.ladderGames": 20,
+        "evaluation.ladderOpponents": 2, "evaluation.ladderGames": 20, "evaluation.maxTimeShare": 0.2,
         "budget.generations": 0, "budget.wallSeconds": 3600,
     ]
 }
@@ -75,7 +75,7 @@ public enum GoSize7: GoBoardSize {
         "evaluation.references": ["random", "mcts:rollouts=100"],
         "evaluation.strongerReferences": ["mcts:rollouts=400", "mcts:rollouts=1600"],
         "evaluation.games": 20, "evaluation.simulations": 64, "evaluation.openingMoves": 2,
-        "evaluation.ladderOpponents": 2, "evaluation.ladderGames": 20,
+        "evaluation.ladderOpponents": 2, "evaluation.ladderGames": 20, "evaluation.maxTimeShare": 0.2,
         "budget.generations": 0, "budget.wallSeconds": 3600,
     ]
 }
