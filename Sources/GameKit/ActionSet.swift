@@ -58,9 +58,22 @@ public struct ActionSet: Sequence, Hashable, Sendable {
         base += skip ? Int(width) : 0
     }
 
-    /// A uniformly random member; the set must not be empty.
+    /// A uniformly random member; the set must not be empty. When members fill at least a quarter
+    /// of the range up to the largest, random indices in that range are drawn until one is a member
+    /// (fewer than four draws on average, no bit counting); otherwise the k-th member is looked up.
     @inlinable public func randomElement<R: RandomNumberGenerator>(using rng: inout R) -> Int {
-        element(at: Int.random(in: 0..<count, using: &rng))
+        let size = count
+        precondition(size > 0, "a random element of an empty action set")
+        let bound = high != 0 ? 128 - high.leadingZeroBitCount : 64 - low.leadingZeroBitCount
+        if 4 * size >= bound {
+            while true {
+                let action = Int.random(in: 0..<bound, using: &rng)
+                if action < 64 ? (low >> UInt64(action)) & 1 != 0 : (high >> UInt64(action - 64)) & 1 != 0 {
+                    return action
+                }
+            }
+        }
+        return element(at: Int.random(in: 0..<size, using: &rng))
     }
 
     public struct Iterator: IteratorProtocol {
