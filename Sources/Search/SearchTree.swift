@@ -246,9 +246,11 @@ public final class SearchTree<Game: GameState> {
         let virtualValue = configuration.virtualLossValue
         var best = Int32(first)
         var bestScore = -Float.infinity
+        // The parent's visits: completed ones and those of other descents in flight, not this
+        // descent's own (added on the way down, before choosing), as in AlphaZero's formula.
+        let parentVisits = Float(parent.visits + Int32(parent.virtualVisits) - 1)
         switch rule {
         case .puct:
-            let parentVisits = Float(parent.visits + Int32(parent.virtualVisits))
             let explore =
                 (configuration.cInit + logf((parentVisits + configuration.cBase + 1) / configuration.cBase))
                 * max(parentVisits, 1).squareRoot()
@@ -271,7 +273,7 @@ public final class SearchTree<Game: GameState> {
                 if score > bestScore { bestScore = score; best = Int32(child) }
             }
         case .uct(let c):
-            let logParent = logf(Float(max(1, parent.visits + Int32(parent.virtualVisits))))
+            let logParent = logf(max(1, parentVisits))
             let offset = Int.random(in: 0..<(end - first), using: &rng)
             for k in 0..<(end - first) {
                 let child = first + (k + offset) % (end - first)

@@ -51,7 +51,7 @@ final class NaivePUCT {
 @Suite struct PUCTTests {
     @Test func uniformEvaluatorMatchesANaiveReferenceExactly() {
         var rng = Xoshiro256(seed: 606)
-        for _ in 0..<10 {
+        for _ in 0..<40 {
             var state = TicTacToe()
             for _ in 0..<Int.random(in: 0...4, using: &rng) {
                 state.apply(state.legalActions.randomElement(using: &rng))
