@@ -7,7 +7,7 @@ public protocol FixedStorage<Element> {
     init(repeating value: Element)
     func element(at index: Int) -> Element
     mutating func set(_ value: Element, at index: Int)
-    /// Whether `value` is among the elements at indices `0..<count`, read in place (no copy).
+    /// Whether `value` is among the elements at indices `0..<count`.
     func contains(_ value: Element, inFirst count: Int) -> Bool
 }
 
