@@ -239,7 +239,8 @@ public struct GoGame<Size: GoBoardSize>: GameState {
         guard filter[first >> 6] & (1 << UInt64(first & 63)) != 0,
             filter[second >> 6] & (1 << UInt64(second & 63)) != 0
         else { return false }
-        return hashes.contains(hash, inFirst: moveCount + 1)
+        for index in 0...moveCount where hashes.element(at: index) == hash { return true }
+        return false
     }
 
     @inlinable mutating func remember(_ hash: UInt64) {
