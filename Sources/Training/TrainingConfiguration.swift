@@ -251,6 +251,14 @@ extension TrainingConfiguration.SelfPlaySettings {
 }
 
 extension TrainingConfiguration.OptimizationSettings {
+    /// A new optimizer with these settings (gradient norm clipped at 10).
+    public func makeOptimizer() -> Optimizer {
+        var optimizer = Optimizer(
+            kind: optimizer == "sgd" ? .sgd : .adam, learningRate: Float(learningRate), clipNorm: 10)
+        configure(&optimizer)
+        return optimizer
+    }
+
     /// Sets the optimizer's hyper-parameters and learning-rate schedule from these settings,
     /// keeping its step count and moments: the schedule then runs on the optimizer's own steps
     /// (`decayFactor` every `decayEveryGenerations × steps` steps, after `warmupSteps` of warm-up).

@@ -55,15 +55,6 @@ public final class TrainingLoop<Game: GameState> {
             actionCount: Game.actionCount, valueHidden: settings.valueHidden)
     }
 
-    func makeOptimizer() -> Optimizer {
-        let settings = configuration.training
-        var optimizer = Optimizer(
-            kind: settings.optimizer == "sgd" ? .sgd : .adam, learningRate: Float(settings.learningRate),
-            clipNorm: 10)
-        settings.configure(&optimizer)
-        return optimizer
-    }
-
     /// The player name of a generation in matches and ratings.
     public static func playerName(_ generation: Int) -> String { "gen\(generation)" }
 
@@ -104,7 +95,8 @@ public final class TrainingLoop<Game: GameState> {
         metrics.totalEvaluationSeconds = seconds
         rate(&metrics, matches: matches)
         try checkpoint(
-            generation: 0, parent: nil, promoted: true, best: 0, network: network, optimizer: makeOptimizer(),
+            generation: 0, parent: nil, promoted: true, best: 0, network: network,
+            optimizer: configuration.training.makeOptimizer(),
             metrics: metrics, matches: matches, timings: ["evaluation": seconds])
         reporter.message(summary(metrics))
     }
@@ -130,7 +122,7 @@ public final class TrainingLoop<Game: GameState> {
             seconds: manifest.metrics.totalEvaluationSeconds ?? 0)
         let loaded = try loadNetwork(last)
         trainee = loaded.network
-        optimizer = loaded.optimizer ?? makeOptimizer()
+        optimizer = loaded.optimizer ?? configuration.training.makeOptimizer()
         configuration.training.configure(&optimizer)
         bestNetwork = best == last ? loaded.network.copy() : try loadNetwork(best).network
         replay = ReplayBuffer(

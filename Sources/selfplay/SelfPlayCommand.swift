@@ -12,7 +12,7 @@ struct SelfPlayCommand: ParsableCommand {
             GamesCommand.self, ShowCommand.self, PerftCommand.self, ReplayCommand.self, TrainCommand.self,
             LearnCommand.self, WorkerCommand.self, EloCommand.self, ReportCommand.self, RollbackCommand.self,
             ArenaCommand.self, PlayCommand.self, ExperimentCommand.self, WatchCommand.self, SolveCommand.self,
-            EvalPositionsCommand.self, BenchCommand.self,
+            EvalPositionsCommand.self, FitCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -74,6 +74,20 @@ import Training
         }
     }
 
+    @Test func fitLearnsARunsSamplesAndWritesAPlayableNetwork() throws {
+        let output = temporaryFolder("fit").appendingPathExtension("safetensors")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let fit = try selfplay(
+            ["fit", trainedRun.path, "--generations", "2", "--steps", "40", "--every", "20", "--output", output.path])
+        #expect(fit.status == 0, "\(fit)")
+        #expect(fit.output.contains("on generations 1...2") && fit.output.contains("held out: generation 3"), "\(fit)")
+        for fragment in ["step 20,", "step 40,", "held out policy", "(constant", "mistakes"] {
+            #expect(fit.output.contains(fragment), "missing '\(fragment)' in \(fit)")
+        }
+        let match = try selfplay(["arena", "net:\(output.path),sims=4", "random", "--games", "2"])
+        #expect(match.status == 0 && match.output.contains("A overall"), "\(match)")
+    }
+
     @Test func playTakesMovesFromStandardInput() throws {
         let game = try selfplay(
             ["play", "--agent", "perfect", "--human", "first"], input: "hint\n5\nundo\n5\nx\nquit\n")

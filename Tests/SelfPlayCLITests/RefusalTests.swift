@@ -226,6 +226,10 @@ import Training
             try selfplay(["train", "--run", copy.path, "--game", "connect4"]), "is a tictactoe run, not connect4")
         expectRefusal(
             try selfplay(["elo", "--run", copy.path, "--anchor", "foo"]), "--anchor foo played no match", "gen0")
+        expectRefusal(
+            try selfplay(["fit", copy.path, "--set", "selfPlay.games=8"]), "only network.* and training.* settings")
+        expectRefusal(try selfplay(["fit", copy.path, "--holdout", "9"]), "--holdout 9", "2...3")
+        expectRefusal(try selfplay(["fit", copy.path, "--output", "x.bin"]), "--output must name a .safetensors file")
         try FileManager.default.removeItem(at: copy.appendingPathComponent("generations/0001"))
         let elo = try selfplay(["elo", "--run", copy.path])
         #expect(
