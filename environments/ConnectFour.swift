@@ -181,7 +181,7 @@ extension ConnectFour {
         "evaluation.strongerReferences": ["mcts:rollouts=4000", "mcts:rollouts=16000"],
         "evaluation.games": 40, "evaluation.simulations": 128, "evaluation.openingMoves": 2,
         "evaluation.everyGenerations": 4, "evaluation.maxTimeShare": 0.1, "evaluation.ladderOpponents": 3,
-        "evaluation.ladderGames": 40,
+        "evaluation.ladderGames": 40, "evaluation.finalTrendGames": 400,
         "budget.generations": 0, "budget.wallSeconds": 3600,
     ]
 }

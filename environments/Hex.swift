@@ -72,6 +72,7 @@ public enum HexSize11: HexBoardSize {
         "evaluation.strongerReferences": ["mcts:rollouts=400", "mcts:rollouts=1600"],
         "evaluation.games": 20, "evaluation.simulations": 64, "evaluation.openingMoves": 2,
         "evaluation.ladderOpponents": 2, "evaluation.ladderGames": 20, "evaluation.maxTimeShare": 0.2,
+        "evaluation.finalTrendGames": 100,
         "budget.generations": 0, "budget.wallSeconds": 3600,
     ]
 }
@@ -95,6 +96,7 @@ public enum HexSize7: HexBoardSize {
         "evaluation.strongerReferences": ["mcts:rollouts=400", "mcts:rollouts=1600"],
         "evaluation.games": 20, "evaluation.simulations": 64, "evaluation.openingMoves": 2,
         "evaluation.ladderOpponents": 2, "evaluation.ladderGames": 20, "evaluation.maxTimeShare": 0.2,
+        "evaluation.finalTrendGames": 100,
         "budget.generations": 0, "budget.wallSeconds": 3600,
     ]
 }

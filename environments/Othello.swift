@@ -218,7 +218,7 @@ extension Othello {
         "evaluation.references": ["random", "mcts:rollouts=100"],
         "evaluation.strongerReferences": ["mcts:rollouts=400", "mcts:rollouts=1600"],
         "evaluation.games": 20, "evaluation.simulations": 64, "evaluation.openingMoves": 2,
-        "evaluation.ladderOpponents": 2, "evaluation.ladderGames": 20,
+        "evaluation.ladderOpponents": 2, "evaluation.ladderGames": 20, "evaluation.finalTrendGames": 200,
         "budget.generations": 0, "budget.wallSeconds": 3600,
     ]
 }

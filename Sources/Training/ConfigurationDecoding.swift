@@ -11,7 +11,7 @@ extension TrainingConfiguration {
             "training": ["warmupSteps": 0, "finalRateFactor": 1],
             "evaluation": [
                 "strongerReferences": [String](), "everyGenerations": 1, "maxTimeShare": 0, "ladderOpponents": 0,
-                "ladderGames": 20,
+                "ladderGames": 20, "finalTrendGames": 0,
             ],
         ]
     }

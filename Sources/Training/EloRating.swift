@@ -3,7 +3,8 @@ import Foundation
 /// The result of one match between two named players, as stored in `matches.jsonl`.
 public struct MatchRecord: Codable, Sendable, Hashable {
     public var generation: Int
-    /// The kind of match: `gating`, `reference`, `ladder`, or `arena` (recorded by `selfplay arena --record`).
+    /// The kind of match: `gating`, `reference`, `ladder`, `trend` (the budget's final generation against the
+    /// start of its last third), or `arena` (recorded by `selfplay arena --record`).
     public var kind: String
     public var playerA: String
     public var playerB: String

@@ -22,9 +22,22 @@ public struct EvaluationSchedule: Sendable {
     public func isDue(_ generation: Int, runSeconds: Double, progress: (before: Double, now: Double)) -> Bool {
         guard generation > 0 else { return true }
         guard settings.maxTimeShare > 0 else { return generation % settings.everyGenerations == 0 }
-        let looksLast = progress.now > 0 && progress.now + (progress.now - progress.before) >= 1
-        if looksLast { return true }
+        if Self.looksLast(progress: progress) { return true }
         return generation % settings.everyGenerations == 0 && seconds <= settings.maxTimeShare * runSeconds
+    }
+
+    /// Whether a generation that moved the budget's spent share from `progress.before` to `progress.now`
+    /// looks like the budget's last: another one like it would overrun the budget (one that would end it
+    /// exactly, as the next of a budget in generations does, is still to come).
+    public static func looksLast(progress: (before: Double, now: Double)) -> Bool {
+        progress.now > 0 && progress.now + (progress.now - progress.before) > 1 + 1e-9
+    }
+
+    /// The evaluated generation nearest two thirds of `generation` (the start of the run's last third),
+    /// which the final generation plays in its trend match; `nil` before there is one below `generation`.
+    public func trendOpponent(for generation: Int) -> Int? {
+        let target = Double(generation) * 2 / 3
+        return evaluated.filter { $0 < generation }.min { abs(Double($0) - target) < abs(Double($1) - target) }
     }
 
     /// Records an evaluation that took `seconds`.

@@ -11,6 +11,7 @@ extension TrainingConfiguration {
             ("search.simulations", search.simulations, 1_000_000),
             ("evaluation.games", evaluation.games, 1_000_000),
             ("evaluation.ladderGames", evaluation.ladderGames, 1_000_000),
+            ("evaluation.finalTrendGames", evaluation.finalTrendGames, 1_000_000),
             ("evaluation.simulations", evaluation.simulations, 1_000_000),
             ("evaluation.openingMoves", evaluation.openingMoves, 1000),
             ("arena.games", arena.games, 1_000_000),

@@ -131,6 +131,10 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         /// back), `ladderGames` games each, so that ratings compare generations directly.
         public var ladderOpponents = 0
         public var ladderGames = 20
+        /// Games the budget's final generation plays against the evaluated generation nearest two thirds
+        /// of its number, the start of the run's last third: whether the run was still improving, with a
+        /// 95% interval (0: no such match).
+        public var finalTrendGames = 0
     }
 
     public struct BudgetSettings: Codable, Sendable, Hashable {
@@ -214,6 +218,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
             (evaluation.everyGenerations >= 1, "evaluation.everyGenerations must be at least 1"),
             ((0...16).contains(evaluation.ladderOpponents), "evaluation.ladderOpponents must be in 0...16"),
             (evaluation.ladderGames >= 0, "evaluation.ladderGames must not be negative"),
+            (evaluation.finalTrendGames >= 0, "evaluation.finalTrendGames must not be negative"),
             (budget.generations >= 0, "budget.generations must not be negative"),
             (budget.wallSeconds >= 0, "budget.wallSeconds must not be negative"),
             (

@@ -291,7 +291,11 @@ public final class TrainingLoop<Game: GameState> {
             progress: (budget.progress(spent: spentBefore), budget.progress(spent: spentNow)))
         if due {
             let evaluationStart = ContinuousClock.now
-            guard let evaluation = try evaluate(trainee, generation: generation) else { return false }
+            let isFinal = EvaluationSchedule.looksLast(
+                progress: (budget.progress(spent: spentBefore), budget.progress(spent: spentNow)))
+            guard let evaluation = try evaluate(trainee, generation: generation, isFinal: isFinal) else {
+                return false
+            }
             matches += evaluation
             schedule.record(generation, seconds: (ContinuousClock.now - evaluationStart).seconds)
         }
@@ -401,10 +405,10 @@ public final class TrainingLoop<Game: GameState> {
         return search
     }
 
-    /// Plays `network` against the references and the ladder of earlier generations, if this
-    /// generation is one that is evaluated; nil if interrupted. A reference that fails mid-match (an
-    /// engine that stops answering) is skipped with a warning, as one that cannot be made.
-    func evaluate(_ network: PolicyValueNetwork, generation: Int) throws -> [MatchRecord]? {
+    /// Plays `network` against the references and the ladder of earlier generations, and for the
+    /// budget's final generation the trend match; nil if interrupted. A reference that fails mid-match
+    /// (an engine that stops answering) is skipped with a warning, as one that cannot be made.
+    func evaluate(_ network: PolicyValueNetwork, generation: Int, isFinal: Bool = false) throws -> [MatchRecord]? {
         let settings = configuration.evaluation
         // Whether a generation is evaluated under a time share depends on the clock: its matches then draw
         // on a stream of their own, so that self-play and training stay those the seed gives.
@@ -447,12 +451,18 @@ public final class TrainingLoop<Game: GameState> {
                 MatchRecord(
                     result, generation: generation, kind: "reference", playerA: side.name, playerB: reference.name))
         }
-        for earlier in schedule.ladder(below: generation) where settings.ladderGames > 0 {
+        var earlierMatches = schedule.ladder(below: generation).map {
+            (generation: $0, games: settings.ladderGames, kind: "ladder")
+        }
+        if isFinal, let start = schedule.trendOpponent(for: generation) {
+            earlierMatches.append((start, settings.finalTrendGames, "trend"))
+        }
+        for (earlier, games, kind) in earlierMatches where games > 0 {
             guard let opponentNetwork = try? loadNetwork(earlier).network else {
-                reporter.message("warning: generation \(earlier) cannot be loaded; its ladder match is skipped")
+                reporter.message("warning: generation \(earlier) cannot be loaded; its match is skipped")
                 continue
             }
-            let slots = min(64, settings.ladderGames)
+            let slots = min(64, games)
             let side = NetworkSide<Game>(
                 name: Self.playerName(generation), evaluator: NetworkEvaluator(network: network),
                 configuration: evaluationSearch(), slots: slots, seed: stream.next())
@@ -460,14 +470,11 @@ public final class TrainingLoop<Game: GameState> {
                 name: Self.playerName(earlier),
                 evaluator: NetworkEvaluator(network: opponentNetwork),
                 configuration: evaluationSearch(), slots: slots, seed: stream.next())
-            guard
-                let result = try play(
-                    side, opponent, games: settings.ladderGames, generation: generation, seed: stream.next())
-            else {
-                return nil
-            }
+            guard let result = try play(side, opponent, games: games, generation: generation, seed: stream.next())
+            else { return nil }
             records.append(
-                MatchRecord(result, generation: generation, kind: "ladder", playerA: side.name, playerB: opponent.name))
+                MatchRecord(result, generation: generation, kind: kind, playerA: side.name, playerB: opponent.name))
+            if kind == "trend" { reporter.message("last third: \(side.name) against \(opponent.name), \(result)") }
         }
         return records
     }

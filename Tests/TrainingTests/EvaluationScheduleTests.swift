@@ -26,7 +26,7 @@ import Training
         #expect(!schedule.isDue(3, runSeconds: 1000, progress: (0.1, 0.2)))
         #expect(!schedule.isDue(4, runSeconds: 200, progress: (0.1, 0.2)))
         #expect(schedule.isDue(4, runSeconds: 300, progress: (0.1, 0.2)))
-        #expect(schedule.isDue(5, runSeconds: 200, progress: (0.6, 0.8)))
+        #expect(schedule.isDue(5, runSeconds: 200, progress: (0.6, 0.81)))
         #expect(!schedule.isDue(5, runSeconds: 200, progress: (0.6, 0.79)))
     }
 
@@ -36,6 +36,17 @@ import Training
         #expect(schedule.ladder(below: 20) == [16, 15, 4])
         #expect(schedule.ladder(below: 4) == [3, 0])
         #expect(schedule.seconds == 6)
+        #expect(schedule.trendOpponent(for: 24) == 16)
+        #expect(schedule.trendOpponent(for: 12) == 9)
+        #expect(schedule.trendOpponent(for: 0) == nil)
+    }
+
+    @Test func theBudgetsLastGenerationIsTheOneAnotherLikeItWouldFinish() {
+        #expect(EvaluationSchedule.looksLast(progress: (0.8, 0.91)))
+        #expect(!EvaluationSchedule.looksLast(progress: (0.8, 0.9)))
+        #expect(
+            !EvaluationSchedule.looksLast(progress: (0.5, 0.75)) && EvaluationSchedule.looksLast(progress: (0.75, 1)))
+        #expect(!EvaluationSchedule.looksLast(progress: (0, 0)))
     }
 
     @Test func aRunWithASmallShareEvaluatesTheStartAndTheEndAndLaddersOnlyEvaluatedGenerations() throws {
@@ -46,6 +57,7 @@ import Training
         configuration.evaluation.ladderGames = 4
         configuration.evaluation.everyGenerations = 1
         configuration.evaluation.maxTimeShare = 0.001
+        configuration.evaluation.finalTrendGames = 6
         let url = temporaryFolder("evaluation-share")
         defer { try? FileManager.default.removeItem(at: url) }
         let run = try RunDirectory.create(at: url, configuration: configuration)
@@ -61,6 +73,17 @@ import Training
         for match in matches where match.kind == "ladder" {
             let opponent = try #require(Int(match.playerB.dropFirst(3)))
             #expect(evaluated.contains(opponent))
+        }
+        // Each budget's final generation (4, then 8 after the resume) plays the start of its last third.
+        let trends = matches.filter { $0.kind == "trend" }
+        #expect(trends.map(\.generation) == [4, 8])
+        for trend in trends {
+            #expect(trend.wins + trend.draws + trend.losses == 6)
+            let opponent = try #require(Int(trend.playerB.dropFirst(3)))
+            let nearest = evaluated.filter { $0 < trend.generation }.min {
+                abs(Double($0) - Double(trend.generation) * 2 / 3) < abs(Double($1) - Double(trend.generation) * 2 / 3)
+            }
+            #expect(opponent == nearest)
         }
         let seconds = try #require(try run.loadManifest(8).metrics.totalEvaluationSeconds)
         #expect(seconds > 0)

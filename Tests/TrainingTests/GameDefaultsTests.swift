@@ -7,9 +7,9 @@ import Training
 /// into the game files: the hash covers every key but the budget and thread count, checked apart.
 @Suite struct GameDefaultsTests {
     static let pinned: [(game: String, hash: String, generations: Int, wallSeconds: Double)] = [
-        ("tictactoe", "40aefe869bafb553", 12, 0),
-        ("connect4", "0b169d1888cf00c9", 0, 3600),
-        ("othello", "14f42bdb0c3b1730", 0, 3600),
+        ("tictactoe", "af0c1e730cf4f4ff", 12, 0),
+        ("connect4", "1b7734b7fd935519", 0, 3600),
+        ("othello", "bf5824118aadc3c6", 0, 3600),
     ]
 
     @Test(arguments: pinned.indices) func defaultsAreUnchanged(index: Int) {
