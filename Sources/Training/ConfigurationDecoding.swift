@@ -7,6 +7,7 @@ extension TrainingConfiguration {
         [
             "selfPlay": ["temperatureDecayMoves": 0, "finalTemperature": 0, "valueTargetQWeight": 0],
             "replay": ["averagePositions": false],
+            "network": ["initialWeights": ""],
             "budget": ["cpuSeconds": 0],
             "training": ["warmupSteps": 0, "finalRateFactor": 1],
             "evaluation": [

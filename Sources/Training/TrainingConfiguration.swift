@@ -33,6 +33,9 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var filters = 32
         /// Hidden units of the value head.
         public var valueHidden = 32
+        /// A `.safetensors` network generation 0 starts from instead of random weights (for instance one
+        /// `selfplay fit` wrote); its architecture must be the one above. Empty: random weights.
+        public var initialWeights = ""
     }
 
     public struct SelfPlaySettings: Codable, Sendable, Hashable {

@@ -83,8 +83,9 @@ public final class TrainingLoop<Game: GameState> {
     func startRun() throws {
         let start = ContinuousClock.now
         rng = Xoshiro256(seed: configuration.seed)
-        let network = PolicyValueNetwork(architecture: Self.architecture(configuration.network), seed: rng.next())
-        reporter.message("generation 0: \(network.architecture.summary)")
+        let network = try Self.initialNetwork(configuration.network, seed: rng.next())
+        let origin = configuration.network.initialWeights.isEmpty ? "" : " from \(configuration.network.initialWeights)"
+        reporter.message("generation 0: \(network.architecture.summary)\(origin)")
         guard let matches = try evaluate(network, generation: 0) else { throw CancellationError() }
         var metrics = GenerationMetrics(
             generation: 0, promoted: true, totalSeconds: 0, totalSimulations: 0, totalPositions: 0)
@@ -141,6 +142,30 @@ public final class TrainingLoop<Game: GameState> {
         try run.writePromoted(best)
         if last > 0 { reporter.message("resuming after generation \(last) (best: generation \(best))") }
         return last
+    }
+
+    /// Generation 0's network: the weights `settings.initialWeights` names, which must have the configured
+    /// architecture, or random weights from `seed`.
+    public static func initialNetwork(
+        _ settings: TrainingConfiguration.NetworkSettings, seed: UInt64
+    ) throws -> PolicyValueNetwork {
+        let architecture = Self.architecture(settings)
+        guard !settings.initialWeights.isEmpty else {
+            return PolicyValueNetwork(architecture: architecture, seed: seed)
+        }
+        let file = settings.initialWeights
+        let network: PolicyValueNetwork
+        do {
+            network = try PolicyValueNetwork.load(from: URL(fileURLWithPath: file)).network
+        } catch {
+            throw RunDirectoryError("network.initialWeights: cannot load \(file): \(error)")
+        }
+        guard network.architecture == architecture else {
+            throw RunDirectoryError(
+                "network.initialWeights: \(file) is a \(network.architecture.summary) network, the run's is "
+                    + "\(architecture.summary); set network.* to match it")
+        }
+        return network
     }
 
     func loadNetwork(_ generation: Int) throws -> (network: PolicyValueNetwork, optimizer: Optimizer?) {

@@ -149,6 +149,13 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             if let problem = configuration.validationError() ?? configuration.resourceError(for: G.self) {
                 throw ValidationError(problem)
             }
+            if stored == nil && !configuration.network.initialWeights.isEmpty {
+                do {
+                    _ = try TrainingLoop<G>.initialNetwork(configuration.network, seed: 0)
+                } catch let error as RunDirectoryError {
+                    throw ValidationError(error.description)
+                }
+            }
             if command.showConfig {
                 print(String(decoding: try AtomicFile.encodeJSON(configuration), as: UTF8.self))
                 return

@@ -230,6 +230,19 @@ import Training
             try selfplay(["fit", copy.path, "--set", "selfPlay.games=8"]), "only network.* and training.* settings")
         expectRefusal(try selfplay(["fit", copy.path, "--holdout", "9"]), "--holdout 9", "2...3")
         expectRefusal(try selfplay(["fit", copy.path, "--output", "x.bin"]), "--output must name a .safetensors file")
+        let fresh = temporaryFolder("initial-weights-refused")
+        expectRefusal(
+            try selfplay([
+                "train", "--run", fresh.path, "--generations", "1", "--set",
+                "network.initialWeights=\(copy.path)/no-such.safetensors",
+            ]), "network.initialWeights: cannot load")
+        let model = copy.appendingPathComponent("generations/0002/model.safetensors").path
+        expectRefusal(
+            try selfplay([
+                "train", "--run", fresh.path, "--generations", "1", "--set", "network.initialWeights=\(model)",
+                "--set", "network.hidden=[8]",
+            ]), "network, the run's is", "set network.* to match it")
+        #expect(!FileManager.default.fileExists(atPath: fresh.path))
         try FileManager.default.removeItem(at: copy.appendingPathComponent("generations/0001"))
         let elo = try selfplay(["elo", "--run", copy.path])
         #expect(

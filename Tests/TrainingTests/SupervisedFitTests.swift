@@ -1,5 +1,7 @@
 import Environments
+import Foundation
 import GameKit
+import NeuralNet
 import Solvers
 import Testing
 import Training
@@ -58,5 +60,31 @@ import Training
         let mistakesBefore = try #require(before.mistakes).all
         let mistakesAfter = try #require(after.mistakes).all
         #expect(mistakesAfter < mistakesBefore / 2, "mistakes \(mistakesBefore) -> \(mistakesAfter)")
+    }
+}
+
+/// A run can start from given weights (a fitted network) instead of random ones.
+@Suite struct InitialWeightsTests {
+    @Test func generationZeroIsTheGivenNetworkAndAnotherArchitectureIsRefused() throws {
+        var configuration = tinyConfiguration(generations: 1)
+        let architecture = TrainingLoop<TicTacToe>.architecture(configuration.network)
+        let given = PolicyValueNetwork(architecture: architecture, seed: 4242)
+        let file = temporaryFolder("initial-weights").appendingPathExtension("safetensors")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try given.save(to: file)
+        configuration.network.initialWeights = file.path
+        let url = temporaryFolder("initial-weights-run")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let run = try RunDirectory.create(at: url, configuration: configuration)
+        try trainTinyRun(run, configuration: configuration)
+        let zero = try PolicyValueNetwork.load(from: run.modelURL(0)).network
+        #expect(zero.parametersEqual(given))
+        let fresh = try TrainingLoop<TicTacToe>.initialNetwork(tinyConfiguration(generations: 1).network, seed: 4242)
+        #expect(fresh.parametersEqual(given))
+
+        configuration.network.hidden = [8]
+        #expect(throws: RunDirectoryError.self) {
+            _ = try TrainingLoop<TicTacToe>.initialNetwork(configuration.network, seed: 1)
+        }
     }
 }
