@@ -20,6 +20,12 @@ extension TrainingConfiguration {
     /// Reads a `config.json`, filling keys that older versions did not write with their legacy values.
     public static func decode(_ data: Data) throws -> TrainingConfiguration {
         if var object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            if object["growth"] == nil,
+                let growth = try? JSONSerialization.jsonObject(
+                    with: JSONEncoder().encode(GrowthSettings()))
+            {
+                object["growth"] = growth  // runs from before growth existed never grow
+            }
             for (group, values) in legacyValues {
                 guard var groupObject = object[group] as? [String: Any] else { continue }
                 for (key, value) in values where groupObject[key] == nil { groupObject[key] = value }

@@ -28,6 +28,17 @@ extension TrainingConfiguration {
         }
         let architecture = TrainingLoop<Game>.architecture(network)
         do { try architecture.validate() } catch { return "network: \(error)" }
+        if growth.atProgress > 0 {
+            let grown = TrainingLoop<Game>.architecture(growth.network)
+            do { try grown.validate() } catch { return "growth.network: \(error)" }
+            let needed = estimatedMemory(grown, game: Game.self)
+            let available = Double(ProcessInfo.processInfo.physicalMemory)
+            guard needed <= 0.8 * available else {
+                return String(
+                    format: "growth.network %@ needs about %.1f GB of memory, more than this machine's %.1f GB allows",
+                    grown.summary, needed / 1e9, available / 1e9)
+            }
+        }
         let needed = estimatedMemory(architecture, game: Game.self)
         let available = Double(ProcessInfo.processInfo.physicalMemory)
         guard needed <= 0.8 * available else {

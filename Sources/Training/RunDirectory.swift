@@ -59,6 +59,8 @@ public struct GenerationMetrics: Codable, Sendable {
     public var valueLoss: Double?
     /// The learning rate at the generation's first training step.
     public var learningRate: Double?
+    /// The network this generation grew to (`growth`), fitted on earlier generations' samples.
+    public var grewTo: String?
     /// The self-play network's value loss on its own fresh games, and the candidate's on the window.
     public var freshValueLoss: Double?
     public var windowValueLoss: Double?

@@ -19,10 +19,12 @@ public struct SupervisedFit<Game: GameState> {
     var batch: MiniBatch
     var rng: Xoshiro256
 
-    /// `training` holds the generations' samples to learn; `holdout` a later generation's, never learnt.
+    /// `training` holds the generations' samples to learn; `holdout` a later generation's, never learnt;
+    /// `labels` the positions `measure()` counts mistakes on.
     public init(
         architecture: NetworkArchitecture, settings: TrainingConfiguration.OptimizationSettings,
-        training: [(generation: Int, samples: SampleSet)], holdout: SampleSet, augmentSymmetries: Bool, seed: UInt64
+        training: [(generation: Int, samples: SampleSet)], holdout: SampleSet, labels: LabelledPositions?,
+        augmentSymmetries: Bool, seed: UInt64
     ) {
         network = PolicyValueNetwork(architecture: architecture, seed: seed)
         optimizer = settings.makeOptimizer()
@@ -31,7 +33,7 @@ public struct SupervisedFit<Game: GameState> {
         for (generation, samples) in training { replay.add(generation: generation, samples: samples) }
         self.replay = replay
         self.holdout = holdout
-        labels = LabelledPositions.solverLabelled(Game.self)
+        self.labels = labels
         symmetries = augmentSymmetries ? Game.symmetries : []
         batch = MiniBatch(inputSize: Game.encodingShape.count, actionCount: Game.actionCount)
         rng = Xoshiro256(seed: seed ^ 0xF17)

@@ -18,6 +18,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
     public var arena = ArenaSettings()
     public var evaluation = EvaluationSettings()
     public var budget = BudgetSettings()
+    public var growth = GrowthSettings()
     /// OpenBLAS threads during self-play and training (0: one per core).
     public var blasThreads = 0
 
@@ -36,6 +37,24 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         /// A `.safetensors` network generation 0 starts from instead of random weights (for instance one
         /// `selfplay fit` wrote); its architecture must be the one above. Empty: random weights.
         public var initialWeights = ""
+    }
+
+    /// Growing the network in the middle of a run: cheap self-play with a small network first, then a
+    /// larger one fitted on those games continues. At the first generation that starts with at least
+    /// `atProgress` of the budget spent, a fresh `network` learns the samples of the last
+    /// `fitGenerations` generations (`fitSteps` steps, the rate falling along a cosine to a tenth) and
+    /// becomes the generation's candidate; training then goes on at `learningRate`.
+    public struct GrowthSettings: Codable, Sendable, Hashable {
+        public init() {}
+
+        /// The share of the budget after which the network grows (0: never).
+        public var atProgress: Double = 0
+        /// The larger network (its `initialWeights` are not used).
+        public var network = NetworkSettings()
+        public var fitGenerations = 128
+        public var fitSteps = 5000
+        /// The learning rate of the grown network's training after the fit.
+        public var learningRate: Double = 0.0005
     }
 
     public struct SelfPlaySettings: Codable, Sendable, Hashable {
@@ -231,6 +250,16 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
             (budget.cpuSeconds >= 0, "budget.cpuSeconds must not be negative"),
             (budget.simulations >= 0, "budget.simulations must not be negative"),
             (blasThreads >= 0 && blasThreads <= 64, "blasThreads must be in 0...64"),
+            ((0..<1).contains(growth.atProgress), "growth.atProgress must be in [0, 1)"),
+            (growth.fitGenerations > 0, "growth.fitGenerations must be positive"),
+            (growth.fitSteps > 0 && growth.fitSteps <= 100_000_000, "growth.fitSteps must be in 1...100000000"),
+            (growth.learningRate > 0 && growth.learningRate < 10, "growth.learningRate must be in (0, 10)"),
+            (
+                growth.atProgress == 0 || growth.network.body != network.body || growth.network.hidden != network.hidden
+                    || growth.network.blocks != network.blocks || growth.network.filters != network.filters
+                    || growth.network.valueHidden != network.valueHidden,
+                "growth.network must differ from network"
+            ),
         ]
         return checks.first { !$0.0 }?.1
     }
@@ -255,6 +284,15 @@ extension TrainingConfiguration.SelfPlaySettings {
         guard temperatureDecayMoves > 0 else { return Float(finalTemperature) }
         let progress = min(1, Double(move - temperatureMoves + 1) / Double(temperatureDecayMoves))
         return Float(1 + (finalTemperature - 1) * progress)
+    }
+}
+
+extension TrainingConfiguration {
+    /// The optimization settings of a run's trainee: after the network grew, at the growth's learning rate.
+    public func trainingSettings(grown: Bool) -> OptimizationSettings {
+        var settings = training
+        if grown { settings.learningRate = growth.learningRate }
+        return settings
     }
 }
 

@@ -19,6 +19,8 @@ public final class TrainingLoop<Game: GameState> {
     var bestNetwork: PolicyValueNetwork!
     var trainee: PolicyValueNetwork!
     var optimizer: Optimizer!
+    /// Whether the network has grown to `growth.network`.
+    var grown = false
     var replay: ReplayBuffer
     var totals = (seconds: 0.0, cpuSeconds: 0.0, simulations: 0, positions: 0)
     var schedule: EvaluationSchedule
@@ -123,8 +125,12 @@ public final class TrainingLoop<Game: GameState> {
             seconds: manifest.metrics.totalEvaluationSeconds ?? 0)
         let loaded = try loadNetwork(last)
         trainee = loaded.network
-        optimizer = loaded.optimizer ?? configuration.training.makeOptimizer()
-        configuration.training.configure(&optimizer)
+        grown =
+            configuration.growth.atProgress > 0
+            && trainee.architecture == Self.architecture(configuration.growth.network)
+        let settings = configuration.trainingSettings(grown: grown)
+        optimizer = loaded.optimizer ?? settings.makeOptimizer()
+        settings.configure(&optimizer)
         bestNetwork = best == last ? loaded.network.copy() : try loadNetwork(best).network
         replay = ReplayBuffer(
             window: configuration.replay.windowGenerations,
@@ -142,6 +148,46 @@ public final class TrainingLoop<Game: GameState> {
         try run.writePromoted(best)
         if last > 0 { reporter.message("resuming after generation \(last) (best: generation \(best))") }
         return last
+    }
+
+    /// Fits a fresh `growth.network` on the samples of the last `growth.fitGenerations` generations up to
+    /// `generation` (whose new samples are `samples`); it becomes the trainee, with a new optimizer at the
+    /// growth's rate. Returns the last 100 steps' mean losses, nil if interrupted.
+    func grow(_ generation: Int, samples: SampleSet, seed: UInt64) throws -> TrainingLosses? {
+        let growth = configuration.growth
+        let training = try (max(1, generation - growth.fitGenerations + 1)...generation).map { earlier in
+            let stored =
+                earlier == generation
+                ? samples
+                : try run.loadSamples(
+                    generation: earlier, game: Game.name, inputSize: Game.encodingShape.count,
+                    actionCount: Game.actionCount)
+            return (generation: earlier, samples: stored)
+        }
+        var settings = configuration.training
+        settings.finalRateFactor = 0.1
+        let architecture = Self.architecture(growth.network)
+        var fit = SupervisedFit<Game>(
+            architecture: architecture, settings: settings, training: training,
+            holdout: SampleSet(inputSize: Game.encodingShape.count, actionCount: Game.actionCount), labels: nil,
+            augmentSymmetries: configuration.replay.augmentSymmetries, seed: seed)
+        reporter.message(
+            "generation \(generation): growing to \(architecture.summary), \(growth.fitSteps) steps on "
+                + "\(fit.sampleCount) samples of generations \(training[0].generation)...\(generation)")
+        var losses = TrainingLosses(policy: 0, value: 0, l2: 0)
+        while fit.steps < growth.fitSteps {
+            if shouldStop() { return nil }
+            let before = fit.steps
+            losses = try fit.train(steps: min(100, growth.fitSteps - fit.steps), totalSteps: growth.fitSteps)
+            reporter.status("gen \(generation) growing: step \(fit.steps)/\(growth.fitSteps)")
+            if before < growth.fitSteps / 2 && fit.steps >= growth.fitSteps / 2 {
+                FailPoint.hit("training", generation: generation)
+            }
+        }
+        trainee = fit.network
+        grown = true
+        optimizer = configuration.trainingSettings(grown: true).makeOptimizer()
+        return losses
     }
 
     /// Generation 0's network: the weights `settings.initialWeights` names, which must have the configured
@@ -171,7 +217,12 @@ public final class TrainingLoop<Game: GameState> {
     func loadNetwork(_ generation: Int) throws -> (network: PolicyValueNetwork, optimizer: Optimizer?) {
         do {
             let loaded = try PolicyValueNetwork.load(from: run.modelURL(generation))
-            guard loaded.network.architecture == Self.architecture(configuration.network) else {
+            let grownArchitecture =
+                configuration.growth.atProgress > 0 ? Self.architecture(configuration.growth.network) : nil
+            guard
+                loaded.network.architecture == Self.architecture(configuration.network)
+                    || loaded.network.architecture == grownArchitecture
+            else {
                 throw RunDirectoryError(
                     "generation \(generation)'s network (\(loaded.network.architecture.summary)) does not match config.json"
                 )
@@ -221,7 +272,7 @@ public final class TrainingLoop<Game: GameState> {
         let before = trainee.copy()
         let optimizerBefore = optimizer!
         var rejection: String?
-        let settings = configuration.training
+        let settings = configuration.trainingSettings(grown: grown)
         var batch = MiniBatch(inputSize: Game.encodingShape.count, actionCount: Game.actionCount)
         let symmetries = configuration.replay.augmentSymmetries ? Game.symmetries : []
         var trainRng = rng.split(stream: 0x7EA1 &+ UInt64(generation))
@@ -230,7 +281,19 @@ public final class TrainingLoop<Game: GameState> {
             spent: (generation - 1, totals.seconds, totals.cpuSeconds, totals.simulations))
         optimizer.rateScale = Float(settings.budgetRateFactor(progress: progress))
         metrics.learningRate = Double(optimizer.learningRate(atStep: optimizer.step))
-        for step in 0..<settings.steps {
+        let growth = configuration.growth
+        let growing = !grown && growth.atProgress > 0 && progress >= growth.atProgress
+        if growing {
+            do {
+                guard let losses = try grow(generation, samples: samples, seed: trainRng.next()) else { return false }
+                metrics.policyLoss = Double(losses.policy); metrics.valueLoss = Double(losses.value)
+                metrics.learningRate = configuration.training.learningRate
+                metrics.grewTo = trainee.architecture.summary
+            } catch let error as NetworkError {
+                rejection = "growth stopped: \(error)"
+            }
+        }
+        for step in 0..<(growing ? 0 : settings.steps) {
             if shouldStop() { return false }
             replay.fillBatch(&batch, count: settings.batchSize, symmetries: symmetries, using: &trainRng)
             do {
@@ -561,6 +624,7 @@ public final class TrainingLoop<Game: GameState> {
                 metrics.eloLow.flatMap { low in metrics.eloHigh.map { String(format: " [%.0f, %.0f]", low, $0) } } ?? ""
             parts.append(String(format: "Elo %.0f%@", elo, interval))
         }
+        if let grewTo = metrics.grewTo { parts.append("grew to \(grewTo)") }
         if let p = metrics.policyLoss, let v = metrics.valueLoss {
             parts.append(String(format: "loss policy %.3f value %.3f", p, v))
         }

@@ -99,7 +99,8 @@ struct FitCommand: ParsableCommand, GameVisitor {
         let architecture = TrainingLoop<G>.architecture(configuration.network)
         var fit = SupervisedFit<G>(
             architecture: architecture, settings: configuration.training, training: training,
-            holdout: try load(held), augmentSymmetries: configuration.replay.augmentSymmetries, seed: seed)
+            holdout: try load(held), labels: LabelledPositions.solverLabelled(G.self),
+            augmentSymmetries: configuration.replay.augmentSymmetries, seed: seed)
         let budget = try cpuBudget.map(parseDuration)
         let reporter = TerminalReporter()
         reporter.message(

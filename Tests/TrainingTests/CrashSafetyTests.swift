@@ -118,6 +118,36 @@ func runSelfplay(
         #expect(models[0] == models[1])
     }
 
+    /// SIGKILL halfway through the fit that grows the network (generation 3), then a resume: the same
+    /// grown network and results as a run that was never interrupted; later generations keep training it.
+    @Test func aRunKilledWhileGrowingResumesToTheSameResult() throws {
+        try requireExecutable()
+        let reference = temporaryFolder("grown"), crashed = temporaryFolder("grown-crashed")
+        defer { try? FileManager.default.removeItem(at: reference); try? FileManager.default.removeItem(at: crashed) }
+        let growth = [
+            "--set", "growth.atProgress=0.5", "--set", "growth.network.hidden=[24]", "--set",
+            "growth.fitGenerations=2", "--set", "growth.fitSteps=40",
+        ]
+        let uninterrupted = try runSelfplay(
+            ["train", "--run", reference.path, "--generations", "4"] + quickRun + growth)
+        #expect(uninterrupted.status == 0 && uninterrupted.output.contains("grew to mlp 24"), "\(uninterrupted.output)")
+        let killed = try runSelfplay(
+            ["train", "--run", crashed.path, "--generations", "4"] + quickRun + growth, failPoint: "training@3")
+        #expect(killed.killed, "not killed while growing: \(killed.output)")
+        #expect(RunDirectory(url: crashed).completeGenerations() == [0, 1, 2])
+        #expect(try runSelfplay(["train", "--run", crashed.path, "--generations", "4"]).status == 0)
+        let (expected, actual) = (try results(of: reference), try results(of: crashed))
+        #expect(expected.matches == actual.matches)
+        #expect(expected.metrics == actual.metrics)
+        let models = try [reference, crashed].map { try Data(contentsOf: RunDirectory(url: $0).modelURL(4)) }
+        #expect(models[0] == models[1])
+        let run = RunDirectory(url: reference)
+        let grewAt = try (1...4).filter { try run.loadManifest($0).metrics.grewTo != nil }
+        #expect(grewAt == [3])
+        let after = try run.loadManifest(4).metrics
+        #expect(after.learningRate.map { abs($0 - 0.0005) < 1e-9 } == true, "\(String(describing: after.learningRate))")
+    }
+
     @Test func corruptedCheckpointsAreRefused() throws {
         try requireExecutable()
         let folder = temporaryFolder("corrupt")

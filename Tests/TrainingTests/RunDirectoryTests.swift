@@ -1,3 +1,4 @@
+import Environments
 import Foundation
 import GameKit
 import Testing
@@ -55,6 +56,16 @@ func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManife
         }
         let invalid = try base.applying(overrides: ["selfPlay.games=0"])
         #expect(invalid.validationError()?.contains("selfPlay.games") == true)
+        for (overrides, fragment) in [
+            (["growth.atProgress=1"], "growth.atProgress must be in [0, 1)"),
+            (["growth.atProgress=0.3"], "growth.network must differ from network"),
+            (["growth.atProgress=0.3", "growth.network.body=resnet", "growth.fitSteps=0"], "growth.fitSteps"),
+        ] {
+            #expect(
+                try base.applying(overrides: overrides).validationError()?.contains(fragment) == true, "\(overrides)")
+        }
+        let growing = try base.applying(overrides: ["growth.atProgress=0.3", "growth.network.body=resnet"])
+        #expect(growing.validationError() == nil && growing.resourceError(for: TicTacToe.self) == nil)
         #expect(base.validationError() == nil)
         #expect(TrainingConfiguration.defaults(for: "connect4").validationError() == nil)
     }
