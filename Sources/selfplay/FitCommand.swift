@@ -73,7 +73,7 @@ struct FitCommand: ParsableCommand, GameVisitor {
     }
 
     func visit<G: GameState>(_ type: G.Type) throws {
-        let directory = try existingRun(runPath)
+        let directory = RunDirectory(url: URL(fileURLWithPath: runPath))  // checked by run()
         var configuration: TrainingConfiguration
         do {
             configuration = try directory.loadConfiguration().applying(overrides: overrides)
