@@ -31,12 +31,17 @@ extension TrainingConfiguration {
         if growth.atProgress > 0 {
             let grown = TrainingLoop<Game>.architecture(growth.network)
             do { try grown.validate() } catch { return "growth.network: \(error)" }
-            let needed = estimatedMemory(grown, game: Game.self)
+            // The fit holds `fitGenerations` generations' samples besides the run.
+            let sampleFloats = Double(grown.inputSize + 2 * grown.actionCount + 1)
+            let fitSamples =
+                4 * Double(growth.fitGenerations) * Double(selfPlay.games) * Double(grown.cells) * sampleFloats
+            let needed = estimatedMemory(grown, game: Game.self) + fitSamples
             let available = Double(ProcessInfo.processInfo.physicalMemory)
             guard needed <= 0.8 * available else {
                 return String(
-                    format: "growth.network %@ needs about %.1f GB of memory, more than this machine's %.1f GB allows",
-                    grown.summary, needed / 1e9, available / 1e9)
+                    format: "growth: the fit needs about %.1f GB of memory (growth.network %@, %d generations "
+                        + "of samples), more than this machine's %.1f GB allows; lower growth.fitGenerations",
+                    needed / 1e9, grown.summary, growth.fitGenerations, available / 1e9)
             }
         }
         let needed = estimatedMemory(architecture, game: Game.self)

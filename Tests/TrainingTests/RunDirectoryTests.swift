@@ -66,6 +66,8 @@ func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManife
         }
         let growing = try base.applying(overrides: ["growth.atProgress=0.3", "growth.network.body=resnet"])
         #expect(growing.validationError() == nil && growing.resourceError(for: TicTacToe.self) == nil)
+        let hoarding = try growing.applying(overrides: ["growth.fitGenerations=100000000"])
+        #expect(hoarding.resourceError(for: TicTacToe.self)?.contains("lower growth.fitGenerations") == true)
         #expect(base.validationError() == nil)
         #expect(TrainingConfiguration.defaults(for: "connect4").validationError() == nil)
     }
