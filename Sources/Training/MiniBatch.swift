@@ -1,5 +1,6 @@
 import Foundation
 import GameKit
+import NeuralNet
 
 /// A minibatch's buffers, reused from step to step.
 public struct MiniBatch {
@@ -14,6 +15,21 @@ public struct MiniBatch {
     public init(inputSize: Int, actionCount: Int) {
         self.inputSize = inputSize
         self.actionCount = actionCount
+    }
+
+    /// One optimizer step of `network` on this minibatch; returns its losses.
+    func train(_ network: PolicyValueNetwork, optimizer: inout Optimizer) throws(NetworkError) -> TrainingLosses {
+        try inputs.withUnsafeBufferPointer { (input) throws(NetworkError) in
+            try masks.withUnsafeBufferPointer { (mask) throws(NetworkError) in
+                try policies.withUnsafeBufferPointer { (policy) throws(NetworkError) in
+                    try values.withUnsafeBufferPointer { (value) throws(NetworkError) in
+                        try network.train(
+                            inputs: input, legalMask: mask, policyTargets: policy, valueTargets: value, count: count,
+                            optimizer: &optimizer)
+                    }
+                }
+            }
+        }
     }
 
     mutating func resize(count: Int) {

@@ -28,6 +28,7 @@ extension TrainingConfiguration {
         }
         let architecture = TrainingLoop<Game>.architecture(network)
         do { try architecture.validate() } catch { return "network: \(error)" }
+        let available = Double(ProcessInfo.processInfo.physicalMemory)
         if growth.atProgress > 0 {
             let grown = TrainingLoop<Game>.architecture(growth.network)
             do { try grown.validate() } catch { return "growth.network: \(error)" }
@@ -36,7 +37,6 @@ extension TrainingConfiguration {
             let fitSamples =
                 4 * Double(growth.fitGenerations) * Double(selfPlay.games) * Double(grown.cells) * sampleFloats
             let needed = estimatedMemory(grown, game: Game.self) + fitSamples
-            let available = Double(ProcessInfo.processInfo.physicalMemory)
             guard needed <= 0.8 * available else {
                 return String(
                     format: "growth: the fit needs about %.1f GB of memory (growth.network %@, %d generations "
@@ -45,7 +45,6 @@ extension TrainingConfiguration {
             }
         }
         let needed = estimatedMemory(architecture, game: Game.self)
-        let available = Double(ProcessInfo.processInfo.physicalMemory)
         guard needed <= 0.8 * available else {
             return String(
                 format: "the run needs about %.1f GB of memory (network %@, replay window of %d "

@@ -49,17 +49,7 @@ public struct SupervisedFit<Game: GameState> {
         for _ in 0..<count {
             optimizer.rateScale = Float(settings.budgetRateFactor(progress: Double(steps) / Double(totalSteps)))
             replay.fillBatch(&batch, count: settings.batchSize, symmetries: symmetries, using: &rng)
-            let losses = try batch.inputs.withUnsafeBufferPointer { input in
-                try batch.masks.withUnsafeBufferPointer { mask in
-                    try batch.policies.withUnsafeBufferPointer { policyTarget in
-                        try batch.values.withUnsafeBufferPointer { valueTarget in
-                            try network.train(
-                                inputs: input, legalMask: mask, policyTargets: policyTarget,
-                                valueTargets: valueTarget, count: batch.count, optimizer: &optimizer)
-                        }
-                    }
-                }
-            }
+            let losses = try batch.train(network, optimizer: &optimizer)
             policy += Double(losses.policy); value += Double(losses.value); l2 += Double(losses.l2)
             steps += 1
         }

@@ -254,12 +254,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
             (growth.fitGenerations > 0, "growth.fitGenerations must be positive"),
             (growth.fitSteps > 0 && growth.fitSteps <= 100_000_000, "growth.fitSteps must be in 1...100000000"),
             (growth.learningRate > 0 && growth.learningRate < 10, "growth.learningRate must be in (0, 10)"),
-            (
-                growth.atProgress == 0 || growth.network.body != network.body || growth.network.hidden != network.hidden
-                    || growth.network.blocks != network.blocks || growth.network.filters != network.filters
-                    || growth.network.valueHidden != network.valueHidden,
-                "growth.network must differ from network"
-            ),
+            (growth.atProgress == 0 || !growthKeepsTheNetwork, "growth.network must differ from network"),
         ]
         return checks.first { !$0.0 }?.1
     }
@@ -288,6 +283,13 @@ extension TrainingConfiguration.SelfPlaySettings {
 }
 
 extension TrainingConfiguration {
+    /// Whether `growth.network` describes the same network as `network` (initial weights aside).
+    var growthKeepsTheNetwork: Bool {
+        var grown = growth.network
+        grown.initialWeights = network.initialWeights
+        return grown == network
+    }
+
     /// The optimization settings of a run's trainee: after the network grew, at the growth's learning rate.
     public func trainingSettings(grown: Bool) -> OptimizationSettings {
         var settings = training

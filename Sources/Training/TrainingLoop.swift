@@ -151,15 +151,14 @@ public final class TrainingLoop<Game: GameState> {
     }
 
     /// Fits a fresh `growth.network` on the samples of the last `growth.fitGenerations` generations up to
-    /// `generation` (whose new samples are `samples`); it becomes the trainee, with a new optimizer at the
-    /// growth's rate. Returns the last 100 steps' mean losses, nil if interrupted.
-    func grow(_ generation: Int, samples: SampleSet, seed: UInt64) throws -> TrainingLosses? {
+    /// `generation` (those of the replay window from memory, older ones from disk); it becomes the trainee,
+    /// with a new optimizer at the growth's rate. Returns the last 100 steps' mean losses, nil if interrupted.
+    func grow(_ generation: Int, seed: UInt64) throws -> TrainingLosses? {
         let growth = configuration.growth
         let training = try (max(1, generation - growth.fitGenerations + 1)...generation).map { earlier in
             let stored =
-                earlier == generation
-                ? samples
-                : try run.loadSamples(
+                try replay.generations.first { $0.generation == earlier }?.samples
+                ?? run.loadSamples(
                     generation: earlier, game: Game.name, inputSize: Game.encodingShape.count,
                     actionCount: Game.actionCount)
             return (generation: earlier, samples: stored)
@@ -285,7 +284,7 @@ public final class TrainingLoop<Game: GameState> {
         let growing = !grown && growth.atProgress > 0 && progress >= growth.atProgress
         if growing {
             do {
-                guard let losses = try grow(generation, samples: samples, seed: trainRng.next()) else { return false }
+                guard let losses = try grow(generation, seed: trainRng.next()) else { return false }
                 metrics.policyLoss = Double(losses.policy); metrics.valueLoss = Double(losses.value)
                 metrics.learningRate = configuration.training.learningRate
                 metrics.grewTo = trainee.architecture.summary
@@ -297,17 +296,7 @@ public final class TrainingLoop<Game: GameState> {
             if shouldStop() { return false }
             replay.fillBatch(&batch, count: settings.batchSize, symmetries: symmetries, using: &trainRng)
             do {
-                let losses = try batch.inputs.withUnsafeBufferPointer { input in
-                    try batch.masks.withUnsafeBufferPointer { mask in
-                        try batch.policies.withUnsafeBufferPointer { policy in
-                            try batch.values.withUnsafeBufferPointer { value in
-                                try trainee.train(
-                                    inputs: input, legalMask: mask, policyTargets: policy, valueTargets: value,
-                                    count: batch.count, optimizer: &optimizer)
-                            }
-                        }
-                    }
-                }
+                let losses = try batch.train(trainee, optimizer: &optimizer)
                 if step >= settings.steps - max(1, settings.steps / 4) {
                     policyLoss += Double(losses.policy); valueLoss += Double(losses.value); averaged += 1
                 }
