@@ -14,8 +14,10 @@ struct ArenaCommand: ParsableCommand, GameVisitor {
         abstract: "Play a match between two players and estimate their Elo difference.",
         discussion: """
             Colours alternate game by game; with --opening-moves each pair of games starts from the same \
-            random opening, once with each colour. Players:
-            \(PlayerSpec.help)
+            random opening, once with each colour.
+
+            Players:
+            \(playersHelp)
 
             Example: selfplay arena net:runs/mine,sims=200 mcts:rollouts=1000 --games 100
 

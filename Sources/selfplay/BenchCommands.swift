@@ -126,9 +126,9 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
         commandName: "mcts",
         abstract: "Simulations per second of tree search from the start position.",
         discussion: """
-            --evaluator rollout: UCT with one random rollout per leaf (the settings of OpenSpiel's MCTSBot
-            in benchmarks/mcts/openspiel_compare.py). --evaluator uniform: batched PUCT with a stand-in
-            evaluator, which isolates the search's own cost. --evaluator net: batched PUCT with the game's
+            --evaluator rollout: UCT with one random rollout per leaf (the settings of OpenSpiel's MCTSBot \
+            in benchmarks/mcts/openspiel_compare.py). --evaluator uniform: batched PUCT with a stand-in \
+            evaluator, which isolates the search's own cost. --evaluator net: batched PUCT with the game's \
             default network (random weights: the cost is the same), timing the share spent in the network.
             """
     )

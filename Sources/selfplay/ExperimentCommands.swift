@@ -42,8 +42,10 @@ struct ExperimentCommand: ParsableCommand {
             Writes OUT/seed-N/ (one run per seed; an existing one is resumed), OUT/aggregate.csv \
             (generation, seed, Elo with interval, mistake rate, training time, positions), \
             OUT/final-matches.csv and OUT/report.html with every seed and their mean and spread.
+
             An experiment with "arms" (an ablation) does this in OUT/ARM/ for each arm, then writes \
             OUT/ablation.csv: each arm's mean final-match score over its seeds with a 95% interval.
+
             Example files: scripts/experiments/ and benchmarks/experiments/.
             """
     )

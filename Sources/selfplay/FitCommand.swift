@@ -24,8 +24,9 @@ struct FitCommand: ParsableCommand, GameVisitor {
 
             Examples:
               selfplay fit runs/c4 --generations 64 --steps 20000
-              selfplay fit runs/c4 --set network.body=resnet --set network.blocks=4 --set network.filters=48 \\
-                --cpu-budget 30m --output runs/c4-resnet.safetensors
+              selfplay fit runs/c4 --set network.body=resnet --set network.blocks=4 \\
+                --set network.filters=48 --cpu-budget 30m \\
+                --output runs/c4-resnet.safetensors
             """
     )
 

@@ -25,7 +25,43 @@ struct GameOption: ParsableArguments {
 }
 
 /// One line per game: its name and how its moves are written, for help texts.
-let notationHelp = GameCatalog.all.map { "  \($0.name): \($0.notationHelp)" }.joined(separator: "\n")
+let notationHelp = GameCatalog.all.map { helpRow("\($0.name):", $0.notationHelp, separator: " ", indent: 4) }
+    .joined(separator: "\n")
+
+/// One line per player kind with its options, then what it plays (`PlayerSpec.kinds`).
+let playersHelp = PlayerSpec.kinds.map { kind in
+    let options = kind.options.isEmpty ? "" : ":" + kind.options.map { "\($0)=…" }.joined(separator: ",")
+    return helpRow(kind.kind + options, kind.summary)
+}
+.joined(separator: "\n")
+
+/// The widest line ArgumentParser prints unwrapped in 80 columns: it keeps a line whole only
+/// when the line's newline is among its first 80 characters.
+let helpWidth = 79
+
+/// A row of a help table: `  term`, `separator` and the description, wrapped by hand to `helpWidth`
+/// columns with the lines after the first indented by `indent` (ArgumentParser's own wrapping
+/// would start them at column 0). An example after a last `e.g.` stays whole on one line.
+func helpRow(_ term: String, _ description: String, separator: String = "  ", indent: Int = 6) -> String {
+    var words = description.split(separator: " ").map(String.init)
+    if let example = words.lastIndex(of: "e.g.") {
+        let whole = words[example...].joined(separator: " ")
+        if indent + whole.count <= helpWidth { words.replaceSubrange(example..., with: [whole]) }
+    }
+    var lines: [String] = []
+    var line = "  " + term
+    var gap = separator
+    for word in words {
+        if line.count + gap.count + word.count <= helpWidth {
+            line += gap + word
+        } else {
+            lines.append(line)
+            line = String(repeating: " ", count: indent) + word
+        }
+        gap = " "
+    }
+    return (lines + [line]).joined(separator: "\n")
+}
 
 /// The game help examples name with `--game`: the second registered, else the default.
 let exampleGame = (GameCatalog.all.dropFirst().first ?? GameCatalog.defaultGame).name

@@ -9,13 +9,13 @@ struct LearnCommand: ParsableCommand {
         discussion: """
             Like train, but each generation takes its new samples from the shards that `selfplay worker` \
             processes write into RUN/shards/: it waits until they hold selfPlay.games games, takes the oldest \
-            shards that hold them into games/NNNN.samples, trains, gates, evaluates and checkpoints, then names the promoted \
-            network in RUN/promoted.json for the workers. One learner per run (it holds RUN/.lock; a \
-            second one is refused); at its budget it writes RUN/finished.json and the workers stop. \
+            shards that hold them into games/NNNN.samples, trains, gates, evaluates and checkpoints, then \
+            names the promoted network in RUN/promoted.json for the workers. One learner per run (it holds \
+            RUN/.lock; a second one is refused); at its budget it writes RUN/finished.json and the workers stop. \
             A new run is created as train creates one; workers may start before it exists. \
             SIGTERM or Ctrl-C stops at the next safe point; run the same command to resume.
 
-            Example (three processes sharing one folder, e.g. on a cluster's shared filesystem):
+            Example: three processes sharing one folder on a cluster's shared filesystem:
               selfplay learn --game \(exampleGame) --run runs/\(exampleGame) --budget 1h
               selfplay worker --run runs/\(exampleGame) --worker 0
               selfplay worker --run runs/\(exampleGame) --worker 1

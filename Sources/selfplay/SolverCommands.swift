@@ -104,7 +104,7 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
             player's expected rate where its move distribution is known (random, perfect).
 
             Players:
-            \(PlayerSpec.help)
+            \(playersHelp)
             """
     )
 
@@ -309,4 +309,4 @@ let tableHelp = "log2 of the solver's transposition table entries (8 bytes each)
 
 /// One line per game with an exact solver: its name and how its moves are written.
 let solvableNotationHelp = GameCatalog.all.filter { $0 is any SolvableGame.Type }
-    .map { "  \($0.name): \($0.notationHelp)" }.joined(separator: "\n")
+    .map { helpRow("\($0.name):", $0.notationHelp, separator: " ", indent: 4) }.joined(separator: "\n")

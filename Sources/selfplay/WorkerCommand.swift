@@ -17,6 +17,7 @@ struct WorkerCommand: ParsableCommand {
             batch it was playing. It waits up to --wait seconds for the run to appear (the learner \
             creates it), pauses while the learner has 2 generations' games still to take, and stops \
             when the learner writes RUN/finished.json, after --max-shards batches, or on SIGTERM/Ctrl-C.
+
             The worker number defaults to SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX (Kubernetes \
             Indexed Jobs), else 0; workers must have distinct numbers.
             """
