@@ -17,6 +17,8 @@ public enum RunReport {
         public var skippedArenaLines: Int
         /// Elo per generation, refitted over all of the run's matches.
         public var ratings: [Int: PlayerRating]
+        /// Where the run branched off another (`selfplay branch`); nil for a run from scratch.
+        public var branch: RunBranch?
 
         public init(run: RunDirectory) throws {
             name = run.url.lastPathComponent
@@ -24,6 +26,7 @@ public enum RunReport {
             manifests = try run.completeGenerations().map { try run.loadManifest($0, verifyFiles: false) }
             matches = manifests.flatMap(\.matches)
             (arenaMatches, skippedArenaLines) = run.arenaMatches()
+            branch = try run.branch()
             let fitted = EloRating.fit(matches)
             var ratings: [Int: PlayerRating] = [:]
             for manifest in manifests {
@@ -141,7 +144,13 @@ public enum RunReport {
             "<p>\(runs.count) run(s): \(runs.map { escape($0.name) + " (" + escape($0.configuration.game) + ", seed \($0.configuration.seed), \($0.manifests.count) generations)" }.joined(separator: "; ")). Generated \(escape(ISO8601DateFormatter().string(from: Date()))).</p>\n"
         body += charts.map { "<div class=\"figure\">\($0)</div>" }.joined(separator: "\n")
         for run in runs {
-            body += "\n<h2>\(escape(run.name))</h2>\n<h3>Lineage</h3>\n" + lineageTable(run)
+            body += "\n<h2>\(escape(run.name))</h2>\n<h3>Lineage</h3>\n"
+            if let branch = run.branch {
+                let changes = branch.changes.isEmpty ? "no settings changed" : branch.changes.joined(separator: ", ")
+                body += "<p>Branched from \(escape(branch.parent)) at generation \(branch.generation): "
+                body += "\(escape(changes)).</p>\n"
+            }
+            body += lineageTable(run)
             body += "\n<h3>Matches</h3>\n" + matchTable(run.matches)
             if !run.arenaMatches.isEmpty || run.skippedArenaLines > 0 {
                 body += "\n<h3>Arena matches (selfplay arena --record)</h3>\n" + matchTable(run.arenaMatches)

@@ -205,8 +205,10 @@ public struct RunDirectory: Sendable {
     }
 
     /// Refuses a run whose `config.json` was edited by hand: it must equal the configuration
-    /// each generation kept (generations written before they kept one are not checked).
+    /// each generation kept (generations written before they kept one are not checked, nor those
+    /// that a branch took over from its parent).
     public func checkConfiguration(_ configuration: TrainingConfiguration) throws {
+        let inherited = try branch()?.generation ?? -1
         for generation in completeGenerations() {
             let manifest = try loadManifest(generation, verifyFiles: false)
             guard manifest.game == configuration.game else {
@@ -215,7 +217,9 @@ public struct RunDirectory: Sendable {
                         + "\(manifest.game) but \(Self.configurationFile) for \(configuration.game)")
             }
             let copyURL = generationURL(generation).appendingPathComponent(Self.configurationFile)
-            guard let data = FileManager.default.contents(atPath: copyURL.path) else { continue }
+            guard generation > inherited, let data = FileManager.default.contents(atPath: copyURL.path) else {
+                continue
+            }
             let trained: TrainingConfiguration
             do { trained = try TrainingConfiguration.decode(data) } catch {
                 throw RunDirectoryError(

@@ -11,8 +11,8 @@ struct SelfPlayCommand: ParsableCommand {
         subcommands: [
             GamesCommand.self, ShowCommand.self, PerftCommand.self, ReplayCommand.self, TrainCommand.self,
             LearnCommand.self, WorkerCommand.self, EloCommand.self, ReportCommand.self, RollbackCommand.self,
-            ArenaCommand.self, PlayCommand.self, ExperimentCommand.self, WatchCommand.self, SolveCommand.self,
-            EvalPositionsCommand.self, FitCommand.self, BenchCommand.self,
+            BranchCommand.self, ArenaCommand.self, PlayCommand.self, ExperimentCommand.self, WatchCommand.self,
+            SolveCommand.self, EvalPositionsCommand.self, FitCommand.self, BenchCommand.self,
         ]
     )
 }
