@@ -180,8 +180,8 @@ struct ExperimentCommand: ParsableCommand {
             print("== \(experiment.name) v\(experiment.version), seed \(seed): \(path)")
             var train = try TrainCommand.parse(["--game", game, "--run", path])
             if !RunDirectory(url: URL(fileURLWithPath: path)).exists {
-                train.seed = seed
-                train.overrides = overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                train.options.seed = seed
+                train.options.overrides = overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             }
             try train.run()
             if interruptRequested.load(ordering: .relaxed) { throw ExitCode(130) }

@@ -23,15 +23,17 @@ struct LearnCommand: ParsableCommand {
     )
 
     /// The options are `train`'s (`--run` required: workers find the run by it).
-    @OptionGroup var train: TrainCommand
+    @OptionGroup var options: TrainOptions
 
     func validate() throws {
-        guard train.runPath != nil else { throw ValidationError("learn needs --run DIR, the folder the workers share") }
+        guard options.runPath != nil else {
+            throw ValidationError("learn needs --run DIR, the folder the workers share")
+        }
     }
 
     func run() throws {
-        var learner = train
+        var learner = options
         learner.fromShards = true
-        try learner.run()
+        try TrainCommand.train(learner)
     }
 }

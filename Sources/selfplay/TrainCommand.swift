@@ -30,46 +30,16 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             """
     )
 
-    @OptionGroup var game: GameOption
-    @Option(
-        name: .customLong("run"), help: "The run directory (default: runs/GAME-DATE-TIME; an existing run is resumed).")
-    var runPath: String?
-    @Option(help: "A JSON file with configuration keys to change.")
-    var config: String?
-    @Option(
-        name: .customLong("set"),
-        help: ArgumentHelp("Change one configuration key (repeatable).", valueName: "key=value"))
-    var overrides: [String] = []
-    @Option(parsing: .unconditional, help: "Stop after this many generations in all (at least 1).")
-    var generations: Int?
-    @Option(parsing: .unconditional, help: "Stop after this much training time in all, e.g. 90s, 30m, 2h.")
-    var budget: String?
-    @Option(parsing: .unconditional, help: "The run's seed (new runs only).")
-    var seed: UInt64?
-    @Option(parsing: .unconditional, help: "OpenBLAS threads (default: SELFPLAY_BLAS_THREADS or one per core).")
-    var blasThreads: Int?
-    @Flag(help: "Print the resolved configuration and exit.")
-    var showConfig = false
-    /// Set by `selfplay learn`: generations take their samples from the workers' shards.
-    @Flag(name: .customLong("from-shards"), help: .hidden)
-    var fromShards = false
+    @OptionGroup var options: TrainOptions
 
-    /// The role named in the run's lock and messages.
-    var role: String { fromShards ? "learner" : "train" }
+    func run() throws { try Self.train(options) }
 
-    func validate() throws {
-        if let generations, generations < 1 { throw ValidationError("--generations must be at least 1") }
-        if let budget { _ = try parseDuration(budget) }
-        if let blasThreads, !(1...64).contains(blasThreads) {
-            throw ValidationError("--blas-threads must be in 1...64")
-        }
-    }
-
-    func run() throws {
-        let directory = RunDirectory(url: URL(fileURLWithPath: runPath ?? defaultRunPath()))
+    /// Trains a new run or resumes one with `options`; `selfplay learn` calls it with `fromShards` set.
+    static func train(_ options: TrainOptions) throws {
+        let directory = RunDirectory(url: URL(fileURLWithPath: options.runPath ?? options.defaultRunPath()))
         if directory.exists {
             let stored = try directory.loadConfiguration()
-            guard config == nil, overrides.isEmpty, seed == nil else {
+            guard options.config == nil, options.overrides.isEmpty, options.seed == nil else {
                 throw CommandFailure(
                     "\(directory.url.path) is an existing run whose configuration is fixed; "
                         + "drop --config/--set/--seed to resume it, or choose a new --run")
@@ -77,13 +47,13 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             guard let type = GameCatalog.game(named: stored.game) else {
                 throw CommandFailure("the run's game '\(stored.game)' is unknown")
             }
-            if game.game != nil, try game.resolve().name != type.name {
+            if options.game.game != nil, try options.game.resolve().name != type.name {
                 throw CommandFailure(
-                    "\(directory.url.path) is a \(type.name) run, not \(try game.resolve().name); "
+                    "\(directory.url.path) is a \(type.name) run, not \(try options.game.resolve().name); "
                         + "drop --game to resume it")
             }
             try directory.checkWritable()
-            try RunLock.withLock(on: directory, role: role) {
+            try RunLock.withLock(on: directory, role: options.role) {
                 try directory.finishPendingRollback()
                 let missing = directory.missingGenerations()
                 guard missing.isEmpty else {
@@ -93,25 +63,19 @@ struct TrainCommand: ParsableCommand, GameVisitor {
                             + "or roll back to generation \(missing[0] - 1) to continue from there")
                 }
                 try directory.checkConfiguration(stored)
-                try GameCatalog.visit(type, with: Runner(command: self, directory: directory, stored: stored))
+                try GameCatalog.visit(type, with: Runner(options: options, directory: directory, stored: stored))
             }
         } else {
-            try GameCatalog.visit(try game.resolve(), with: Runner(command: self, directory: directory, stored: nil))
+            try GameCatalog.visit(
+                try options.game.resolve(), with: Runner(options: options, directory: directory, stored: nil))
         }
-    }
-
-    func defaultRunPath() -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        let name = (try? game.resolve())?.name ?? "run"
-        return "runs/\(name)-\(formatter.string(from: Date()))"
     }
 
     func visit<G: GameState>(_ type: G.Type) throws {}
 
     /// Resolves the configuration for the concrete game and runs the loop.
     struct Runner: GameVisitor {
-        let command: TrainCommand
+        let options: TrainOptions
         let directory: RunDirectory
         let stored: TrainingConfiguration?
 
@@ -122,7 +86,7 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             } else {
                 configuration = TrainingConfiguration.defaults(for: G.self)
                 do {
-                    if let file = command.config {
+                    if let file = options.config {
                         var isDirectory: ObjCBool = false
                         guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory),
                             !isDirectory.boolValue, let data = FileManager.default.contents(atPath: file)
@@ -131,21 +95,21 @@ struct TrainCommand: ParsableCommand, GameVisitor {
                         }
                         configuration = try configuration.applying(json: data, source: file)
                     }
-                    configuration = try configuration.applying(overrides: command.overrides)
+                    configuration = try configuration.applying(overrides: options.overrides)
                 } catch let error as ConfigurationError {
                     throw ValidationError(error.description)
                 }
-                if let seed = command.seed { configuration.seed = seed }
+                if let seed = options.seed { configuration.seed = seed }
             }
-            if let generations = command.generations {
+            if let generations = options.generations {
                 configuration.budget.generations = generations;
-                if command.budget == nil { configuration.budget.wallSeconds = 0 }
+                if options.budget == nil { configuration.budget.wallSeconds = 0 }
             }
-            if let budget = command.budget {
+            if let budget = options.budget {
                 configuration.budget.wallSeconds = try parseDuration(budget);
-                if command.generations == nil { configuration.budget.generations = 0 }
+                if options.generations == nil { configuration.budget.generations = 0 }
             }
-            if let threads = command.blasThreads { configuration.blasThreads = threads }
+            if let threads = options.blasThreads { configuration.blasThreads = threads }
             if let problem = configuration.validationError() ?? configuration.resourceError(for: G.self) {
                 throw ValidationError(problem)
             }
@@ -156,7 +120,7 @@ struct TrainCommand: ParsableCommand, GameVisitor {
                     throw ValidationError(error.description)
                 }
             }
-            if command.showConfig {
+            if options.showConfig {
                 print(String(decoding: try AtomicFile.encodeJSON(configuration), as: UTF8.self))
                 return
             }
@@ -166,7 +130,7 @@ struct TrainCommand: ParsableCommand, GameVisitor {
                 try directory.saveConfiguration(configuration)  // the caller holds the run's lock
                 return try train(G.self, configuration: configuration, references: references)
             }
-            try RunLock.withLock(on: directory, role: command.role) {
+            try RunLock.withLock(on: directory, role: options.role) {
                 guard !directory.exists else {
                     throw CommandFailure(
                         "\(directory.url.path) became a run while this one started; run the command again "
@@ -184,7 +148,7 @@ struct TrainCommand: ParsableCommand, GameVisitor {
         ) throws {
             let threads =
                 configuration.blasThreads > 0 ? configuration.blasThreads : ProcessInfo.processInfo.activeProcessorCount
-            try BLAS.applyThreadSetting(command.blasThreads ?? (configuration.blasThreads > 0 ? threads : nil))
+            try BLAS.applyThreadSetting(options.blasThreads ?? (configuration.blasThreads > 0 ? threads : nil))
             installInterruptHandler()
             let terminal = TerminalReporter()
             let reporter = StatusFileReporter(run: directory, forwardingTo: terminal)
@@ -195,12 +159,12 @@ struct TrainCommand: ParsableCommand, GameVisitor {
                 run: directory, configuration: configuration, references: references,
                 labels: LabelledPositions.solverLabelled(G.self), reporter: reporter, codeVersion: CodeVersion.current,
                 shouldStop: { interruptRequested.load(ordering: .relaxed) })
-            if command.fromShards {
+            if options.fromShards {
                 loop.sampleSource = .shards(ShardStore(run: directory))
                 directory.clearFinished()
             }
             let stop = try loop.train()
-            if command.fromShards && stop != .interrupted { try directory.markFinished("\(stop)") }
+            if options.fromShards && stop != .interrupted { try directory.markFinished("\(stop)") }
             reporter.message("stopped: \(stop)")
             let ratings = EloRating.fit(try directory.allMatches())
             reporter.message("\nElo (random = 0, 95% intervals):\n" + EloRating.table(ratings))

@@ -74,4 +74,25 @@ import Testing
             }
         }
     }
+
+    /// The usage line `selfplay PATH --help` prints names that path, `USAGE: selfplay learn [...]`,
+    /// and no other command's: an options group that is itself a command once put its name in there
+    /// (`USAGE: selfplay train learn`).
+    @Test func everyUsageLineNamesItsOwnCommand() throws {
+        for (name, _) in Self.commands() {
+            let path = name.split(separator: " ")
+            let outcome = try selfplay(path.dropFirst().map(String.init) + ["--help"])
+            let lines = outcome.output.split(separator: "\n")
+            guard outcome.status == 0, let usage = lines.first(where: { $0.hasPrefix("USAGE: ") }) else {
+                Issue.record("\(name) --help: no usage line: \(outcome)")
+                continue
+            }
+            // The path, then only its arguments: `[--option]`, `<argument>`, `--option <value>`.
+            let words = usage.split(separator: " ").dropFirst()
+            let next = words.dropFirst(path.count).first
+            #expect(
+                words.prefix(path.count).elementsEqual(path) && (next.map { "[<-".contains($0.first!) } ?? true),
+                "\(name) --help: \(usage)")
+        }
+    }
 }
