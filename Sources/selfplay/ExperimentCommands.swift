@@ -31,6 +31,11 @@ struct ExperimentFile: Codable {
     struct Arm: Codable {
         var name: String
         var set: [String: String]?
+        /// An earlier arm whose run of the same seed this one branches from (`selfplay branch`) at
+        /// the last generation before `branchBefore` of the budget was spent: for an arm whose own
+        /// settings act only from there on (growth, say), the two share that stretch of training.
+        var branchFrom: String?
+        var branchBefore: Double?
     }
 }
 
@@ -44,7 +49,10 @@ struct ExperimentCommand: ParsableCommand {
             OUT/final-matches.csv and OUT/report.html with every seed and their mean and spread.
 
             An experiment with "arms" (an ablation) does this in OUT/ARM/ for each arm, then writes \
-            OUT/ablation.csv: each arm's mean final-match score over its seeds with a 95% interval.
+            OUT/ablation.csv: each arm's mean final-match score over its seeds with a 95% interval. \
+            An arm with "branchFrom": "ARM" and "branchBefore": P (a share of the budget) starts each \
+            seed as a branch of that earlier arm's run at its last generation before P was spent \
+            (`selfplay branch`): for settings that act only from there on, such as growth.
 
             Example files: scripts/experiments/ and benchmarks/experiments/.
             """
@@ -93,10 +101,25 @@ struct ExperimentCommand: ParsableCommand {
         else {
             throw ValidationError("\(file): arm names must be distinct folder names")
         }
-        let runners = arms.map { arm in
-            Runner(
+        var runners: [Runner] = []
+        for arm in arms {
+            var runner = Runner(
                 experiment: experiment, seeds: chosen, folder: folder.appendingPathComponent(arm.name),
                 overrides: (experiment.set ?? [:]).merging(arm.set ?? [:]) { $1 })
+            switch (arm.branchFrom, arm.branchBefore) {
+            case (nil, nil): break
+            case (let source?, let before?):
+                guard let parent = runners.first(where: { $0.folder.lastPathComponent == source }) else {
+                    throw ValidationError("\(file): arm \(arm.name) branches from '\(source)', not an earlier arm")
+                }
+                guard before > 0 && before <= 1 else {
+                    throw ValidationError("\(file): branchBefore of arm \(arm.name) must be in (0, 1] (got \(before))")
+                }
+                runner.branch = (parent.folder, before)
+            default:
+                throw ValidationError("\(file): arm \(arm.name) needs both branchFrom and branchBefore, or neither")
+            }
+            runners.append(runner)
         }
         // Seed by seed, every arm in turn: a change in the machine's load falls on all arms alike.
         for seed in chosen {
@@ -157,6 +180,8 @@ struct ExperimentCommand: ParsableCommand {
         let folder: URL
         /// The configuration changes of every seed's run.
         let overrides: [String: String]
+        /// The folder of the arm whose runs this one's branch from, and the budget share they branch before.
+        var branch: (source: URL, before: Double)?
 
         func visit<G: GameState>(_ type: G.Type) throws -> [FinalResult] {
             var runs: [RunDirectory] = []
@@ -179,12 +204,47 @@ struct ExperimentCommand: ParsableCommand {
             let path = runFolder(seed).path
             print("== \(experiment.name) v\(experiment.version), seed \(seed): \(path)")
             var train = try TrainCommand.parse(["--game", game, "--run", path])
+            if let branch, !RunDirectory(url: runFolder(seed)).exists {
+                try makeBranch(seed: seed, game: game, from: branch.source, before: branch.before)
+            }
             if !RunDirectory(url: URL(fileURLWithPath: path)).exists {
                 train.options.seed = seed
                 train.options.overrides = overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             }
             try train.run()
             if interruptRequested.load(ordering: .relaxed) { throw ExitCode(130) }
+        }
+
+        /// Makes this seed's run a branch of `source`'s at its last generation before `before` of the
+        /// budget was spent, with this arm's configuration.
+        func makeBranch(seed: UInt64, game: String, from source: URL, before: Double) throws {
+            let parent = RunDirectory(url: source.appendingPathComponent(runFolder(seed).lastPathComponent))
+            var configuration: TrainingConfiguration
+            do {
+                configuration = try TrainingConfiguration.defaults(for: game).applying(
+                    overrides: overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+            } catch let error as ConfigurationError {
+                throw ValidationError(error.description)
+            }
+            configuration.seed = seed
+            let generation = try parent.completeGenerations().last { generation in
+                let manifest = try parent.loadManifest(generation, verifyFiles: false)
+                let spent = (
+                    generation, manifest.totalSeconds, manifest.metrics.totalCPUSeconds ?? 0,
+                    manifest.totalSimulations
+                )
+                return configuration.budget.progress(spent: spent) < before
+            }
+            guard let generation else {
+                throw CommandFailure(
+                    "\(parent.url.path) has no generation before \(before) of the budget to branch from")
+            }
+            do {
+                try parent.makeBranch(at: generation, to: runFolder(seed), configuration: configuration)
+            } catch let error as RunDirectoryError {
+                throw CommandFailure(error.description)
+            }
+            print("branched from \(source.lastPathComponent) at generation \(generation)")
         }
 
         func writeAggregate(_ runs: [RunDirectory]) throws {

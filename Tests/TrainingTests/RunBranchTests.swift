@@ -81,4 +81,40 @@ import Training
         let siblings = try FileManager.default.contentsOfDirectory(atPath: new.deletingLastPathComponent().path)
         #expect(!siblings.contains { $0.contains(".branching-") })
     }
+
+    /// An ablation arm made by branching from an earlier arm before its own setting acts (growth once half
+    /// of a 4-generation budget is spent; the branch continues generation 1, the last before that half)
+    /// equals the same arm trained from scratch.
+    @Test func aBranchedArmEqualsTheSameArmTrainedFromScratch() throws {
+        try requireExecutable()
+        let out = temporaryFolder("branched-ablation")
+        let file = out.deletingLastPathComponent().appendingPathComponent("\(out.lastPathComponent).json")
+        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: file) }
+        let growth = """
+            "growth.atProgress": "0.5", "growth.network.hidden": "[24]", "growth.fitGenerations": "2",
+            "growth.fitSteps": "40"
+            """
+        let experiment = """
+            {"name": "branched", "version": 1, "game": "tictactoe", "seeds": [7],
+             "set": {"budget.generations": "4", "selfPlay.games": "24", "selfPlay.concurrentGames": "24",
+                     "search.simulations": "16", "training.steps": "20", "evaluation.games": "4",
+                     "evaluation.references": "[\\"random\\"]", "arena.games": "4", "blasThreads": "1"},
+             "arms": [{"name": "plain"},
+                      {"name": "grown", "set": {\(growth)}, "branchFrom": "plain", "branchBefore": 0.5},
+                      {"name": "grown-from-scratch", "set": {\(growth)}}]}
+            """
+        try Data(experiment.utf8).write(to: file)
+        let ran = try runSelfplay(["experiment", file.path, "--out", out.path])
+        #expect(ran.status == 0 && ran.output.contains("branched from plain at generation 1"), "\(ran.output)")
+        let branched = out.appendingPathComponent("grown/seed-7")
+        let scratch = out.appendingPathComponent("grown-from-scratch/seed-7")
+        #expect(try RunDirectory(url: branched).branch()?.generation == 1)
+        let (expected, actual) = (try results(of: scratch), try results(of: branched))
+        #expect(expected.matches == actual.matches)
+        #expect(expected.metrics == actual.metrics)
+        let models = try [scratch, branched].map { try Data(contentsOf: RunDirectory(url: $0).modelURL(4)) }
+        #expect(models[0] == models[1])
+        #expect(try RunDirectory(url: branched).loadManifest(3).metrics.grewTo != nil)
+    }
+
 }
