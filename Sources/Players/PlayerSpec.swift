@@ -40,15 +40,6 @@ public struct PlayerSpec: Sendable, CustomStringConvertible {
         ]
     }
 
-    /// One line per kind, for `--help` texts.
-    public static var help: String {
-        kinds.map { kind in
-            let options = kind.options.isEmpty ? "" : ":" + kind.options.map { "\($0)=…" }.joined(separator: ",")
-            return "  \(kind.kind)\(options)  \(kind.summary)"
-        }
-        .joined(separator: "\n")
-    }
-
     public init(kind: String, options: [String: String] = [:]) {
         self.kind = kind
         self.options = options
