@@ -41,22 +41,12 @@ struct BranchCommand: ParsableCommand, GameVisitor {
     }
 
     func run() throws {
-        let parent = try existingRun(parentPath)
-        let stored = try parent.loadConfiguration()
-        guard let type = GameCatalog.game(named: stored.game) else {
-            throw CommandFailure("the run's game '\(stored.game)' is unknown")
-        }
-        try GameCatalog.visit(type, with: self)
+        try visitGame(ofRun: parentPath, with: self)
     }
 
     func visit<G: GameState>(_ type: G.Type) throws {
         let parent = RunDirectory(url: URL(fileURLWithPath: parentPath))  // checked by run()
-        let configuration: TrainingConfiguration
-        do {
-            configuration = try parent.loadConfiguration().applying(overrides: overrides)
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
-        }
+        let configuration = try runConfiguration(parent, changedBy: overrides)
         if let problem = configuration.validationError() ?? configuration.resourceError(for: G.self) {
             throw ValidationError(problem)
         }

@@ -65,22 +65,12 @@ struct FitCommand: ParsableCommand, GameVisitor {
     }
 
     func run() throws {
-        let directory = try existingRun(runPath)
-        let stored = try directory.loadConfiguration()
-        guard let type = GameCatalog.game(named: stored.game) else {
-            throw CommandFailure("the run's game '\(stored.game)' is unknown")
-        }
-        try GameCatalog.visit(type, with: self)
+        try visitGame(ofRun: runPath, with: self)
     }
 
     func visit<G: GameState>(_ type: G.Type) throws {
         let directory = RunDirectory(url: URL(fileURLWithPath: runPath))  // checked by run()
-        var configuration: TrainingConfiguration
-        do {
-            configuration = try directory.loadConfiguration().applying(overrides: overrides)
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
-        }
+        let configuration = try runConfiguration(directory, changedBy: overrides)
         if let problem = configuration.validationError() { throw ValidationError(problem) }
         let complete = directory.completeGenerations()
         guard let last = complete.last, last >= 2 else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Environments
 import Foundation
 import Players
 import Training
@@ -14,6 +15,24 @@ func existingRun(_ path: String) throws -> RunDirectory {
         FileHandle.standardError.write(Data(warning.utf8))
     }
     return directory
+}
+
+/// Runs `visitor` on the game of the run at `path`: an error when there is no run or its game is unknown.
+func visitGame<Visitor: GameVisitor>(ofRun path: String, with visitor: Visitor) throws -> Visitor.Result {
+    let stored = try existingRun(path).loadConfiguration()
+    guard let type = GameCatalog.game(named: stored.game) else {
+        throw CommandFailure("the run's game '\(stored.game)' is unknown")
+    }
+    return try GameCatalog.visit(type, with: visitor)
+}
+
+/// The configuration of `run` changed by `--set key=value` items; a bad item is a usage error.
+func runConfiguration(_ run: RunDirectory, changedBy overrides: [String]) throws -> TrainingConfiguration {
+    do {
+        return try run.loadConfiguration().applying(overrides: overrides)
+    } catch let error as ConfigurationError {
+        throw ValidationError(error.description)
+    }
 }
 
 /// The longest budget `parseDuration` accepts: a year.
