@@ -28,6 +28,11 @@ public struct GenerationManifest: Codable, Sendable {
     public var totalSeconds: Double
     public var totalSimulations: Int
     public var totalPositions: Int
+
+    /// What the run had spent of each kind of budget once this generation was complete.
+    public var spent: TrainingConfiguration.BudgetSettings.Spent {
+        (generation, totalSeconds, metrics.totalCPUSeconds ?? 0, totalSimulations)
+    }
     public var metrics: GenerationMetrics
     /// The matches this generation played (also collected into `matches.jsonl`).
     public var matches: [MatchRecord]
@@ -103,6 +108,9 @@ public struct GenerationMetrics: Codable, Sendable {
     /// evaluation up to it (both absent before they were recorded).
     public var evaluated: Bool?
     public var totalEvaluationSeconds: Double?
+    /// Whether this generation played the budget's final evaluation (another like it would overrun the
+    /// budget); the run ends with it unless the budget was raised since.
+    public var finalEvaluation: Bool?
     public var totalSimulations: Int
     public var totalPositions: Int
     /// The worker shards this generation's samples came from (`selfplay learn`), deleted once it is complete.

@@ -24,6 +24,8 @@ public final class TrainingLoop<Game: GameState> {
     var replay: ReplayBuffer
     var totals = (seconds: 0.0, cpuSeconds: 0.0, simulations: 0, positions: 0)
     var schedule: EvaluationSchedule
+    /// Whether the last generation played the budget's final evaluation, which ends the run.
+    var endsRun = false
     /// Where generations get their new samples (self-play in this process by default).
     public var sampleSource = SampleSource.selfPlay
 
@@ -75,6 +77,7 @@ public final class TrainingLoop<Game: GameState> {
             if budget.simulations > 0 && totals.simulations >= budget.simulations {
                 return .simulations(budget.simulations)
             }
+            if endsRun { return .finalEvaluation(generation: last) }
             if shouldStop() { return .interrupted }
             guard try runGeneration(last + 1) else { return .interrupted }
             last += 1
@@ -123,6 +126,7 @@ public final class TrainingLoop<Game: GameState> {
         schedule = EvaluationSchedule(
             settings: configuration.evaluation, evaluated: evaluated,
             seconds: manifest.metrics.totalEvaluationSeconds ?? 0)
+        endsRun = try manifest.metrics.finalEvaluation == true && stillLooksLast(manifest)
         let loaded = try loadNetwork(last)
         trainee = loaded.network
         grown =
@@ -375,6 +379,7 @@ public final class TrainingLoop<Game: GameState> {
             }
             matches += evaluation
             schedule.record(generation, seconds: (ContinuousClock.now - evaluationStart).seconds)
+            if isFinal { metrics.finalEvaluation = true }
         }
         metrics.evaluated = due
         metrics.totalEvaluationSeconds = schedule.seconds
@@ -409,7 +414,19 @@ public final class TrainingLoop<Game: GameState> {
             optimizer = optimizerBefore
         }
         reporter.message(summary(metrics))
+        endsRun = metrics.finalEvaluation == true
         return true
+    }
+
+    /// Whether a generation that played the final evaluation still looks like the budget's last (it
+    /// does not if the budget was raised since): judged by its totals, which include the evaluation,
+    /// so it looks last whenever it did when it ran.
+    func stillLooksLast(_ manifest: GenerationManifest) throws -> Bool {
+        guard let previous = run.completeGenerations().last(where: { $0 < manifest.generation }) else { return true }
+        let before = try run.loadManifest(previous, verifyFiles: false)
+        let budget = configuration.budget
+        return EvaluationSchedule.looksLast(
+            progress: (budget.progress(spent: before.spent), budget.progress(spent: manifest.spent)))
     }
 
     /// A generation's new samples and their statistics, with the shards they came from; nil if interrupted.

@@ -229,11 +229,7 @@ struct ExperimentCommand: ParsableCommand {
             configuration.seed = seed
             let generation = try parent.completeGenerations().last { generation in
                 let manifest = try parent.loadManifest(generation, verifyFiles: false)
-                let spent = (
-                    generation, manifest.totalSeconds, manifest.metrics.totalCPUSeconds ?? 0,
-                    manifest.totalSimulations
-                )
-                return configuration.budget.progress(spent: spent) < before
+                return configuration.budget.progress(spent: manifest.spent) < before
             }
             guard let generation else {
                 throw CommandFailure(

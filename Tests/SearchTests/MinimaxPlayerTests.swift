@@ -68,7 +68,7 @@ import Testing
             var state = ConnectFour()
             var actions: [Int] = []
             while !state.isTerminal {
-                actions.append(try players[state.currentPlayer == .first ? 0 : 1].chooseAction(in: state))
+                actions.append(players[state.currentPlayer == .first ? 0 : 1].chooseAction(in: state))
                 state.apply(actions.last!)
             }
             return actions

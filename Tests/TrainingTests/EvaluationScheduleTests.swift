@@ -107,4 +107,45 @@ import Training
         }
         #expect(losses[0] == losses[1])
     }
+
+    /// A run ends with the generation that played the final evaluation even when the budget is not quite
+    /// spent (another generation would overrun it), also when resumed; a raised budget lets it go on.
+    @Test func theGenerationThatPlayedTheFinalEvaluationEndsTheRun() throws {
+        var configuration = tinyConfiguration(generations: 5)
+        configuration.training.finalRateFactor = 1
+        configuration.evaluation.references = ["random"]
+        configuration.evaluation.games = 4
+        configuration.evaluation.finalTrendGames = 4
+        func train(_ run: RunDirectory, _ configuration: TrainingConfiguration) throws -> TrainingStop {
+            try TrainingLoop<TicTacToe>(
+                run: run, configuration: configuration,
+                references: [ReferencePlayer(name: "random") { RandomPlayer<TicTacToe>(seed: $0) }],
+                labels: nil, reporter: SilentReporter(), codeVersion: "test", shouldStop: { false }
+            ).train()
+        }
+        // The same run's simulation totals, budgeted in generations.
+        let measured = temporaryFolder("final-evaluation-measured")
+        defer { try? FileManager.default.removeItem(at: measured) }
+        let reference = try RunDirectory.create(at: measured, configuration: configuration)
+        #expect(try train(reference, configuration) == .generations(5))
+        let totals = try (0...5).map { try reference.loadManifest($0).totalSimulations }
+        // A simulation budget that generation 3 does not reach but a fourth like it would overrun.
+        configuration.budget.generations = 0
+        configuration.budget.simulations = totals[3] + (totals[3] - totals[2]) / 4
+        #expect(configuration.budget.simulations > totals[3] && totals[4] > configuration.budget.simulations)
+        let url = temporaryFolder("final-evaluation")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let run = try RunDirectory.create(at: url, configuration: configuration)
+        #expect(try train(run, configuration) == .finalEvaluation(generation: 3))
+        #expect(run.completeGenerations() == [0, 1, 2, 3])
+        #expect(try run.loadManifest(3).metrics.finalEvaluation == true)
+        #expect(try run.allMatches().filter { $0.kind == "trend" }.map(\.generation) == [3])
+        #expect(try train(run, configuration) == .finalEvaluation(generation: 3))
+        #expect(run.completeGenerations() == [0, 1, 2, 3])
+        configuration.budget.simulations = 0
+        configuration.budget.generations = 5
+        #expect(try train(run, configuration) == .generations(5))
+        #expect(run.completeGenerations() == [0, 1, 2, 3, 4, 5])
+        #expect(try run.allMatches().filter { $0.kind == "trend" }.map(\.generation) == [3, 5])
+    }
 }
