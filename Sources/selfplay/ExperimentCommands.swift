@@ -180,6 +180,8 @@ struct ExperimentCommand: ParsableCommand {
         let folder: URL
         /// The configuration changes of every seed's run.
         let overrides: [String: String]
+        /// The overrides as `--set` items, in key order.
+        var overrideItems: [String] { overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } }
         /// The folder of the arm whose runs this one's branch from, and the budget share they branch before.
         var branch: (source: URL, before: Double)?
 
@@ -209,7 +211,7 @@ struct ExperimentCommand: ParsableCommand {
             }
             if !RunDirectory(url: URL(fileURLWithPath: path)).exists {
                 train.options.seed = seed
-                train.options.overrides = overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                train.options.overrides = overrideItems
             }
             try train.run()
             if interruptRequested.load(ordering: .relaxed) { throw ExitCode(130) }
@@ -221,8 +223,7 @@ struct ExperimentCommand: ParsableCommand {
             let parent = RunDirectory(url: source.appendingPathComponent(runFolder(seed).lastPathComponent))
             var configuration: TrainingConfiguration
             do {
-                configuration = try TrainingConfiguration.defaults(for: game).applying(
-                    overrides: overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+                configuration = try TrainingConfiguration.defaults(for: game).applying(overrides: overrideItems)
             } catch let error as ConfigurationError {
                 throw ValidationError(error.description)
             }
