@@ -256,6 +256,44 @@ public struct HexGame<Size: HexBoardSize>: GameState {
         moveCount += 1
     }
 
+    /// A random playout's result without playing it move by move. Random moves until a side joins
+    /// its edges, continued to a full board, give the side to move a uniformly random ⌈k/2⌉ of the k
+    /// empty cells; a full board has exactly one joined side, and it is the one that joined first
+    /// (later stones cannot undo a connection, and the other side's would have to cross it). So a
+    /// random fill, looked at once, has the playout's distribution. Before the swap decision it plays.
+    public func randomPlayoutValue<R: RandomNumberGenerator>(using rng: inout R) -> Float {
+        var position = self
+        while Size.swapRule && position.moveCount < 2 && !position.lastMoveWon {
+            position.apply(position.legalActions.randomElement(using: &rng))
+        }
+        if position.lastMoveWon { return position.outcome!.value(for: currentPlayer) }
+        let masks = Size.masks
+        let empty = ~(position.black | position.white) & masks.board
+        var laterCells: UInt128 = 0  // the ⌊k/2⌋ cells of the side not to move, drawn without replacement
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { cells in
+            var count = 0
+            var rest = empty
+            while rest != 0 {
+                cells[count] = UInt8(rest.trailingZeroBitCount)
+                count += 1
+                rest &= rest &- 1
+            }
+            for k in 0..<count / 2 {
+                cells.swapAt(k, Int.random(in: k..<count, using: &rng))
+                laterCells |= UInt128(1) << UInt128(cells[k])
+            }
+        }
+        let fill = position.currentPlayer == .first ? empty & ~laterCells : laterCells
+        let black = position.black | fill
+        var reached = black & (position.blackTop | masks.topRow)
+        while reached & masks.bottomRow == 0 {
+            let next = Self.grow(reached, masks) & black
+            if next == reached { return currentPlayer == .second ? 1 : -1 }
+            reached = next
+        }
+        return currentPlayer == .first ? 1 : -1
+    }
+
     /// The swap: the first player's stone on (r, c) becomes the second player's on (c, r).
     mutating func swapFirstStone() {
         let cell = black.trailingZeroBitCount

@@ -37,6 +37,11 @@ public protocol GameState: Hashable, Sendable, CustomStringConvertible, GameDesc
     /// Plays `action`, which must be legal.
     mutating func apply(_ action: Int)
 
+    /// The result of uniformly random legal moves from here to the end, for the side to move here
+    /// (+1 win, 0 draw, −1 loss): rollout search's leaf value. A game may answer without playing
+    /// move by move when its results follow exactly the same distribution (Hex fills the board).
+    func randomPlayoutValue<R: RandomNumberGenerator>(using rng: inout R) -> Float
+
     /// Writes the position, from the side to move's view, into `buffer`
     /// (`encodingShape.count` floats, plane-major).
     func encode(into buffer: UnsafeMutableBufferPointer<Float>)
@@ -85,6 +90,15 @@ public struct NotationError: Error, Sendable, Hashable, CustomStringConvertible 
 }
 
 extension GameState {
+    /// Plays uniformly random legal moves to the end of the game.
+    @inlinable public func randomPlayoutValue<R: RandomNumberGenerator>(using rng: inout R) -> Float {
+        var position = self
+        while !position.isTerminal {
+            position.apply(position.legalActions.randomElement(using: &rng))
+        }
+        return position.outcome!.value(for: currentPlayer)
+    }
+
     /// The position reached by playing the moves in `notation` from the start position.
     ///
     /// Throws a `NotationError` naming the character where the notation stops making sense:

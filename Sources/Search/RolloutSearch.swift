@@ -1,16 +1,5 @@
 import GameKit
 
-/// Plays random moves from `state` to the end and returns the result for `state`'s side to move.
-@inlinable public func randomPlayout<Game: GameState, R: RandomNumberGenerator>(
-    from state: Game, using rng: inout R
-) -> Float {
-    var position = state
-    while !position.isTerminal {
-        position.apply(position.legalActions.randomElement(using: &rng))
-    }
-    return position.outcome!.value(for: state.currentPlayer)
-}
-
 /// Classic pure Monte Carlo tree search: UCB1 selection, full expansion, and random rollouts
 /// to the end of the game as the leaf value. The baseline player `mcts:rollouts=N`.
 public final class RolloutSearch<Game: GameState> {
@@ -37,7 +26,7 @@ public final class RolloutSearch<Game: GameState> {
             if tree[0].proof != .unknown { return }
             if case .needsEvaluation(let leaf, let state) = tree.descend(using: &rng) {
                 var total: Float = 0
-                for _ in 0..<rolloutsPerLeaf { total += randomPlayout(from: state, using: &rng) }
+                for _ in 0..<rolloutsPerLeaf { total += state.randomPlayoutValue(using: &rng) }
                 tree.expand(
                     leaf, state: state, priors: UnsafeBufferPointer(uniformPriors),
                     value: total / Float(rolloutsPerLeaf))

@@ -274,9 +274,10 @@ public final class SearchTree<Game: GameState> {
             }
         case .uct(let c):
             let logParent = logf(max(1, parentVisits))
-            let offset = Int.random(in: 0..<(end - first), using: &rng)
-            for k in 0..<(end - first) {
-                let child = first + (k + offset) % (end - first)
+            // From a random child onwards, wrapping around.
+            var child = first + Int.random(in: 0..<(end - first), using: &rng)
+            for _ in first..<end {
+                defer { child = child + 1 == end ? first : child + 1 }
                 let node = nodes[child]
                 if solver {
                     if node.proof == .win { return Int32(child) }
