@@ -7,6 +7,9 @@ public protocol FixedStorage<Element> {
     init(repeating value: Element)
     func element(at index: Int) -> Element
     mutating func set(_ value: Element, at index: Int)
+    /// Whether one of the first `count` elements satisfies `matches`, read in place (a loop of
+    /// `element(at:)` on a stored property may copy the whole storage for every element).
+    func containsElement(inFirst count: Int, where matches: (Element) -> Bool) -> Bool
 }
 
 extension InlineArray: FixedStorage where Element: Copyable {
@@ -15,4 +18,9 @@ extension InlineArray: FixedStorage where Element: Copyable {
     @inlinable @inline(__always) public func element(at index: Int) -> Element { self[index] }
 
     @inlinable @inline(__always) public mutating func set(_ value: Element, at index: Int) { self[index] = value }
+
+    @inlinable public func containsElement(inFirst count: Int, where matches: (Element) -> Bool) -> Bool {
+        for index in 0..<count where matches(self[index]) { return true }
+        return false
+    }
 }

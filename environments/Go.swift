@@ -241,8 +241,7 @@ public struct GoGame<Size: GoBoardSize>: GameState {
         guard filter[first >> 6] & (1 << UInt64(first & 63)) != 0,
             filter[second >> 6] & (1 << UInt64(second & 63)) != 0
         else { return false }
-        for index in 0...moveCount where hashes.element(at: index) == hash { return true }
-        return false
+        return hashes.containsElement(inFirst: moveCount + 1) { $0 == hash }
     }
 
     @inlinable mutating func remember(_ hash: UInt64) {

@@ -18,6 +18,7 @@ Needs `pip install open-spiel==2.0.2`.
 """
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -188,7 +189,7 @@ def main():
     print(f"OpenSpiel {pyspiel.__version__ if hasattr(pyspiel, '__version__') else '(version unknown)'}; "
           f"{args.seconds:g} s of random playouts per engine and game")
     print(f"{'game':<10} {'SelfPlay playouts/s':>20} {'OpenSpiel playouts/s':>21} {'ratio':>7}   "
-          f"{'perft':>12} {'SelfPlay leaves/s':>18} {'OpenSpiel leaves/s':>19} {'ratio':>7}  rules")
+          f"{'perft':>12} {'SelfPlay leaves/s':>18} {'OpenSpiel leaves/s':>19} {'ratio':>7}  {'load':>5}  rules")
     failures = 0
     replays = []
     for name, (spiel_name, params, depth) in GAMES.items():
@@ -219,6 +220,7 @@ def main():
               f"{'d' + str(depth) + ('=' if same else '!=') + str(spiel_leaves):>12} "
               f"{ours['perft_leaves'] / ours['perft_seconds']:>18,.0f} {spiel_leaves / spiel_perft_s:>19,.0f} "
               f"{ours['perft_leaves'] / ours['perft_seconds'] / (spiel_leaves / spiel_perft_s):>6.0f}x  "
+              f"{os.getloadavg()[0]:>5.1f}  "
               f"{games_checked - mismatches}/{games_checked} games agree")
     for name, summary in replays:
         print(f"{name}: {summary['games']} games, {summary['positions']:,} positions compared, "
