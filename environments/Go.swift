@@ -267,8 +267,11 @@ public struct GoGame<Size: GoBoardSize>: GameState {
         return hash
     }
 
-    public var legalActions: ActionSet {
-        if isTerminal { return ActionSet() }
+    /// The points where a stone is legal but for superko (not suicide: next to an empty point,
+    /// capturing, or joining a chain with another liberty), those of them that capture, and those
+    /// that superko may forbid: a move that captures nothing can only recreate a board from before
+    /// the last capture, and one with as many stones.
+    @inlinable func pointsBeforeSuperko() -> (legal: UInt128, captures: UInt128, suspects: UInt128) {
         let masks = Size.masks
         let me = currentPlayer
         let own = stones(of: me), other = stones(of: me.opponent)
@@ -276,24 +279,58 @@ public struct GoGame<Size: GoBoardSize>: GameState {
         // The last liberties of opponent chains in atari: playing there captures.
         let captures = Self.adjacent(me == .first ? whiteInAtari : blackInAtari, masks) & empty
         let ownSafe = own & ~(me == .first ? blackInAtari : whiteInAtari)
-        // Not suicide: next to an empty point, capturing, or joining a chain with another liberty.
-        var legal = empty & (Self.adjacent(empty, masks) | captures | Self.adjacent(ownSafe, masks))
-        // Positional superko. A move that captures nothing can only recreate a board from before
-        // the last capture, and one with as many stones.
-        var suspects = legal & captures
-        if countsBeforeCapture >> UInt128((own | other).nonzeroBitCount + 1) & 1 != 0 { suspects = legal }
+        let legal = empty & (Self.adjacent(empty, masks) | captures | Self.adjacent(ownSafe, masks))
+        let anyMoveMayRepeat = countsBeforeCapture >> UInt128((own | other).nonzeroBitCount + 1) & 1 != 0
+        return (legal, legal & captures, anyMoveMayRepeat ? legal : legal & captures)
+    }
+
+    /// Whether a stone of the side to move on `point` (one of `pointsBeforeSuperko().legal`, with
+    /// its `captures`) recreates an earlier position.
+    @inlinable func repeatsPosition(_ point: UInt128, captures: UInt128) -> Bool {
+        let me = currentPlayer
+        var hash = boardHash ^ Self.zobrist(point.trailingZeroBitCount, me)
+        if captures & point != 0 {
+            let other = stones(of: me.opponent), empty = Size.masks.board & ~(black | white)
+            hash ^= Self.capturedHash(at: point, opponent: other, empty: empty, me.opponent, Size.masks)
+        }
+        return hasOccurred(hash)
+    }
+
+    public var legalActions: ActionSet {
+        if isTerminal { return ActionSet() }
+        var (legal, captures, suspects) = pointsBeforeSuperko()
         while suspects != 0 {
             let point = Self.lowestBit(suspects)
             suspects &= suspects &- 1
-            var hash = boardHash ^ Self.zobrist(point.trailingZeroBitCount, me)
-            if captures & point != 0 {
-                hash ^= Self.capturedHash(at: point, opponent: other, empty: empty, me.opponent, masks)
-            }
-            if hasOccurred(hash) { legal &= ~point }
+            if repeatsPosition(point, captures: captures) { legal &= ~point }
         }
         var set = ActionSet(low: UInt64(truncatingIfNeeded: legal), high: UInt64(truncatingIfNeeded: legal >> 64))
         set.insert(Self.passAction)
         return set
+    }
+
+    /// A uniformly random legal action (pass included), checking superko only for what is drawn:
+    /// a draw from the moves legal but for superko that superko forbids is struck out and drawn
+    /// again, which leaves every legal action equally likely, as `legalActions.randomElement` does.
+    @inlinable public func randomLegalAction<R: RandomNumberGenerator>(using rng: inout R) -> Int {
+        var (legal, captures, suspects) = pointsBeforeSuperko()
+        while true {
+            var set = ActionSet(low: UInt64(truncatingIfNeeded: legal), high: UInt64(truncatingIfNeeded: legal >> 64))
+            set.insert(Self.passAction)
+            let action = set.randomElement(using: &rng)
+            guard action != Self.passAction else { return action }
+            let point = UInt128(1) << UInt128(action)
+            guard suspects & point != 0 && repeatsPosition(point, captures: captures) else { return action }
+            legal &= ~point
+            suspects &= ~point
+        }
+    }
+
+    /// Uniformly random legal moves to the end (`randomLegalAction`).
+    public func randomPlayoutValue<R: RandomNumberGenerator>(using rng: inout R) -> Float {
+        var position = self
+        while !position.isTerminal { position.apply(position.randomLegalAction(using: &rng)) }
+        return position.outcome!.value(for: currentPlayer)
     }
 
     public var positionKey: UInt64 { mix64(boardHash ^ (currentPlayer == .first ? 0 : 0x5555_5555_5555_5555)) }

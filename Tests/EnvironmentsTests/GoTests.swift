@@ -51,6 +51,43 @@ import Testing
         #expect(state.legalActions.contains(Self.point("G6")))
     }
 
+    /// The playouts' move choice, which checks superko only for the move it draws, never draws a
+    /// move superko forbids and draws every legal action equally often (within five standard
+    /// errors); playouts with it win as often as ones drawing from `legalActions`.
+    @Test func randomLegalActionsAreUniformOverTheLegalActions() throws {
+        let moves =
+            "B2 C6 E1 E3 C2 A6 E5 B6 pass A5 C3 A2 A7 B1 G5 F6 C1 C7 E4 B4 B5 G1 F3 A1 D1 F1 E7 E6 D2 C5 "
+            + "G3 F5 E2 F7 D4 G7 F4 D6 B3 B5 D3 A4 G6 G4"
+        let superko = try Go7(notation: moves)
+        let ko = try Go7(notation: "D5 E5 C4 F4 D3 E3 A1 D4 E4")
+        var rng = Xoshiro256(seed: 7)
+        for state in [superko, ko, Go7()] {
+            let legal = Set(state.legalActions)
+            let draws = 200 * legal.count
+            var counts: [Int: Int] = [:]
+            for _ in 0..<draws { counts[state.randomLegalAction(using: &rng), default: 0] += 1 }
+            #expect(Set(counts.keys) == legal)
+            let p = 1 / Double(legal.count)
+            let bound = 5 * (Double(draws) * p * (1 - p)).squareRoot()
+            #expect(counts.values.allSatisfy { abs(Double($0) - Double(draws) * p) <= bound })
+        }
+        for (state, seed) in [(superko, UInt64(8)), (ko, 9), (Go7(), 10)] {
+            var fillRng = Xoshiro256(seed: seed)
+            var playRng = Xoshiro256(seed: seed &+ 100)
+            let playouts = 4000
+            var fast = 0.0, slow = 0.0
+            for _ in 0..<playouts {
+                fast += state.randomPlayoutValue(using: &fillRng) > 0 ? 1 : 0
+                var position = state
+                while !position.isTerminal { position.apply(position.legalActions.randomElement(using: &playRng)) }
+                slow += position.outcome!.value(for: state.currentPlayer) > 0 ? 1 : 0
+            }
+            let (a, b) = (fast / Double(playouts), slow / Double(playouts))
+            let error = ((a * (1 - a) + b * (1 - b)) / Double(playouts)).squareRoot()
+            #expect(abs(a - b) <= 4 * max(error, 1e-9), "\(state.moveCount) moves: \(a) vs \(b)")
+        }
+    }
+
     @Test func scoringCountsAreaAndKomi() throws {
         // Black walls off columns A-D (28 points), White E-G (21): 28 - 21 - 7.5 = -0.5.
         let moves = (1...7).map { "D\($0) E\($0)" }.joined(separator: " ") + " pass pass"
