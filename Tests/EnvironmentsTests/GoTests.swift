@@ -72,19 +72,7 @@ import Testing
             #expect(counts.values.allSatisfy { abs(Double($0) - Double(draws) * p) <= bound })
         }
         for (state, seed) in [(superko, UInt64(8)), (ko, 9), (Go7(), 10)] {
-            var fillRng = Xoshiro256(seed: seed)
-            var playRng = Xoshiro256(seed: seed &+ 100)
-            let playouts = 4000
-            var fast = 0.0, slow = 0.0
-            for _ in 0..<playouts {
-                fast += state.randomPlayoutValue(using: &fillRng) > 0 ? 1 : 0
-                var position = state
-                while !position.isTerminal { position.apply(position.legalActions.randomElement(using: &playRng)) }
-                slow += position.outcome!.value(for: state.currentPlayer) > 0 ? 1 : 0
-            }
-            let (a, b) = (fast / Double(playouts), slow / Double(playouts))
-            let error = ((a * (1 - a) + b * (1 - b)) / Double(playouts)).squareRoot()
-            #expect(abs(a - b) <= 4 * max(error, 1e-9), "\(state.moveCount) moves: \(a) vs \(b)")
+            expectPlayoutsWinAsOftenAsMoveByMove(state, seed: seed, playouts: 4000)
         }
     }
 

@@ -146,20 +146,8 @@ import Testing
     /// rates (within four standard errors of the difference) from positions early and late, with and
     /// without the swap rule still open, and the same result where one cell is left.
     @Test func fillingPlayoutsWinAsOftenAsPlayingMoveByMove() throws {
-        func compare<G: GameState>(_ position: G, seed: UInt64, playouts: Int = 20_000) {
-            var fillRng = Xoshiro256(seed: seed)
-            var playRng = Xoshiro256(seed: seed &+ 1)
-            var filled = 0.0
-            var played = 0.0
-            for _ in 0..<playouts {
-                filled += position.randomPlayoutValue(using: &fillRng) > 0 ? 1 : 0
-                var state = position
-                while !state.isTerminal { state.apply(state.legalActions.randomElement(using: &playRng)) }
-                played += state.outcome!.value(for: position.currentPlayer) > 0 ? 1 : 0
-            }
-            let (p, q) = (filled / Double(playouts), played / Double(playouts))
-            let error = ((p * (1 - p) + q * (1 - q)) / Double(playouts)).squareRoot()
-            #expect(abs(p - q) <= 4 * max(error, 1e-9), "\(G.name) \(position.moveCount) moves: \(p) vs \(q)")
+        func compare<G: GameState>(_ position: G, seed: UInt64) {
+            expectPlayoutsWinAsOftenAsMoveByMove(position, seed: seed, playouts: 20_000)
         }
         compare(Hex7(), seed: 1)
         compare(try Hex7(notation: "d4c5e3"), seed: 2)
