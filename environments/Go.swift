@@ -309,9 +309,10 @@ public struct GoGame<Size: GoBoardSize>: GameState {
         return set
     }
 
-    /// A uniformly random legal action (pass included), checking superko only for what is drawn:
-    /// a draw from the moves legal but for superko that superko forbids is struck out and drawn
-    /// again, which leaves every legal action equally likely, as `legalActions.randomElement` does.
+    /// A uniformly random legal action (pass included) of a game not over, checking superko only
+    /// for what is drawn: a draw from the moves legal but for superko that superko forbids is struck
+    /// out and drawn again, which leaves every legal action equally likely, as
+    /// `legalActions.randomElement` does.
     @inlinable public func randomLegalAction<R: RandomNumberGenerator>(using rng: inout R) -> Int {
         var (legal, captures, suspects) = pointsBeforeSuperko()
         while true {
