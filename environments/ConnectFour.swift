@@ -183,5 +183,9 @@ extension ConnectFour {
         "evaluation.everyGenerations": 4, "evaluation.maxTimeShare": 0.1, "evaluation.ladderOpponents": 3,
         "evaluation.ladderGames": 40, "evaluation.finalTrendGames": 400,
         "budget.generations": 0, "budget.wallSeconds": 3600,
+        // Self-play with the MLP for a third of the budget, then a residual network fitted on its games
+        // (benchmarks/README.md, "growing at a third or at 70% of the budget": 3 seeds).
+        "growth.atProgress": 0.33, "growth.network.body": "resnet", "growth.network.blocks": 4,
+        "growth.network.filters": 48, "growth.network.valueHidden": 64,
     ]
 }

@@ -8,7 +8,7 @@ import Training
 @Suite struct GameDefaultsTests {
     static let pinned: [(game: String, hash: String, generations: Int, wallSeconds: Double)] = [
         ("tictactoe", "453b05cd46809e0c", 12, 0),
-        ("connect4", "91abaed9a459c8ec", 0, 3600),
+        ("connect4", "4f26a16eff2ee1be", 0, 3600),
         ("othello", "ecf743443baf05bd", 0, 3600),
     ]
 
