@@ -327,13 +327,6 @@ public struct GoGame<Size: GoBoardSize>: GameState {
         }
     }
 
-    /// Uniformly random legal moves to the end (`randomLegalAction`).
-    public func randomPlayoutValue<R: RandomNumberGenerator>(using rng: inout R) -> Float {
-        var position = self
-        while !position.isTerminal { position.apply(position.randomLegalAction(using: &rng)) }
-        return position.outcome!.value(for: currentPlayer)
-    }
-
     public var positionKey: UInt64 { mix64(boardHash ^ (currentPlayer == .first ? 0 : 0x5555_5555_5555_5555)) }
 
     /// Plays a stone of the side to move on point `action`, or passes (`passAction`).

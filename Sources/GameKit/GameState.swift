@@ -37,6 +37,11 @@ public protocol GameState: Hashable, Sendable, CustomStringConvertible, GameDesc
     /// Plays `action`, which must be legal.
     mutating func apply(_ action: Int)
 
+    /// A uniformly random legal action of a position not over (`legalActions.randomElement` by
+    /// default). A game may draw it without deciding every action's legality (Go checks superko only
+    /// for the action drawn).
+    func randomLegalAction<R: RandomNumberGenerator>(using rng: inout R) -> Int
+
     /// The result of uniformly random legal moves from here to the end, for the side to move here
     /// (+1 win, 0 draw, −1 loss): rollout search's leaf value. A game may answer without playing
     /// move by move when its results follow exactly the same distribution (Hex fills the board).
@@ -90,12 +95,14 @@ public struct NotationError: Error, Sendable, Hashable, CustomStringConvertible 
 }
 
 extension GameState {
-    /// Plays uniformly random legal moves to the end of the game.
+    @inlinable public func randomLegalAction<R: RandomNumberGenerator>(using rng: inout R) -> Int {
+        legalActions.randomElement(using: &rng)
+    }
+
+    /// Plays `randomLegalAction` to the end of the game.
     @inlinable public func randomPlayoutValue<R: RandomNumberGenerator>(using rng: inout R) -> Float {
         var position = self
-        while !position.isTerminal {
-            position.apply(position.legalActions.randomElement(using: &rng))
-        }
+        while !position.isTerminal { position.apply(position.randomLegalAction(using: &rng)) }
         return position.outcome!.value(for: currentPlayer)
     }
 
