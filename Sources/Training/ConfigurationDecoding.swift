@@ -9,6 +9,7 @@ extension TrainingConfiguration {
             "replay": ["averagePositions": false],
             "network": ["initialWeights": ""],
             "budget": ["cpuSeconds": 0],
+            "growth": ["fitStepFraction": 0],
             "training": ["warmupSteps": 0, "finalRateFactor": 1],
             "evaluation": [
                 "strongerReferences": [String](), "everyGenerations": 1, "maxTimeShare": 0, "ladderOpponents": 0,

@@ -42,8 +42,8 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
     /// Growing the network in the middle of a run: cheap self-play with a small network first, then a
     /// larger one fitted on those games continues. At the first generation that starts with at least
     /// `atProgress` of the budget spent, a fresh `network` learns the samples of the last
-    /// `fitGenerations` generations (`fitSteps` steps, the rate falling along a cosine to a tenth) and
-    /// becomes the generation's candidate; training then goes on at `learningRate`.
+    /// `fitGenerations` generations (`fitSteps(trainedSteps:)` steps, the rate falling along a cosine to a
+    /// tenth) and becomes the generation's candidate; training then goes on at `learningRate`.
     public struct GrowthSettings: Codable, Sendable, Hashable {
         public init() {}
 
@@ -52,9 +52,18 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         /// The larger network (its `initialWeights` are not used).
         public var network = NetworkSettings()
         public var fitGenerations = 128
+        /// The fit's steps: at most `fitSteps`, and at most `fitStepFraction` of the optimizer steps of the
+        /// generations before it (0: no such limit), so that a short run's fit stays short.
         public var fitSteps = 5000
+        public var fitStepFraction: Double = 0.2
         /// The learning rate of the grown network's training after the fit.
         public var learningRate: Double = 0.0005
+
+        /// The fit's step count after a run's first `trainedSteps` optimizer steps.
+        public func fitSteps(trainedSteps: Int) -> Int {
+            guard fitStepFraction > 0 else { return fitSteps }
+            return max(1, min(fitSteps, Int((fitStepFraction * Double(trainedSteps)).rounded())))
+        }
     }
 
     public struct SelfPlaySettings: Codable, Sendable, Hashable {
@@ -253,6 +262,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
             ((0..<1).contains(growth.atProgress), "growth.atProgress must be in [0, 1)"),
             (growth.fitGenerations > 0, "growth.fitGenerations must be positive"),
             (growth.fitSteps > 0 && growth.fitSteps <= 100_000_000, "growth.fitSteps must be in 1...100000000"),
+            ((0...1000).contains(growth.fitStepFraction), "growth.fitStepFraction must be in [0, 1000]"),
             (growth.learningRate > 0 && growth.learningRate < 10, "growth.learningRate must be in (0, 10)"),
             (growth.atProgress == 0 || !growthKeepsTheNetwork, "growth.network must differ from network"),
         ]

@@ -155,8 +155,9 @@ public final class TrainingLoop<Game: GameState> {
     }
 
     /// Fits a fresh `growth.network` on the samples of the last `growth.fitGenerations` generations up to
-    /// `generation` (those of the replay window from memory, older ones from disk); it becomes the trainee,
-    /// with a new optimizer at the growth's rate. Returns the last 100 steps' mean losses, nil if interrupted.
+    /// `generation` (those of the replay window from memory, older ones from disk), in as many steps as
+    /// `growth.fitSteps(trainedSteps:)` allows; it becomes the trainee, with a new optimizer at the growth's
+    /// rate. Returns the last 100 steps' mean losses, nil if interrupted.
     func grow(_ generation: Int, seed: UInt64) throws -> TrainingLosses? {
         let growth = configuration.growth
         let training = try (max(1, generation - growth.fitGenerations + 1)...generation).map { earlier in
@@ -174,16 +175,17 @@ public final class TrainingLoop<Game: GameState> {
             architecture: architecture, settings: settings, training: training,
             holdout: SampleSet(inputSize: Game.encodingShape.count, actionCount: Game.actionCount), labels: nil,
             augmentSymmetries: configuration.replay.augmentSymmetries, seed: seed)
+        let steps = growth.fitSteps(trainedSteps: (generation - 1) * configuration.training.steps)
         reporter.message(
-            "generation \(generation): growing to \(architecture.summary), \(growth.fitSteps) steps on "
+            "generation \(generation): growing to \(architecture.summary), \(steps) steps on "
                 + "\(fit.sampleCount) samples of generations \(training[0].generation)...\(generation)")
         var losses = TrainingLosses(policy: 0, value: 0, l2: 0)
-        while fit.steps < growth.fitSteps {
+        while fit.steps < steps {
             if shouldStop() { return nil }
             let before = fit.steps
-            losses = try fit.train(steps: min(100, growth.fitSteps - fit.steps), totalSteps: growth.fitSteps)
-            reporter.status("gen \(generation) growing: step \(fit.steps)/\(growth.fitSteps)")
-            if before < growth.fitSteps / 2 && fit.steps >= growth.fitSteps / 2 {
+            losses = try fit.train(steps: min(100, steps - fit.steps), totalSteps: steps)
+            reporter.status("gen \(generation) growing: step \(fit.steps)/\(steps)")
+            if before < steps / 2 && fit.steps >= steps / 2 {
                 FailPoint.hit("training", generation: generation)
             }
         }

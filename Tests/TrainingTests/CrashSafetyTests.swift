@@ -135,6 +135,8 @@ func runSelfplay(
         let uninterrupted = try runSelfplay(
             ["train", "--run", reference.path, "--generations", "4"] + quickRun + growth)
         #expect(uninterrupted.status == 0 && uninterrupted.output.contains("grew to mlp 24"), "\(uninterrupted.output)")
+        // A fifth of the 2 × 20 steps trained before, not growth.fitSteps.
+        #expect(uninterrupted.output.contains("8 steps on"), "\(uninterrupted.output)")
         let killed = try runSelfplay(
             ["train", "--run", crashed.path, "--generations", "4"] + quickRun + growth, failPoint: "training@3")
         #expect(killed.killed, "not killed while growing: \(killed.output)")
