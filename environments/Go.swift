@@ -234,7 +234,7 @@ public struct GoGame<Size: GoBoardSize>: GameState {
     }
 
     /// Whether a position with stones hashing to `hash` occurred earlier in the game.
-    @inlinable func hasOccurred(_ hash: UInt64) -> Bool {
+    @inlinable @inline(__always) func hasOccurred(_ hash: UInt64) -> Bool {
         let first = Int(hash & 1023), second = Int((hash >> 10) & 1023)
         // A local copy of the filter: subscripting the stored property would copy the whole state.
         let filter = seen
@@ -271,7 +271,7 @@ public struct GoGame<Size: GoBoardSize>: GameState {
     /// capturing, or joining a chain with another liberty), those of them that capture, and those
     /// that superko may forbid: a move that captures nothing can only recreate a board from before
     /// the last capture, and one with as many stones.
-    @inlinable func pointsBeforeSuperko() -> (legal: UInt128, captures: UInt128, suspects: UInt128) {
+    @inlinable @inline(__always) func pointsBeforeSuperko() -> (legal: UInt128, captures: UInt128, suspects: UInt128) {
         let masks = Size.masks
         let me = currentPlayer
         let own = stones(of: me), other = stones(of: me.opponent)
@@ -286,7 +286,7 @@ public struct GoGame<Size: GoBoardSize>: GameState {
 
     /// Whether a stone of the side to move on `point` (one of `pointsBeforeSuperko().legal`, with
     /// its `captures`) recreates an earlier position.
-    @inlinable func repeatsPosition(_ point: UInt128, captures: UInt128) -> Bool {
+    @inlinable @inline(__always) func repeatsPosition(_ point: UInt128, captures: UInt128) -> Bool {
         let me = currentPlayer
         var hash = boardHash ^ Self.zobrist(point.trailingZeroBitCount, me)
         if captures & point != 0 {
@@ -309,19 +309,21 @@ public struct GoGame<Size: GoBoardSize>: GameState {
         return set
     }
 
-    /// A uniformly random legal action (pass included) of a game not over, checking superko only
-    /// for what is drawn: a draw from the moves legal but for superko that superko forbids is struck
-    /// out and drawn again, which leaves every legal action equally likely, as
+    /// Plays a uniformly random legal action (pass included) of a game not over, checking superko
+    /// only for what is drawn: a draw from the moves legal but for superko that superko forbids is
+    /// struck out and drawn again, which leaves every legal action equally likely, as
     /// `legalActions.randomElement` does.
-    @inlinable public func randomLegalAction<R: RandomNumberGenerator>(using rng: inout R) -> Int {
+    @inlinable public mutating func playRandomAction<R: RandomNumberGenerator>(using rng: inout R) {
         var (legal, captures, suspects) = pointsBeforeSuperko()
         while true {
             var set = ActionSet(low: UInt64(truncatingIfNeeded: legal), high: UInt64(truncatingIfNeeded: legal >> 64))
             set.insert(Self.passAction)
             let action = set.randomElement(using: &rng)
-            guard action != Self.passAction else { return action }
             let point = UInt128(1) << UInt128(action)
-            guard suspects & point != 0 && repeatsPosition(point, captures: captures) else { return action }
+            if action == Self.passAction || suspects & point == 0 || !repeatsPosition(point, captures: captures) {
+                apply(action)
+                return
+            }
             legal &= ~point
             suspects &= ~point
         }

@@ -264,7 +264,7 @@ public struct HexGame<Size: HexBoardSize>: GameState {
     public func randomPlayoutValue<R: RandomNumberGenerator>(using rng: inout R) -> Float {
         var position = self
         while Size.swapRule && position.moveCount < 2 && !position.lastMoveWon {
-            position.apply(position.randomLegalAction(using: &rng))
+            position.playRandomAction(using: &rng)
         }
         if position.lastMoveWon { return position.outcome!.value(for: currentPlayer) }
         let masks = Size.masks

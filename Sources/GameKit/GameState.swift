@@ -37,10 +37,10 @@ public protocol GameState: Hashable, Sendable, CustomStringConvertible, GameDesc
     /// Plays `action`, which must be legal.
     mutating func apply(_ action: Int)
 
-    /// A uniformly random legal action of a position not over (`legalActions.randomElement` by
+    /// Plays a uniformly random legal action of a position not over (`legalActions.randomElement` by
     /// default). A game may draw it without deciding every action's legality (Go checks superko only
-    /// for the action drawn).
-    func randomLegalAction<R: RandomNumberGenerator>(using rng: inout R) -> Int
+    /// for the action drawn). Mutating, so that a playout's moves do not copy the state.
+    mutating func playRandomAction<R: RandomNumberGenerator>(using rng: inout R)
 
     /// The result of uniformly random legal moves from here to the end, for the side to move here
     /// (+1 win, 0 draw, −1 loss): rollout search's leaf value. A game may answer without playing
@@ -95,14 +95,14 @@ public struct NotationError: Error, Sendable, Hashable, CustomStringConvertible 
 }
 
 extension GameState {
-    @inlinable public func randomLegalAction<R: RandomNumberGenerator>(using rng: inout R) -> Int {
-        legalActions.randomElement(using: &rng)
+    @inlinable public mutating func playRandomAction<R: RandomNumberGenerator>(using rng: inout R) {
+        apply(legalActions.randomElement(using: &rng))
     }
 
-    /// Plays `randomLegalAction` to the end of the game.
+    /// Plays `playRandomAction` to the end of the game.
     @inlinable public func randomPlayoutValue<R: RandomNumberGenerator>(using rng: inout R) -> Float {
         var position = self
-        while !position.isTerminal { position.apply(position.randomLegalAction(using: &rng)) }
+        while !position.isTerminal { position.playRandomAction(using: &rng) }
         return position.outcome!.value(for: currentPlayer)
     }
 

@@ -54,7 +54,7 @@ import Testing
     /// The playouts' move choice, which checks superko only for the move it draws, never draws a
     /// move superko forbids and draws every legal action equally often (within five standard
     /// errors); playouts with it win as often as ones drawing from `legalActions`.
-    @Test func randomLegalActionsAreUniformOverTheLegalActions() throws {
+    @Test func randomActionsAreUniformOverTheLegalActions() throws {
         let moves =
             "B2 C6 E1 E3 C2 A6 E5 B6 pass A5 C3 A2 A7 B1 G5 F6 C1 C7 E4 B4 B5 G1 F3 A1 D1 F1 E7 E6 D2 C5 "
             + "G3 F5 E2 F7 D4 G7 F4 D6 B3 B5 D3 A4 G6 G4"
@@ -65,7 +65,11 @@ import Testing
             let legal = Set(state.legalActions)
             let draws = 200 * legal.count
             var counts: [Int: Int] = [:]
-            for _ in 0..<draws { counts[state.randomLegalAction(using: &rng), default: 0] += 1 }
+            for _ in 0..<draws {
+                var next = state
+                next.playRandomAction(using: &rng)
+                counts[next.history.last!, default: 0] += 1
+            }
             #expect(Set(counts.keys) == legal)
             let p = 1 / Double(legal.count)
             let bound = 5 * (Double(draws) * p * (1 - p)).squareRoot()
