@@ -270,7 +270,8 @@ public struct GoGame<Size: GoBoardSize>: GameState {
     /// The points where a stone is legal but for superko (not suicide: next to an empty point,
     /// capturing, or joining a chain with another liberty), those of them that capture, and those
     /// that superko may forbid: a move that captures nothing can only recreate a board from before
-    /// the last capture, and one with as many stones.
+    /// the last capture, and one with as many stones. This and the superko checks are always inlined:
+    /// called out of line from a mutating method (`playRandomAction`), they were handed a copy of the state.
     @inlinable @inline(__always) func pointsBeforeSuperko() -> (legal: UInt128, captures: UInt128, suspects: UInt128) {
         let masks = Size.masks
         let me = currentPlayer
