@@ -50,7 +50,7 @@ extension RunDirectory {
             throw RunDirectoryError("generation \(gap) of \(url.path) is missing; a branch needs every generation")
         }
         let manifests = try (0...generation).map { try loadManifest($0, verifyFiles: $0 == generation) }
-        let changes = Self.differences(from: parentConfiguration, to: configuration)
+        let changes = Self.differences(from: parentConfiguration, to: configuration, includingBudget: true)
         try Self.checkBranchChanges(
             changes, grown: manifests.contains { $0.metrics.grewTo != nil }, generation: generation)
         try Self.checkBranchDestination(destination)

@@ -244,11 +244,14 @@ public struct RunDirectory: Sendable {
         }
     }
 
-    /// `key: old -> new` for each key that shapes a run's results and differs.
-    static func differences(from old: TrainingConfiguration, to new: TrainingConfiguration) -> [String] {
+    /// `key: old -> new` for each key that shapes a run's results and differs; the budget, which may
+    /// change when a run resumes, only `includingBudget`.
+    static func differences(
+        from old: TrainingConfiguration, to new: TrainingConfiguration, includingBudget: Bool = false
+    ) -> [String] {
         func flatten(_ configuration: TrainingConfiguration) -> [String: String] {
             var shaping = configuration
-            shaping.budget = .init()
+            if !includingBudget { shaping.budget = .init() }
             shaping.blasThreads = 0
             var result: [String: String] = [:]
             func visit(_ value: Any, _ path: String) {

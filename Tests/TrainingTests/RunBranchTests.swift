@@ -36,8 +36,11 @@ import Training
         #expect(try runSelfplay(["train", "--run", parent.path, "--generations", "3"] + quickRun).status == 0)
         let made = try runSelfplay([
             "branch", parent.path, branch.path, "--at", "1", "--set", "training.learningRate=0.01",
+            "--set", "budget.generations=5",
         ])
         #expect(made.status == 0 && made.output.contains("training.learningRate: 0.003 -> 0.01"), "\(made.output)")
+        // The budget, which resuming may change too, is part of the branch's record.
+        #expect(made.output.contains("budget.generations: 3 -> 5"), "\(made.output)")
         #expect(try runSelfplay(["train", "--run", branch.path, "--generations", "3"]).status == 0)
         let (theirs, ours) = (try results(of: parent).metrics, try results(of: branch).metrics)
         #expect(ours.count == 4 && Array(ours.prefix(2)) == Array(theirs.prefix(2)))
@@ -45,7 +48,7 @@ import Training
         let rate = try RunDirectory(url: branch).loadManifest(3).metrics.learningRate ?? 0
         #expect(abs(rate - 0.01) < 1e-9)
         let report = try String(contentsOf: branch.appendingPathComponent("report.html"), encoding: .utf8)
-        #expect(report.contains("Branched from") && report.contains("at generation 1: training.learningRate"))
+        #expect(report.contains("Branched from") && report.contains("at generation 1: budget.generations: 3 -&gt; 5"))
 
         let configuration = branch.appendingPathComponent("config.json")
         let edited = try String(contentsOf: configuration, encoding: .utf8)
