@@ -3,7 +3,8 @@ import GameKit
 /// Runs MCTS on many trees at once and evaluates their leaves together: each round collects
 /// up to `leavesPerTree` leaves from every active tree (kept apart by virtual loss), sends them
 /// to the evaluator as one batch, then expands and backs them up. Terminal and proven leaves
-/// are scored exactly and never reach the evaluator.
+/// are scored exactly and never reach the evaluator, nor do positions whose answer is still
+/// in the search's evaluation cache.
 public final class BatchedSearch<Game: GameState> {
     public let trees: [SearchTree<Game>]
     public let evaluator: any Evaluator
@@ -18,6 +19,8 @@ public final class BatchedSearch<Game: GameState> {
         /// Evaluator calls and the positions they carried.
         public var batches = 0
         public var evaluatedPositions = 0
+        /// Leaves answered from the evaluation cache (or by a copy of them in the same batch).
+        public var cachedPositions = 0
         /// Leaves scored exactly (terminal or proven).
         public var exactLeaves = 0
         /// Mean positions per evaluator call.
@@ -30,8 +33,16 @@ public final class BatchedSearch<Game: GameState> {
     let masks: UnsafeMutableBufferPointer<Float>
     let priors: UnsafeMutableBufferPointer<Float>
     let values: UnsafeMutableBufferPointer<Float>
-    /// The owners of the four buffers above.
+    /// The evaluator's answers for the rows it was sent, when a cache reorders the batch.
+    let answerPriors: UnsafeMutableBufferPointer<Float>
+    let answerValues: UnsafeMutableBufferPointer<Float>
+    /// The owners of the six buffers above.
     let scratch: [ScratchBuffer<Float>]
+    let cache: EvaluationCache?
+    /// Per leaf of a batch: the row of the evaluator's answer, or -1 for a cached one.
+    var answerRow: ContiguousArray<Int32>
+    /// Per row sent to the evaluator: the position's cache key.
+    var rowKey: ContiguousArray<UInt64>
     var pendingTree: ContiguousArray<Int32>
     var pendingNode: ContiguousArray<Int32>
     var pendingState: ContiguousArray<Game>
@@ -40,8 +51,13 @@ public final class BatchedSearch<Game: GameState> {
 
     /// - Parameters:
     ///   - treeCount: the number of games searched together.
-    ///   - evaluator: the network (or a stand-in) that scores leaves.
-    public init(treeCount: Int, configuration: SearchConfiguration, evaluator: any Evaluator) {
+    ///   - evaluator: the network (or a stand-in) that scores leaves; it must answer the same
+    ///     position the same way every time (its answers are cached).
+    ///   - cacheBytes: the most memory the evaluation cache may take; 0 turns it off.
+    public init(
+        treeCount: Int, configuration: SearchConfiguration, evaluator: any Evaluator,
+        cacheBytes: Int = BatchedSearch.defaultCacheBytes
+    ) {
         precondition(treeCount >= 1)
         self.configuration = configuration
         self.evaluator = evaluator
@@ -49,9 +65,16 @@ public final class BatchedSearch<Game: GameState> {
         batchCapacity = treeCount * configuration.leavesPerTree
         scratch = [
             batchCapacity * Game.encodingShape.count, batchCapacity * Game.actionCount,
-            batchCapacity * Game.actionCount, batchCapacity,
+            batchCapacity * Game.actionCount, batchCapacity, batchCapacity * Game.actionCount, batchCapacity,
         ].map { ScratchBuffer(count: $0, zero: 0) }
         (inputs, masks, priors, values) = (scratch[0].buffer, scratch[1].buffer, scratch[2].buffer, scratch[3].buffer)
+        (answerPriors, answerValues) = (scratch[4].buffer, scratch[5].buffer)
+        cache =
+            cacheBytes > 0
+            ? EvaluationCache(
+                actionCount: Game.actionCount, capacity: max(4096, batchCapacity * 1024), bytes: cacheBytes) : nil
+        answerRow = ContiguousArray(repeating: -1, count: batchCapacity)
+        rowKey = ContiguousArray(repeating: 0, count: batchCapacity)
         pendingTree = ContiguousArray(repeating: 0, count: batchCapacity)
         pendingNode = ContiguousArray(repeating: 0, count: batchCapacity)
         pendingState = ContiguousArray(repeating: Game(), count: batchCapacity)
@@ -135,14 +158,7 @@ public final class BatchedSearch<Game: GameState> {
                 }
             }
             if count > 0 {
-                evaluator.evaluate(
-                    inputs: UnsafeBufferPointer(rebasing: inputs[0..<(count * inputSize)]),
-                    legalMask: UnsafeBufferPointer(rebasing: masks[0..<(count * Game.actionCount)]),
-                    count: count,
-                    priors: UnsafeMutableBufferPointer(rebasing: priors[0..<(count * Game.actionCount)]),
-                    values: UnsafeMutableBufferPointer(rebasing: values[0..<count]))
-                statistics.batches += 1
-                statistics.evaluatedPositions += count
+                if let cache { evaluate(count, through: cache) } else { evaluate(count) }
                 for k in 0..<count {
                     let policy = UnsafeBufferPointer(
                         rebasing: priors[(k * Game.actionCount)..<((k + 1) * Game.actionCount)])
@@ -153,4 +169,71 @@ public final class BatchedSearch<Game: GameState> {
             remaining.removeAll { isDone($0, forced: forced) }
         }
     }
+
+    /// Sends the first `count` collected leaves to the evaluator.
+    func evaluate(_ count: Int) {
+        evaluator.evaluate(
+            inputs: UnsafeBufferPointer(rebasing: inputs[0..<(count * inputSize)]),
+            legalMask: UnsafeBufferPointer(rebasing: masks[0..<(count * Game.actionCount)]),
+            count: count,
+            priors: UnsafeMutableBufferPointer(rebasing: priors[0..<(count * Game.actionCount)]),
+            values: UnsafeMutableBufferPointer(rebasing: values[0..<count]))
+        statistics.batches += 1
+        statistics.evaluatedPositions += count
+    }
+
+    /// Answers the first `count` collected leaves from the cache where it can and sends the
+    /// rest, each distinct position once, to the evaluator (moved to the front of the batch).
+    func evaluate(_ count: Int, through cache: EvaluationCache) {
+        let actions = Game.actionCount
+        var rows = 0
+        for k in 0..<count {
+            let input = UnsafeBufferPointer(rebasing: inputs[(k * inputSize)..<((k + 1) * inputSize)])
+            let mask = UnsafeBufferPointer(rebasing: masks[(k * actions)..<((k + 1) * actions)])
+            let key = EvaluationCache.key(input: input, mask: mask)
+            let lookup = cache.lookup(
+                key, reservingFor: Int32(rows),
+                priorsOut: UnsafeMutableBufferPointer(rebasing: priors[(k * actions)..<((k + 1) * actions)]),
+                valueOut: values.baseAddress! + k)
+            switch lookup {
+            case .hit:
+                answerRow[k] = -1
+            case .waiting(let row):
+                answerRow[k] = row
+            case .miss:
+                if rows != k {
+                    (inputs.baseAddress! + rows * inputSize).update(from: input.baseAddress!, count: inputSize)
+                    (masks.baseAddress! + rows * actions).update(from: mask.baseAddress!, count: actions)
+                }
+                answerRow[k] = Int32(rows)
+                rowKey[rows] = key
+                rows += 1
+            }
+        }
+        statistics.cachedPositions += count - rows
+        guard rows > 0 else { return }
+        evaluator.evaluate(
+            inputs: UnsafeBufferPointer(rebasing: inputs[0..<(rows * inputSize)]),
+            legalMask: UnsafeBufferPointer(rebasing: masks[0..<(rows * actions)]),
+            count: rows,
+            priors: UnsafeMutableBufferPointer(rebasing: answerPriors[0..<(rows * actions)]),
+            values: UnsafeMutableBufferPointer(rebasing: answerValues[0..<rows]))
+        statistics.batches += 1
+        statistics.evaluatedPositions += rows
+        for row in 0..<rows {
+            let answer = UnsafeBufferPointer(rebasing: answerPriors[(row * actions)..<((row + 1) * actions)])
+            cache.store(rowKey[row], row: Int32(row), priors: answer, value: answerValues[row])
+        }
+        for k in 0..<count where answerRow[k] >= 0 {
+            let row = Int(answerRow[k])
+            priors.baseAddress!.advanced(by: k * actions).update(
+                from: answerPriors.baseAddress!.advanced(by: row * actions), count: actions)
+            values[k] = answerValues[row]
+        }
+    }
+}
+
+extension BatchedSearch {
+    /// The evaluation cache's default memory limit: 16 MiB.
+    public static var defaultCacheBytes: Int { 16 << 20 }
 }

@@ -80,6 +80,8 @@ public struct GenerationMetrics: Codable, Sendable {
     public var duplicateGameRate: Double?
     /// Fraction of recorded self-play positions whose root the search had proven.
     public var provenRootFraction: Double?
+    /// Fraction of self-play leaves answered from the search's evaluation cache.
+    public var cachedEvaluationFraction: Double?
     /// Mean root visits added per recorded move (the real simulation count).
     public var meanRootVisits: Double?
     public var firstMoves: [String: Int]?

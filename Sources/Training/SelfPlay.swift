@@ -154,6 +154,8 @@ public final class SelfPlayRunner<Game: GameState> {
             if !finished.isEmpty { active.removeAll { finished.contains($0) } }
         }
         statistics.samples = samples.count
+        statistics.evaluations = search.statistics.evaluatedPositions
+        statistics.cachedEvaluations = search.statistics.cachedPositions
         statistics.rootPolicyEntropy = samples.count > 0 ? entropySum / Double(samples.count) : 0
         statistics.distinctPositionFraction = samples.count > 0 ? Double(keys.count) / Double(samples.count) : 0
         statistics.positionKeys = keys

@@ -21,6 +21,10 @@ public struct SelfPlayStatistics: Codable, Sendable, Hashable {
     /// merging workers' distinct counts).
     var positionKeys = Set<UInt64>()
     var gameKeys = Set<UInt64>()
+    /// Leaves the network evaluated and leaves answered from the search's evaluation cache (not
+    /// stored in shards).
+    var evaluations = 0
+    var cachedEvaluations = 0
 
     enum CodingKeys: String, CodingKey {
         case games, moves, draws, samples, simulations, provenRoots, distinctGames, rootPolicyEntropy,
@@ -37,6 +41,8 @@ public struct SelfPlayStatistics: Codable, Sendable, Hashable {
             total.samples += part.samples
             total.simulations += part.simulations
             total.provenRoots += part.provenRoots
+            total.evaluations += part.evaluations
+            total.cachedEvaluations += part.cachedEvaluations
             total.rootPolicyEntropy += part.rootPolicyEntropy * Double(part.samples)
             total.firstMoves.merge(part.firstMoves, uniquingKeysWith: +)
             total.positionKeys.formUnion(part.positionKeys)
@@ -65,4 +71,9 @@ public struct SelfPlayStatistics: Codable, Sendable, Hashable {
     /// The fraction of games that repeated an earlier game's moves exactly.
     public var duplicateGameRate: Double { games > 0 ? 1 - Double(distinctGames) / Double(games) : 0 }
     public var provenRootFraction: Double { samples > 0 ? Double(provenRoots) / Double(samples) : 0 }
+    /// The fraction of leaves answered from the evaluation cache, nil when none were counted.
+    public var cachedEvaluationFraction: Double? {
+        let leaves = evaluations + cachedEvaluations
+        return leaves > 0 ? Double(cachedEvaluations) / Double(leaves) : nil
+    }
 }

@@ -265,6 +265,7 @@ public final class TrainingLoop<Game: GameState> {
         metrics.distinctGames = statistics.distinctGames
         metrics.duplicateGameRate = statistics.duplicateGameRate
         metrics.provenRootFraction = statistics.provenRootFraction
+        metrics.cachedEvaluationFraction = statistics.cachedEvaluationFraction
         metrics.meanRootVisits = statistics.moves > 0 ? Double(statistics.simulations) / Double(statistics.moves) : nil
         metrics.firstMoves = Dictionary(
             uniqueKeysWithValues: statistics.firstMoves.map { (Game.actionName($0.key), $0.value) })
@@ -654,6 +655,9 @@ public final class TrainingLoop<Game: GameState> {
         }
         if let fresh = metrics.freshValueLoss, let baseline = metrics.freshValueBaseline {
             parts.append(String(format: "fresh value %.3f vs constant %.3f", fresh, baseline))
+        }
+        if let cached = metrics.cachedEvaluationFraction {
+            parts.append(String(format: "cached leaves %.0f%%", 100 * cached))
         }
         if let score = metrics.gatingScore { parts.append(String(format: "arena %.3f", score)) }
         if metrics.generation > 0 { parts.append(metrics.promoted ? "promoted" : "not promoted") }

@@ -154,6 +154,13 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
     var filters: Int?
     @Option(help: "Seed.")
     var seed: UInt64 = 1
+    @Flag(
+        help: """
+            Answer repeated positions from the search's evaluation cache, as games do (net evaluator). Off \
+            by default: the trees here all search the same start position without noise, so nearly every \
+            leaf would repeat.
+            """)
+    var cache = false
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -173,6 +180,7 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
         var times: [Double] = []
         var nodes = 0
         var batch = 0.0
+        var cachedShare = 0.0
         var networkSeconds = 0.0
         // One rollout search for all repeats, its tree reset each time, as `mcts:rollouts=N` keeps
         // its node storage from move to move.
@@ -208,12 +216,18 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
                 let evaluator = TimedEvaluator(NetworkEvaluator(network: network))
                 var configuration = defaults.search
                 configuration.solver = solver
-                let search = BatchedSearch<G>(treeCount: trees, configuration: configuration, evaluator: evaluator)
+                let search = BatchedSearch<G>(
+                    treeCount: trees, configuration: configuration, evaluator: evaluator,
+                    cacheBytes: cache ? BatchedSearch<G>.defaultCacheBytes : 0)
                 let start = clock.now
                 search.search(trees: Array(0..<trees), simulations: sims, rootNoise: false, using: &rng)
                 times.append((clock.now - start).seconds)
                 nodes = search.trees[0].nodeCount
                 batch = search.statistics.meanBatchSize
+                let statistics = search.statistics
+                cachedShare =
+                    Double(statistics.cachedPositions)
+                    / Double(max(1, statistics.cachedPositions + statistics.evaluatedPositions))
                 networkSeconds = evaluator.seconds
             }
         }
@@ -225,7 +239,7 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
             print(
                 #"{"game":"\#(G.name)","evaluator":"\#(evaluator.rawValue)","sims":\#(sims),"trees":\#(trees),"#
                     + #""median_seconds":\#(median),"sims_per_s":\#(rate),"nodes":\#(nodes),"mean_batch":\#(batch),"#
-                    + #""network_share":\#(networkShare)}"#)
+                    + #""network_share":\#(networkShare),"cached_share":\#(cachedShare)}"#)
         } else {
             let treeCount = evaluator == .rollout ? 1 : trees
             print(
@@ -236,6 +250,7 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
                     format: "  median %.4f s  (min %.4f, max %.4f)   %.0f simulations/s   %d nodes in the tree",
                     median, times.first!, times.last!, rate, nodes))
             if evaluator != .rollout { print(String(format: "  mean evaluator batch %.1f", batch)) }
+            if cache { print(String(format: "  leaves answered from the cache %.1f%% (last run)", 100 * cachedShare)) }
             if evaluator == .net {
                 let format = "  time in the network %.0f%%, outside it %.0f%% (last run; OpenBLAS %d thread(s), %@)"
                 print(

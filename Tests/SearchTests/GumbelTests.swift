@@ -42,7 +42,7 @@ import Testing
         var rng = Xoshiro256(seed: 0x6C)
         let evaluator = CountingEvaluator(actionCount: 7)
         let search = BatchedSearch<ConnectFour>(
-            treeCount: 32, configuration: SearchConfiguration(), evaluator: evaluator)
+            treeCount: 32, configuration: SearchConfiguration(), evaluator: evaluator, cacheBytes: 0)
         let choices = search.searchGumbel(trees: Array(0..<32), simulations: 16, sampledActions: 4, using: &rng)
         #expect(choices.count == 32)
         #expect(evaluator.batchSizes.max()! == 32)

@@ -77,7 +77,7 @@ final class NaivePUCT {
             configuration.leavesPerTree = leaves
             let evaluator = CountingEvaluator(actionCount: 7)
             let search = BatchedSearch<ConnectFour>(
-                treeCount: trees, configuration: configuration, evaluator: evaluator)
+                treeCount: trees, configuration: configuration, evaluator: evaluator, cacheBytes: 0)
             search.search(trees: Array(0..<trees), simulations: 100, rootNoise: false, using: &rng)
             // The first batch expands every root; no batch exceeds trees × leaves.
             #expect(evaluator.batchSizes.first == trees)
