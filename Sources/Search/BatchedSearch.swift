@@ -25,6 +25,11 @@ public final class BatchedSearch<Game: GameState> {
         public var exactLeaves = 0
         /// Mean positions per evaluator call.
         public var meanBatchSize: Double { batches > 0 ? Double(evaluatedPositions) / Double(batches) : 0 }
+        /// The fraction of leaves sent for evaluation that the cache answered.
+        public var cachedShare: Double {
+            let leaves = evaluatedPositions + cachedPositions
+            return leaves > 0 ? Double(cachedPositions) / Double(leaves) : 0
+        }
     }
 
     let inputSize = Game.encodingShape.count

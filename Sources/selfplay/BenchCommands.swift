@@ -156,9 +156,9 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
     var seed: UInt64 = 1
     @Flag(
         help: """
-            Answer repeated positions from the search's evaluation cache, as games do (net evaluator). Off \
-            by default: the trees here all search the same start position without noise, so nearly every \
-            leaf would repeat.
+            Answer repeated positions from the search's evaluation cache, as games do (uniform and net \
+            evaluators). Off by default: the trees here all search the same start position without noise, \
+            so nearly every leaf would repeat.
             """)
     var cache = false
     @Flag(help: "Print one JSON object instead of text.")
@@ -173,6 +173,9 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
     func run() throws {
         try GameCatalog.visit(try game.resolve(), with: self)
     }
+
+    /// The batched searches' cache size: none unless `--cache`.
+    func cacheBytes<G: GameState>(_: G.Type) -> Int { cache ? BatchedSearch<G>.defaultCacheBytes : 0 }
 
     func visit<G: GameState>(_ type: G.Type) {
         var rng = Xoshiro256(seed: seed)
@@ -199,12 +202,13 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
                 configuration.solver = solver
                 let search = BatchedSearch<G>(
                     treeCount: trees, configuration: configuration,
-                    evaluator: UniformEvaluator(actionCount: G.actionCount))
+                    evaluator: UniformEvaluator(actionCount: G.actionCount), cacheBytes: cacheBytes(G.self))
                 let start = clock.now
                 search.search(trees: Array(0..<trees), simulations: sims, rootNoise: false, using: &rng)
                 times.append((clock.now - start).seconds)
                 nodes = search.trees[0].nodeCount
                 batch = search.statistics.meanBatchSize
+                cachedShare = search.statistics.cachedShare
             case .net:
                 var defaults = TrainingConfiguration.defaults(for: G.self)
                 if let blocks, let filters {
@@ -218,16 +222,13 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
                 configuration.solver = solver
                 let search = BatchedSearch<G>(
                     treeCount: trees, configuration: configuration, evaluator: evaluator,
-                    cacheBytes: cache ? BatchedSearch<G>.defaultCacheBytes : 0)
+                    cacheBytes: cacheBytes(G.self))
                 let start = clock.now
                 search.search(trees: Array(0..<trees), simulations: sims, rootNoise: false, using: &rng)
                 times.append((clock.now - start).seconds)
                 nodes = search.trees[0].nodeCount
                 batch = search.statistics.meanBatchSize
-                let statistics = search.statistics
-                cachedShare =
-                    Double(statistics.cachedPositions)
-                    / Double(max(1, statistics.cachedPositions + statistics.evaluatedPositions))
+                cachedShare = search.statistics.cachedShare
                 networkSeconds = evaluator.seconds
             }
         }
@@ -250,7 +251,9 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
                     format: "  median %.4f s  (min %.4f, max %.4f)   %.0f simulations/s   %d nodes in the tree",
                     median, times.first!, times.last!, rate, nodes))
             if evaluator != .rollout { print(String(format: "  mean evaluator batch %.1f", batch)) }
-            if cache { print(String(format: "  leaves answered from the cache %.1f%% (last run)", 100 * cachedShare)) }
+            if cache && evaluator != .rollout {
+                print(String(format: "  leaves answered from the cache %.1f%% (last run)", 100 * cachedShare))
+            }
             if evaluator == .net {
                 let format = "  time in the network %.0f%%, outside it %.0f%% (last run; OpenBLAS %d thread(s), %@)"
                 print(
