@@ -98,6 +98,20 @@ public struct GoMasks: Sendable {
     }
 }
 
+/// `GoMasks` in a word that holds the board: `UInt64` up to 8×8 (half the instructions of `UInt128`
+/// per step of a flood fill), `UInt128` above.
+@usableFromInline struct BoardMasks<Word: FixedWidthInteger & UnsignedInteger> {
+    @usableFromInline let board: Word
+    @usableFromInline let notFirstColumn: Word
+    @usableFromInline let notLastColumn: Word
+
+    @inlinable init(_ masks: GoMasks) {
+        board = Word(truncatingIfNeeded: masks.board)
+        notFirstColumn = Word(truncatingIfNeeded: masks.notFirstColumn)
+        notLastColumn = Word(truncatingIfNeeded: masks.notLastColumn)
+    }
+}
+
 /// Go on an N×N board with Tromp–Taylor rules, as 128-bit bitboards.
 ///
 /// Point `row * N + column` is action `row * N + column` (row 0 is line 1, column 0 is `A`) and
@@ -146,6 +160,8 @@ public struct GoGame<Size: GoBoardSize>: GameState {
     public private(set) var moveCount = 0
     /// The passes played since the last stone (2 ends the game).
     public private(set) var consecutivePasses = 0
+    /// The stones on the board (kept by `placeStone`; it fills padding, the state is no larger).
+    @usableFromInline var stoneCount = 0
     /// The stones of chains with exactly one liberty, per colour (kept up to date by `apply`).
     @usableFromInline var blackInAtari: UInt128 = 0
     @usableFromInline var whiteInAtari: UInt128 = 0
@@ -174,16 +190,18 @@ public struct GoGame<Size: GoBoardSize>: GameState {
         mix64(UInt64(truncatingIfNeeded: point << 1 | Int(player.rawValue)) ^ 0x5EED_0060)
     }
 
+    /// Whether the board fits in 64 bits: its bit operations then run on `UInt64` (see `BoardMasks`).
+    @inlinable static var fitsInUInt64: Bool { side * side <= 64 }
+
     /// The points next to `points` (not `points` themselves unless adjacent to another).
     @inlinable @inline(__always)
-    static func adjacent(_ points: UInt128, _ masks: GoMasks) -> UInt128 {
-        let n = UInt128(side)
-        return ((points << 1) & masks.notFirstColumn) | ((points >> 1) & masks.notLastColumn)
-            | ((points << n) & masks.board) | (points >> n)
+    static func adjacent<Word>(_ points: Word, _ masks: BoardMasks<Word>) -> Word {
+        ((points &<< 1) & masks.notFirstColumn) | ((points &>> 1) & masks.notLastColumn)
+            | ((points &<< side) & masks.board) | (points &>> side)
     }
 
-    /// The chain of `stones` that contains `seed`.
-    @inlinable static func chain(of seed: UInt128, in stones: UInt128, _ masks: GoMasks) -> UInt128 {
+    /// The chains of `stones` that contain the stones of `seed`.
+    @inlinable static func chain<Word>(of seed: Word, in stones: Word, _ masks: BoardMasks<Word>) -> Word {
         var chain = seed
         while true {
             let next = (chain | adjacent(chain, masks)) & stones
@@ -192,10 +210,28 @@ public struct GoGame<Size: GoBoardSize>: GameState {
         }
     }
 
-    @inlinable @inline(__always) static func lowestBit(_ bits: UInt128) -> UInt128 { bits & (0 &- bits) }
+    /// The chain of `stones` that contains `seed`, grown until it shows two liberties in `empty`:
+    /// whether it has at most one (then `chain` is the whole chain, else a part of it).
+    @inlinable static func growUntilTwoLiberties<Word>(
+        _ seed: Word, in stones: Word, _ empty: Word, _ masks: BoardMasks<Word>
+    ) -> (chain: Word, atMostOneLiberty: Bool) {
+        var chain = seed
+        while true {
+            let around = adjacent(chain, masks)
+            let liberties = around & empty
+            if liberties & (liberties &- 1) != 0 { return (chain, false) }
+            let next = chain | (around & stones)
+            if next == chain { return (chain, true) }
+            chain = next
+        }
+    }
+
+    @inlinable @inline(__always) static func lowestBit<Word: FixedWidthInteger>(_ bits: Word) -> Word {
+        bits & (0 &- bits)
+    }
 
     /// The XOR of the Zobrist keys of `player`'s stones in `stones`.
-    @inlinable static func hash(of stones: UInt128, _ player: Player) -> UInt64 {
+    @inlinable static func hash<Word: FixedWidthInteger>(of stones: Word, _ player: Player) -> UInt64 {
         var hash: UInt64 = 0
         var rest = stones
         while rest != 0 {
@@ -213,7 +249,7 @@ public struct GoGame<Size: GoBoardSize>: GameState {
 
     /// Black's area minus White's area minus komi (Tromp–Taylor), in the current position.
     public var score: Double {
-        let masks = Size.masks
+        let masks = BoardMasks<UInt128>(Size.masks)
         let empty = masks.board & ~(black | white)
         var area = black.nonzeroBitCount - white.nonzeroBitCount
         var rest = empty
@@ -236,8 +272,8 @@ public struct GoGame<Size: GoBoardSize>: GameState {
     /// Whether a position with stones hashing to `hash` occurred earlier in the game.
     @inlinable @inline(__always) func hasOccurred(_ hash: UInt64) -> Bool {
         let first = Int(hash & 1023), second = Int((hash >> 10) & 1023)
-        // A local copy of the filter: subscripting the stored property would copy the whole state.
-        let filter = seen
+        // A span of the filter: subscripting the stored property would copy the whole state.
+        let filter = seen.span
         guard filter[first >> 6] & (1 << UInt64(first & 63)) != 0,
             filter[second >> 6] & (1 << UInt64(second & 63)) != 0
         else { return false }
@@ -253,9 +289,8 @@ public struct GoGame<Size: GoBoardSize>: GameState {
 
     /// The hash of the stones of `opponent` that a stone on `point` would capture
     /// (the chains next to `point` whose only liberty it is).
-    @inlinable static func capturedHash(
-        at point: UInt128, opponent stones: UInt128, empty: UInt128,
-        _ player: Player, _ masks: GoMasks
+    @inlinable static func capturedHash<Word>(
+        at point: Word, opponent stones: Word, empty: Word, _ player: Player, _ masks: BoardMasks<Word>
     ) -> UInt64 {
         var hash: UInt64 = 0
         var pending = adjacent(point, masks) & stones
@@ -273,16 +308,25 @@ public struct GoGame<Size: GoBoardSize>: GameState {
     /// the last capture, and one with as many stones. This and the superko checks are always inlined:
     /// called out of line from a mutating method (`playRandomAction`), they were handed a copy of the state.
     @inlinable @inline(__always) func pointsBeforeSuperko() -> (legal: UInt128, captures: UInt128, suspects: UInt128) {
-        let masks = Size.masks
+        Self.fitsInUInt64 ? pointsBeforeSuperko(in: UInt64.self) : pointsBeforeSuperko(in: UInt128.self)
+    }
+
+    /// `pointsBeforeSuperko()` computed in words of type `Word`.
+    @inlinable @inline(__always) func pointsBeforeSuperko<Word: FixedWidthInteger & UnsignedInteger>(
+        in _: Word.Type
+    ) -> (legal: UInt128, captures: UInt128, suspects: UInt128) {
+        let masks = BoardMasks<Word>(Size.masks)
         let me = currentPlayer
-        let own = stones(of: me), other = stones(of: me.opponent)
+        let own = Word(truncatingIfNeeded: stones(of: me)), other = Word(truncatingIfNeeded: stones(of: me.opponent))
         let empty = masks.board & ~(own | other)
         // The last liberties of opponent chains in atari: playing there captures.
-        let captures = Self.adjacent(me == .first ? whiteInAtari : blackInAtari, masks) & empty
-        let ownSafe = own & ~(me == .first ? blackInAtari : whiteInAtari)
-        let legal = empty & (Self.adjacent(empty, masks) | captures | Self.adjacent(ownSafe, masks))
-        let anyMoveMayRepeat = countsBeforeCapture >> UInt128((own | other).nonzeroBitCount + 1) & 1 != 0
-        return (legal, legal & captures, anyMoveMayRepeat ? legal : legal & captures)
+        let captures =
+            Self.adjacent(Word(truncatingIfNeeded: me == .first ? whiteInAtari : blackInAtari), masks) & empty
+        let ownSafe = own & ~Word(truncatingIfNeeded: me == .first ? blackInAtari : whiteInAtari)
+        let legal = UInt128(truncatingIfNeeded: empty & (Self.adjacent(empty | ownSafe, masks) | captures))
+        let legalCaptures = legal & UInt128(truncatingIfNeeded: captures)
+        let anyMoveMayRepeat = countsBeforeCapture >> UInt128(stoneCount + 1) & 1 != 0
+        return (legal, legalCaptures, anyMoveMayRepeat ? legal : legalCaptures)
     }
 
     /// Whether a stone of the side to move on `point` (one of `pointsBeforeSuperko().legal`, with
@@ -292,7 +336,12 @@ public struct GoGame<Size: GoBoardSize>: GameState {
         var hash = boardHash ^ Self.zobrist(point.trailingZeroBitCount, me)
         if captures & point != 0 {
             let other = stones(of: me.opponent), empty = Size.masks.board & ~(black | white)
-            hash ^= Self.capturedHash(at: point, opponent: other, empty: empty, me.opponent, Size.masks)
+            hash ^=
+                Self.fitsInUInt64
+                ? Self.capturedHash(
+                    at: UInt64(truncatingIfNeeded: point), opponent: UInt64(truncatingIfNeeded: other),
+                    empty: UInt64(truncatingIfNeeded: empty), me.opponent, BoardMasks(Size.masks))
+                : Self.capturedHash(at: point, opponent: other, empty: empty, me.opponent, BoardMasks(Size.masks))
         }
         return hasOccurred(hash)
     }
@@ -316,9 +365,11 @@ public struct GoGame<Size: GoBoardSize>: GameState {
     /// `legalActions.randomElement` does.
     @inlinable public mutating func playRandomAction<R: RandomNumberGenerator>(using rng: inout R) {
         var (legal, captures, suspects) = pointsBeforeSuperko()
+        let pass = UInt128(1) << UInt128(Self.passAction)
         while true {
-            var set = ActionSet(low: UInt64(truncatingIfNeeded: legal), high: UInt64(truncatingIfNeeded: legal >> 64))
-            set.insert(Self.passAction)
+            let actions = legal | pass
+            let set = ActionSet(
+                low: UInt64(truncatingIfNeeded: actions), high: UInt64(truncatingIfNeeded: actions >> 64))
             let action = set.randomElement(using: &rng)
             let point = UInt128(1) << UInt128(action)
             if action == Self.passAction || suspects & point == 0 || !repeatsPosition(point, captures: captures) {
@@ -347,47 +398,71 @@ public struct GoGame<Size: GoBoardSize>: GameState {
     }
 
     /// Places a stone of the side to move, removes the chains it captures, and updates the
-    /// chains in atari: those next to the stone and, after a capture, the mover's chains next
-    /// to the removed stones (no other chain's liberties change).
+    /// chains in atari. Only chains next to the stone or to the stones it captures change
+    /// liberties: opponent chains next to it that were in atari are captured (the stone took their
+    /// last liberty), and the others are in atari now if they are left with one; the mover's chains
+    /// next to captured stones gain a liberty, so leave atari; and the stone's own chain is in atari
+    /// if it has one liberty. Chains are grown only as far as needed to see two liberties.
     @usableFromInline mutating func placeStone(on action: Int) {
-        let masks = Size.masks
-        let me = currentPlayer
-        let point = UInt128(1) << UInt128(action)
-        precondition((black | white) & point == 0, "Go action \(action) on an occupied point")
-        let own = stones(of: me) | point
-        var other = stones(of: me.opponent)
-        var ownInAtari = me == .first ? blackInAtari : whiteInAtari
-        var otherInAtari = me == .first ? whiteInAtari : blackInAtari
-        boardHash ^= Self.zobrist(action, me)
-        var captured: UInt128 = 0
-        var pending = Self.adjacent(point, masks) & other
-        while pending != 0 {
-            let chain = Self.chain(of: Self.lowestBit(pending), in: other, masks)
-            pending &= ~chain
-            let liberties = Self.adjacent(chain, masks) & masks.board & ~(own | other)
-            if liberties == 0 { captured |= chain } else if liberties & (liberties &- 1) == 0 { otherInAtari |= chain }
+        if Self.fitsInUInt64 {
+            placeStone(on: action, in: UInt64.self)
+        } else {
+            placeStone(on: action, in: UInt128.self)
         }
-        if captured != 0 {
+    }
+
+    /// `placeStone(on:)` computed in words of type `Word`.
+    @inline(__always) mutating func placeStone<Word: FixedWidthInteger & UnsignedInteger>(
+        on action: Int, in _: Word.Type
+    ) {
+        let masks = BoardMasks<Word>(Size.masks)
+        let me = currentPlayer
+        let point = Word(1) &<< action
+        precondition(Word(truncatingIfNeeded: black | white) & point == 0, "Go action \(action) on an occupied point")
+        let own = Word(truncatingIfNeeded: stones(of: me)) | point
+        var other = Word(truncatingIfNeeded: stones(of: me.opponent))
+        var ownInAtari = Word(truncatingIfNeeded: me == .first ? blackInAtari : whiteInAtari)
+        var otherInAtari = Word(truncatingIfNeeded: me == .first ? whiteInAtari : blackInAtari)
+        boardHash ^= Self.zobrist(action, me)
+        let neighbours = Self.adjacent(point, masks)
+        var captured: Word = 0
+        if neighbours & otherInAtari != 0 {
+            captured = Self.chain(of: neighbours & otherInAtari, in: otherInAtari, masks)
             other &= ~captured
             otherInAtari &= ~captured
             boardHash ^= Self.hash(of: captured, me.opponent)
+            stoneCount -= captured.nonzeroBitCount
+            let freed = Self.adjacent(captured, masks) & ownInAtari
+            if freed != 0 { ownInAtari &= ~Self.chain(of: freed, in: ownInAtari, masks) }
         }
         let empty = masks.board & ~(own | other)
-        let joined = Self.chain(of: point, in: own, masks)
-        pending = joined | (Self.adjacent(captured, masks) & own)
+        var pending = neighbours & other
         while pending != 0 {
-            let chain = pending & joined != 0 ? joined : Self.chain(of: Self.lowestBit(pending), in: own, masks)
+            let (chain, inAtari) = Self.growUntilTwoLiberties(Self.lowestBit(pending), in: other, empty, masks)
             pending &= ~chain
-            let liberties = Self.adjacent(chain, masks) & empty
-            ownInAtari &= ~chain
-            if liberties & (liberties &- 1) == 0 { ownInAtari |= chain }
+            if inAtari { otherInAtari |= chain }
         }
+        // Two empty points next to the stone: its chain is not in atari, whatever else it joins.
+        let liberties = neighbours & empty
+        let (joined, inAtari) =
+            liberties & (liberties &- 1) != 0
+            ? (point, false) : Self.growUntilTwoLiberties(point, in: own, empty, masks)
+        if inAtari {
+            ownInAtari |= joined
+        } else if neighbours & ownInAtari != 0 {
+            ownInAtari &= ~Self.chain(of: neighbours & ownInAtari, in: ownInAtari, masks)
+        }
+        let (ownStones, otherStones) = (UInt128(truncatingIfNeeded: own), UInt128(truncatingIfNeeded: other))
+        let (ownAtari, otherAtari) = (
+            UInt128(truncatingIfNeeded: ownInAtari), UInt128(truncatingIfNeeded: otherInAtari)
+        )
         if me == .first {
-            (black, white, blackInAtari, whiteInAtari) = (own, other, ownInAtari, otherInAtari)
+            (black, white, blackInAtari, whiteInAtari) = (ownStones, otherStones, ownAtari, otherAtari)
         } else {
-            (white, black, whiteInAtari, blackInAtari) = (own, other, ownInAtari, otherInAtari)
+            (white, black, whiteInAtari, blackInAtari) = (ownStones, otherStones, ownAtari, otherAtari)
         }
-        let count = UInt128(1) << UInt128((own | other).nonzeroBitCount)
+        stoneCount += 1
+        let count = UInt128(1) << UInt128(stoneCount)
         if captured != 0 {
             countsBeforeCapture |= countsSinceCapture
             countsSinceCapture = count

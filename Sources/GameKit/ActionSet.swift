@@ -34,28 +34,32 @@ public struct ActionSet: Sequence, Hashable, Sendable {
 
     /// The `index`-th smallest action in the set (0-based); `index` must be below `count`.
     @inlinable public func element(at index: Int) -> Int {
-        var remaining = index
         let lowCount = low.nonzeroBitCount
-        var word = low
-        var base = 0
-        if remaining >= lowCount { remaining -= lowCount; word = high; base = 64 }
-        precondition(remaining < word.nonzeroBitCount, "index \(index) out of range")
-        // Narrow the word towards the wanted bit (by 32, 16, 8 bits), then clear the few below it.
-        Self.narrow(&word, &remaining, &base, width: 32)
-        Self.narrow(&word, &remaining, &base, width: 16)
-        Self.narrow(&word, &remaining, &base, width: 8)
-        for _ in 0..<remaining { word &= word &- 1 }
-        return base + word.trailingZeroBitCount
+        if index < lowCount { return Self.select(index, in: low) }
+        precondition(index - lowCount < high.nonzeroBitCount, "index \(index) out of range")
+        return 64 + Self.select(index - lowCount, in: high)
     }
 
-    /// Drops the low `width` bits of `word` when the wanted bit lies above them.
-    @inlinable @inline(__always)
-    static func narrow(_ word: inout UInt64, _ remaining: inout Int, _ base: inout Int, width: UInt64) {
-        let lowerCount = (word & ((1 << width) - 1)).nonzeroBitCount
-        let skip = remaining >= lowerCount
-        remaining -= skip ? lowerCount : 0
-        word >>= skip ? width : 0
-        base += skip ? Int(width) : 0
+    /// The position of the `rank`-th lowest set bit of `word` (0-based; `word` has more than `rank`):
+    /// the bytes' bit counts, summed by one multiplication and compared with `rank` bytewise, give
+    /// the byte that holds it; then the bits below it in that byte are cleared.
+    @inlinable @inline(__always) static func select(_ rank: Int, in word: UInt64) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var counts = word &- ((word >> 1) & 0x5555_5555_5555_5555)
+        counts = (counts & 0x3333_3333_3333_3333) &+ ((counts >> 2) & 0x3333_3333_3333_3333)
+        counts = (counts &+ (counts >> 4)) & 0x0F0F_0F0F_0F0F_0F0F
+        // Byte i: the set bits in bytes 0...i (at most 64, so the bytewise subtraction below never borrows).
+        let sums = counts &* ones
+        // A high bit for every byte whose sum is at most `rank`: those bytes lie below the wanted bit.
+        let below = ((UInt64(rank) &* ones | highs) &- sums) & highs
+        let shift = (((below >> 7) &* ones) >> 56) << 3
+        var byte = (word &>> shift) & 0xFF
+        var rest = rank - Int(truncatingIfNeeded: ((sums << 8) &>> shift) & 0xFF)
+        while rest > 0 {
+            byte &= byte &- 1
+            rest -= 1
+        }
+        return Int(shift) + byte.trailingZeroBitCount
     }
 
     /// A uniformly random member; the set must not be empty. When members fill at least a quarter
@@ -67,13 +71,26 @@ public struct ActionSet: Sequence, Hashable, Sendable {
         let bound = high != 0 ? 128 - high.leadingZeroBitCount : 64 - low.leadingZeroBitCount
         if 4 * size >= bound {
             while true {
-                let action = Int.random(in: 0..<bound, using: &rng)
+                let action = Self.random(below: bound, using: &rng)
                 if action < 64 ? (low >> UInt64(action)) & 1 != 0 : (high >> UInt64(action - 64)) & 1 != 0 {
                     return action
                 }
             }
         }
-        return element(at: Int.random(in: 0..<size, using: &rng))
+        return element(at: Self.random(below: size, using: &rng))
+    }
+
+    /// `Int.random(in: 0..<bound, using: &rng)` inlined, with the same draws and the same results:
+    /// Lemire's multiplication with rejection, as the standard library's `next(upperBound:)` does it.
+    @inlinable @inline(__always)
+    static func random<R: RandomNumberGenerator>(below bound: Int, using rng: inout R) -> Int {
+        let range = UInt64(bound)
+        var product = rng.next().multipliedFullWidth(by: range)
+        if product.low < range {
+            let threshold = (0 &- range) % range
+            while product.low < threshold { product = rng.next().multipliedFullWidth(by: range) }
+        }
+        return Int(product.high)
     }
 
     public struct Iterator: IteratorProtocol {

@@ -139,24 +139,30 @@ import Testing
         #expect(MemoryLayout<Go7>.size == 1146)
     }
 
-    /// Random games (recorded seed) against a plain grid implementation of the same rules.
+    /// Random games (recorded seed) against a plain grid implementation of the same rules, on 7×7
+    /// (bitboards in 64-bit words) and 9×9 (128-bit words).
     @Test func rulesAgreeWithAPlainGrid() {
-        var rng = Xoshiro256(seed: 0x6060)
+        expectRulesAgreeWithAPlainGrid(Go7.self, games: 300, seed: 0x6060)
+        expectRulesAgreeWithAPlainGrid(Go9.self, games: 100, seed: 0x6061)
+    }
+
+    func expectRulesAgreeWithAPlainGrid<Size>(_ game: GoGame<Size>.Type, games: Int, seed: UInt64) {
+        var rng = Xoshiro256(seed: seed)
         var refusedBySuperko = 0
-        for _ in 0..<300 {
-            var state = Go7()
-            var reference = PlainGo(side: 7)
+        for _ in 0..<games {
+            var state = GoGame<Size>()
+            var reference = PlainGo(side: Size.side)
             while !state.isTerminal {
                 let expected = reference.legalPoints()
                 let legal = state.legalActions
-                #expect(Set(legal) == Set(expected + [Go7.passAction]), "\(state)")
+                #expect(Set(legal) == Set(expected + [game.passAction]), "\(state)")
                 refusedBySuperko += reference.superkoRefusals
                 let action = legal.randomElement(using: &rng)
-                if action != Go7.passAction { reference.play(action) } else { reference.pass() }
+                if action != game.passAction { reference.play(action) } else { reference.pass() }
                 state.apply(action)
                 #expect(state.stones(of: .first) == reference.bits(1) && state.stones(of: .second) == reference.bits(2))
             }
-            #expect(state.score == reference.score(komi: 7.5))
+            #expect(state.score == reference.score(komi: Size.komi))
         }
         #expect(refusedBySuperko > 0)
     }
