@@ -1,4 +1,5 @@
 import GameKit
+import NeuralNet
 import Search
 
 /// One side of a batched match: chooses moves for many games at once.
@@ -86,6 +87,11 @@ public enum MatchRunner {
         progress: (Int, MatchResult) -> Void = { _, _ in },
         shouldStop: () -> Bool = { false }
     ) throws -> MatchResult? {
+        // A match sends small batches (its games' leaves): a second OpenBLAS thread or Winograd worker
+        // saves little CPU time on an idle machine and waits for a core at every call on a busy one.
+        let blasThreads = BLAS.threadCount
+        BLAS.threadCount = 1
+        defer { BLAS.threadCount = blasThreads }
         var rng = Xoshiro256(seed: seed)
         // Drawn when each pair of games starts (games start in order), not all up front.
         var opening = Game()

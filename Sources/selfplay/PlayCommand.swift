@@ -2,6 +2,7 @@ import ArgumentParser
 import Environments
 import Foundation
 import GameKit
+import NeuralNet
 import Players
 import Search
 
@@ -30,6 +31,8 @@ struct PlayCommand: ParsableCommand, GameVisitor {
     func run() throws { try GameCatalog.visit(try game.resolve(), with: self) }
 
     func visit<G: GameState>(_ type: G.Type) throws {
+        // One position at a time: batches of a leaf or two, which one OpenBLAS thread serves best.
+        BLAS.threadCount = 1
         let player = try makePlayer(try PlayerSpec(parsing: agent), for: G.self, seed: seed)
         let humanSide: Player = human == .first ? .first : .second
         var history: [Int] = []

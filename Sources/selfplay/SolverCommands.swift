@@ -2,6 +2,7 @@ import ArgumentParser
 import Environments
 import Foundation
 import GameKit
+import NeuralNet
 import Players
 import Solvers
 import Training
@@ -131,6 +132,8 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
     }
 
     func visit<G: GameState>(_ type: G.Type) throws {
+        // One position at a time: batches of a leaf or two, which one OpenBLAS thread serves best.
+        BLAS.threadCount = 1
         let spec = try PlayerSpec(parsing: player)
         let player = try makePlayer(spec, for: G.self, seed: seed)
         var solver: (any GameSolver<G>)?
