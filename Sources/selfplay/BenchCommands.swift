@@ -47,8 +47,9 @@ struct BenchGamesCommand: ParsableCommand, GameVisitor {
         while clock.now < deadline {
             for _ in 0..<100 {
                 var state = G()
+                // The engine's own uniform move (Go checks superko only for the point drawn).
                 while !state.isTerminal {
-                    state.apply(state.legalActions.randomElement(using: &rng))
+                    state.playRandomAction(using: &rng)
                     moves += 1
                 }
                 if state.outcome == .win(.first) { firstWins += 1 }
