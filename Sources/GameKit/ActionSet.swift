@@ -6,11 +6,15 @@ public struct ActionSet: Sequence, Hashable, Sendable {
     /// The largest action count a game may have.
     public static let capacity = 128
 
+    /// Bits of actions 0–63.
     public var low: UInt64
+    /// Bits of actions 64–127.
     public var high: UInt64
 
+    /// The empty set.
     @inlinable public init() { low = 0; high = 0 }
 
+    /// The set whose mask is `high:low`.
     @inlinable public init(low: UInt64, high: UInt64 = 0) { self.low = low; self.high = high }
 
     /// The number of actions in the set.
@@ -18,17 +22,21 @@ public struct ActionSet: Sequence, Hashable, Sendable {
 
     @inlinable public var isEmpty: Bool { (low | high) == 0 }
 
+    /// Whether `action` is in the set (false for any index out of range).
     @inlinable public func contains(_ action: Int) -> Bool {
         guard action >= 0 && action < ActionSet.capacity else { return false }
         return action < 64 ? (low >> UInt64(action)) & 1 != 0 : (high >> UInt64(action - 64)) & 1 != 0
     }
 
+    /// Adds `action`, which must be in `0..<capacity`.
     @inlinable public mutating func insert(_ action: Int) {
         precondition(action >= 0 && action < ActionSet.capacity, "action \(action) out of range")
         if action < 64 { low |= 1 << UInt64(action) } else { high |= 1 << UInt64(action - 64) }
     }
 
+    /// Removes `action` if it is in the set (an index out of range changes nothing).
     @inlinable public mutating func remove(_ action: Int) {
+        guard action >= 0 && action < ActionSet.capacity else { return }
         if action < 64 { low &= ~(1 << UInt64(action)) } else { high &= ~(1 << UInt64(action - 64)) }
     }
 

@@ -32,7 +32,9 @@ struct BenchGamesCommand: ParsableCommand, GameVisitor {
     var json = false
 
     func run() throws {
-        guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
+        guard seconds > 0, seconds <= longestDuration else {
+            throw ValidationError("--seconds must be positive and at most a year")
+        }
         try GameCatalog.visit(try game.resolve(), with: self)
     }
 
@@ -70,7 +72,8 @@ struct BenchGamesCommand: ParsableCommand, GameVisitor {
             let firstPlayerWinRate = Double(firstWins) / Double(games)
             print(
                 """
-                {"game":"\(G.name)","playouts_per_s":\(Double(games) / elapsed),"moves_per_s":\(Double(moves) / elapsed),\
+                {"game":"\(G.name)","playouts_per_s":\(Double(games) / elapsed),\
+                "moves_per_s":\(Double(moves) / elapsed),\
                 "mean_length":\(Double(moves) / Double(games)),"first_player_win_rate":\(firstPlayerWinRate),\
                 "perft_depth":\(depth),"perft_leaves":\(perftLeaves),"perft_seconds":\(perftSeconds),\
                 "state_bytes":\(MemoryLayout<G>.size),"copy_ns":\(copyNanoseconds)}
@@ -149,7 +152,7 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
     var solver = false
     @Option(help: "Concurrent games (uniform and net evaluators).")
     var trees: Int = 1
-    @Option(help: "Residual blocks of the network instead of the game's default (net evaluator; needs --filters).")
+    @Option(help: "Residual blocks of the network instead of the game's default (net evaluator; with --filters).")
     var blocks: Int?
     @Option(help: "Filters per convolution of that residual network.")
     var filters: Int?
@@ -166,9 +169,10 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
     var json = false
 
     func validate() throws {
-        guard sims >= 1, repeats >= 1, trees >= 1 else {
-            throw ValidationError("--sims, --repeats and --trees must be positive")
+        guard (1...10_000_000).contains(sims), (1...10_000).contains(repeats), (1...4096).contains(trees) else {
+            throw ValidationError("--sims must be in 1...10000000, --repeats in 1...10000, --trees in 1...4096")
         }
+        guard (blocks == nil) == (filters == nil) else { throw ValidationError("--blocks and --filters go together") }
     }
 
     func run() throws {
@@ -178,7 +182,7 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
     /// The batched searches' cache size: none unless `--cache`.
     func cacheBytes<G: GameState>(_: G.Type) -> Int { cache ? BatchedSearch<G>.defaultCacheBytes : 0 }
 
-    func visit<G: GameState>(_ type: G.Type) {
+    func visit<G: GameState>(_ type: G.Type) throws {
         var rng = Xoshiro256(seed: seed)
         let clock = ContinuousClock()
         var times: [Double] = []
@@ -217,6 +221,7 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
                     (defaults.network.blocks, defaults.network.filters) = (blocks, filters)
                 }
                 let architecture = TrainingLoop<G>.architecture(defaults.network)
+                do { try architecture.validate() } catch { throw ValidationError("--blocks/--filters: \(error)") }
                 let network = PolicyValueNetwork(architecture: architecture, seed: seed)
                 let evaluator = TimedEvaluator(NetworkEvaluator(network: network))
                 var configuration = defaults.search

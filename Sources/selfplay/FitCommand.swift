@@ -71,7 +71,9 @@ struct FitCommand: ParsableCommand, GameVisitor {
     func visit<G: GameState>(_ type: G.Type) throws {
         let directory = RunDirectory(url: URL(fileURLWithPath: runPath))  // checked by run()
         let configuration = try runConfiguration(directory, changedBy: overrides)
-        if let problem = configuration.validationError() { throw ValidationError(problem) }
+        if let problem = configuration.validationError() ?? configuration.resourceError(for: G.self) {
+            throw ValidationError(problem)
+        }
         let complete = directory.completeGenerations()
         guard let last = complete.last, last >= 2 else {
             throw CommandFailure("\(runPath) has fewer than two generations with samples; nothing to fit")
@@ -96,8 +98,8 @@ struct FitCommand: ParsableCommand, GameVisitor {
         let reporter = TerminalReporter()
         reporter.message(
             "fit \(architecture.summary) on generations \(first)...\(held - 1) of \(runPath) "
-                + "(\(fit.sampleCount) samples), held out: generation \(held); batch \(configuration.training.batchSize), "
-                + "OpenBLAS \(BLAS.threadCount) thread(s)")
+                + "(\(fit.sampleCount) samples), held out: generation \(held); "
+                + "batch \(configuration.training.batchSize), OpenBLAS \(BLAS.threadCount) thread(s)")
         let start = ProcessCPUTime.seconds()
         while fit.steps < steps {
             let losses = try fit.train(steps: min(every, steps - fit.steps), totalSteps: steps)

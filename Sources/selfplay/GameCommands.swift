@@ -130,7 +130,7 @@ struct PerftCommand: ParsableCommand, GameVisitor {
     var moves: String = ""
 
     func validate() throws {
-        guard (0...64).contains(depth ?? 0) else { throw ValidationError("--depth must be between 0 and 64") }
+        guard (1...64).contains(depth ?? 1) else { throw ValidationError("--depth must be between 1 and 64") }
     }
 
     func run() throws {
@@ -142,7 +142,7 @@ struct PerftCommand: ParsableCommand, GameVisitor {
         do { root = try G(notation: moves) } catch {
             throw ValidationError("bad \(G.name) notation '\(abbreviated(moves))' \(error)")
         }
-        for d in 1...max(1, depth ?? min(5, G.perft.benchmarkDepth)) {
+        for d in 1...(depth ?? min(5, G.perft.benchmarkDepth)) {
             let start = ContinuousClock.now
             let nodes = perft(root, depth: d)
             let seconds = (ContinuousClock.now - start).seconds

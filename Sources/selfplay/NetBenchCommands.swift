@@ -35,7 +35,9 @@ struct BenchGemmCommand: ParsableCommand {
     func validate() throws {
         _ = try game.resolve()
         _ = try parseBatches(batches)
-        guard seconds > 0 else { throw ValidationError("--seconds must be positive") }
+        guard seconds > 0, seconds <= longestDuration else {
+            throw ValidationError("--seconds must be positive and at most a year")
+        }
         guard (peakGflops ?? 1) > 0 else { throw ValidationError("--peak-gflops must be positive") }
     }
 
@@ -122,7 +124,7 @@ private struct ShapeTimer {
         for buffer in [a, b] {
             for i in 0..<buffer.count { buffer.pointer[i] = generator.nextUnitFloat() - 0.5 }
         }
-        let perCall = timePerRun(seconds: seconds, minimumRuns: 3) {
+        let perCall = timePerRun(seconds: seconds) {
             GEMM.multiply(shape, a: a.pointer, b: b.pointer, c: c.pointer)
         }
         return shape.flops / perCall / 1e9
@@ -171,6 +173,9 @@ struct BenchNNCommand: ParsableCommand {
         _ = try parseBatches(batches)
         guard profileBatch > 0, seconds > 0, (blasThreads ?? 1) > 0 else {
             throw ValidationError("--profile-batch, --seconds and --blas-threads must be positive")
+        }
+        guard profileBatch <= 65_536, seconds <= longestDuration else {
+            throw ValidationError("--profile-batch must be at most 65536 and --seconds at most a year")
         }
         do { try resolveArchitecture(for: try game.resolve()).validate() } catch let error as NetworkError {
             throw ValidationError("\(error)")
@@ -399,19 +404,12 @@ private func timePerRun(
 private func wallAndCPUPerRun(seconds: Double, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
     try body()
     var runs = 0
-    let start = processCPUSeconds()
+    let start = ProcessCPUTime.seconds()
     let wall = try timePerRun(seconds: seconds, warmUp: false) {
         try body()
         runs += 1
     }
-    return (wall, (processCPUSeconds() - start) / Double(runs))
-}
-
-/// CPU seconds used so far by all threads of this process.
-private func processCPUSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + 1e-9 * Double(time.tv_nsec)
+    return (wall, (ProcessCPUTime.seconds() - start) / Double(runs))
 }
 
 private func parseBatches(_ text: String) throws -> [Int] {

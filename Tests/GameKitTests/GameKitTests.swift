@@ -22,6 +22,9 @@ import Testing
                 set.remove(removed)
                 #expect(!set.contains(removed))
             }
+            let before = set
+            for outside in [-1, -64, ActionSet.capacity, Int.max] { set.remove(outside) }
+            #expect(set == before, "removing an index out of range changes nothing")
         }
     }
 

@@ -230,6 +230,8 @@ import Training
             try selfplay(["fit", copy.path, "--set", "selfPlay.games=8"]), "only network.* and training.* settings")
         expectRefusal(try selfplay(["fit", copy.path, "--holdout", "9"]), "--holdout 9", "2...3")
         expectRefusal(try selfplay(["fit", copy.path, "--output", "x.bin"]), "--output must name a .safetensors file")
+        expectRefusal(
+            try selfplay(["fit", copy.path, "--set", "network.valueHidden=100000"]), "valueHidden is 100000")
         let fresh = temporaryFolder("initial-weights-refused")
         expectRefusal(
             try selfplay([
@@ -249,6 +251,19 @@ import Training
             elo.status == 0 && elo.output.contains("generation(s) 1 of") && elo.output.contains("missing"), "\(elo)")
         expectRefusal(
             try selfplay(["train", "--run", copy.path, "--generations", "4"]), "generation(s) 1 of", "missing")
+    }
+
+    /// Benchmarks and perft refuse sizes and durations they cannot honour (they used to trap or loop forever).
+    @Test func benchmarksRefuseImpossibleSettings() throws {
+        expectRefusal(
+            try selfplay(["bench", "mcts", "--evaluator", "net", "--blocks", "0", "--filters", "0"]),
+            "filters is 0")
+        expectRefusal(try selfplay(["bench", "mcts", "--evaluator", "net", "--blocks", "3"]), "go together")
+        expectRefusal(try selfplay(["bench", "mcts", "--trees", "100000"]), "--trees in 1...4096")
+        expectRefusal(try selfplay(["bench", "games", "--seconds", "inf"]), "at most a year")
+        expectRefusal(try selfplay(["bench", "nn", "--seconds", "1e30"]), "at most a year")
+        expectRefusal(try selfplay(["bench", "gemm", "--seconds", "inf"]), "at most a year")
+        expectRefusal(try selfplay(["perft", "--depth", "0"]), "--depth must be between 1 and 64")
     }
 
     /// A GTP engine that is missing, or fails mid-match, is one line of error: never a hang or a crash.
