@@ -14,7 +14,8 @@ public func makeSide<G: GameState>(
         return NetworkSide<G>(
             name: model.label, evaluator: NetworkEvaluator(network: model.network),
             configuration: model.search, slots: slots,
-            temperatureMoves: model.temperature > 0 ? model.temperatureMoves : 0, seed: seed)
+            temperatureMoves: model.temperature > 0 ? model.temperatureMoves : 0, temperature: model.temperature,
+            seed: seed)
     }
     let first = try makePlayer(spec, for: G.self, seed: seed)
     if spec.isStateless { return PlayerSide<G>(name: spec.description, slots: slots) { _ in first } }

@@ -20,18 +20,21 @@ public final class NetworkSide<Game: GameState>: BatchedSide {
     public let name: String
     let search: BatchedSearch<Game>
     var rng: Xoshiro256
-    /// Moves sampled with temperature 1 at the start of each game (0: always the most visited).
+    /// Moves sampled with `temperature` at the start of each game (0: always the most visited).
     public var temperatureMoves: Int
+    /// The temperature of those first moves' visit-count sampling.
+    public var temperature: Float
 
     public init(
         name: String, evaluator: any Evaluator, configuration: SearchConfiguration, slots: Int,
-        temperatureMoves: Int = 0, seed: UInt64
+        temperatureMoves: Int = 0, temperature: Float = 1, seed: UInt64
     ) {
         self.name = name
         var configuration = configuration
         configuration.dirichletFraction = 0
         search = BatchedSearch(treeCount: slots, configuration: configuration, evaluator: evaluator)
         self.temperatureMoves = temperatureMoves
+        self.temperature = temperature
         rng = Xoshiro256(seed: seed)
     }
 
@@ -43,8 +46,8 @@ public final class NetworkSide<Game: GameState>: BatchedSide {
         }
         search.search(trees: slots, simulations: search.configuration.simulations, rootNoise: false, using: &rng)
         return slots.map { slot in
-            let temperature: Float = states[slot].moveCount < temperatureMoves ? 1 : 0
-            return search.trees[slot].chooseAction(temperature: temperature, using: &rng)
+            let sampling = states[slot].moveCount < temperatureMoves
+            return search.trees[slot].chooseAction(temperature: sampling ? temperature : 0, using: &rng)
         }
     }
 

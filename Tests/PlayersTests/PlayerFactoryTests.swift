@@ -79,6 +79,10 @@ func savedTicTacToeNetwork() throws -> URL {
         let file = try savedTicTacToeNetwork()
         defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
         #expect(try makeSide("net:\(file.path)", for: TicTacToe.self, slots: 4, seed: 1) is NetworkSide<TicTacToe>)
+        let sampling = try #require(
+            try makeSide("net:\(file.path),temperature=0.5,moves=3", for: TicTacToe.self, slots: 4, seed: 1)
+                as? NetworkSide<TicTacToe>)
+        #expect(sampling.temperature == 0.5 && sampling.temperatureMoves == 3)
         let random = try makeSide("random", for: TicTacToe.self, slots: 4, seed: 1)
         #expect(random is PlayerSide<TicTacToe> && random.name == "random")
         let mcts = try makeSide("mcts:rollouts=5", for: TicTacToe.self, slots: 2, seed: 1)
