@@ -31,8 +31,6 @@ public struct Optimizer: Codable, Sendable {
     public var beta2: Float
     /// Adam's ε.
     public var epsilon: Float
-    /// Nesterov momentum (SGD only).
-    public var nesterov: Bool
     /// L2 coefficient λ: the loss gains `λ/2 · Σ w²` and the gradient `λ · w`.
     public var weightDecay: Float
     /// If set, gradients are scaled down so that their global L2 norm is at most this.
@@ -54,13 +52,13 @@ public struct Optimizer: Codable, Sendable {
     public internal(set) var lastGradientNorm: Float = 0
 
     private enum CodingKeys: String, CodingKey {
-        case kind, learningRate, momentum, beta2, epsilon, nesterov, weightDecay, clipNorm, schedule, warmupSteps, step
+        case kind, learningRate, momentum, beta2, epsilon, weightDecay, clipNorm, schedule, warmupSteps, step
     }
 
     public init(
         kind: Kind = .sgd, learningRate: Float, momentum: Float = 0.9, weightDecay: Float = 1e-4,
         clipNorm: Float? = nil, schedule: Schedule = .constant, warmupSteps: Int = 0,
-        beta2: Float = 0.999, epsilon: Float = 1e-8, nesterov: Bool = false
+        beta2: Float = 0.999, epsilon: Float = 1e-8
     ) {
         self.kind = kind
         self.learningRate = learningRate
@@ -71,7 +69,6 @@ public struct Optimizer: Codable, Sendable {
         self.warmupSteps = warmupSteps
         self.beta2 = beta2
         self.epsilon = epsilon
-        self.nesterov = nesterov
         step = 0
     }
 
@@ -157,7 +154,6 @@ public struct Optimizer: Codable, Sendable {
 private struct UpdateRule {
     let kind: Optimizer.Kind
     let rate, momentum, beta2, epsilon, weightDecay, gradientScale: Float
-    let nesterov: Bool
     /// Adam's bias corrections 1/(1 − β₁ᵗ) and 1/(1 − β₂ᵗ).
     let firstCorrection, secondCorrection: Float
 
@@ -168,7 +164,6 @@ private struct UpdateRule {
         beta2 = optimizer.beta2
         epsilon = optimizer.epsilon
         weightDecay = optimizer.weightDecay
-        nesterov = optimizer.nesterov
         self.gradientScale = gradientScale
         let t = Double(optimizer.step + 1)
         firstCorrection = Float(1 / (1 - pow(Double(optimizer.momentum), t)))
@@ -191,7 +186,7 @@ private struct UpdateRule {
                 for i in 0..<count {
                     let gradient = g[i] * gradientScale + decay * w[i]
                     let velocity = momentum * m[i] + gradient
-                    let weight = w[i] - rate * (nesterov ? gradient + momentum * velocity : velocity)
+                    let weight = w[i] - rate * velocity
                     if commit {
                         m[i] = velocity
                         w[i] = weight

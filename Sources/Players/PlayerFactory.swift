@@ -52,8 +52,8 @@ public func makePlayer<G: GameState>(_ spec: PlayerSpec, for game: G.Type, seed:
     default:
         let kinds = PlayerSpec.kinds.map(\.kind).joined(separator: ", ")
         throw PlayerError(
-            "unknown player '\(abbreviated(spec.kind))'; valid players: \(kinds) (`selfplay arena --help` describes them)"
-        )
+            "unknown player '\(abbreviated(spec.kind))'; valid players: \(kinds) "
+                + "(`selfplay arena --help` describes them)")
     }
 }
 

@@ -109,8 +109,8 @@ public final class BatchedSearch<Game: GameState> {
         run(active, rng: &rng)
     }
 
-    /// Searches one tree with every simulation's first step fixed to root child `child`,
-    /// `simulations` times (Gumbel sequential halving drives this).
+    /// Searches each listed tree `simulations` times with every simulation's first step fixed to
+    /// that tree's root child `child` (Gumbel sequential halving drives this).
     func search<R: RandomNumberGenerator>(
         forcing children: [(tree: Int, child: Int32, simulations: Int)], using rng: inout R
     ) {

@@ -4,17 +4,14 @@ import GameKit
 /// to the end of the game as the leaf value. The baseline player `mcts:rollouts=N`.
 public final class RolloutSearch<Game: GameState> {
     public let tree: SearchTree<Game>
-    /// Random playouts averaged per leaf.
-    public var rolloutsPerLeaf: Int
     let uniformPriors: UnsafeMutableBufferPointer<Float>
     let uniformPriorsOwner: ScratchBuffer<Float>
 
-    public init(explorationConstant c: Float = 1.4, solver: Bool = true, rolloutsPerLeaf: Int = 1) {
+    public init(explorationConstant c: Float = 1.4, solver: Bool = true) {
         var configuration = SearchConfiguration()
         configuration.solver = solver
         configuration.virtualLossValue = 0
         tree = SearchTree(configuration: configuration, rule: .uct(c: c))
-        self.rolloutsPerLeaf = max(1, rolloutsPerLeaf)
         uniformPriorsOwner = ScratchBuffer(count: Game.actionCount, zero: 0)
         uniformPriors = uniformPriorsOwner.buffer
     }
@@ -25,11 +22,9 @@ public final class RolloutSearch<Game: GameState> {
         for _ in 0..<simulations {
             if tree[0].proof != .unknown { return }
             if case .needsEvaluation(let leaf, let state) = tree.descend(using: &rng) {
-                var total: Float = 0
-                for _ in 0..<rolloutsPerLeaf { total += state.randomPlayoutValue(using: &rng) }
                 tree.expand(
                     leaf, state: state, priors: UnsafeBufferPointer(uniformPriors),
-                    value: total / Float(rolloutsPerLeaf))
+                    value: state.randomPlayoutValue(using: &rng))
             }
         }
     }

@@ -93,14 +93,12 @@ public final class SearchTree<Game: GameState> {
     /// The index of the root node.
     public static var root: Int32 { 0 }
 
-    public init(
-        rootState: Game = Game(), configuration: SearchConfiguration, rule: SelectionRule = .puct,
-        initialCapacity: Int = 4096
-    ) {
-        self.rootState = rootState
+    /// An empty tree at the start position, with room for 4096 nodes before it grows.
+    public init(configuration: SearchConfiguration, rule: SelectionRule = .puct) {
+        rootState = Game()
         self.configuration = configuration
         self.rule = rule
-        capacity = max(16, initialCapacity)
+        capacity = 4096
         nodes = .allocate(capacity: capacity)
         spareCapacity = capacity
         spare = .allocate(capacity: spareCapacity)

@@ -62,10 +62,9 @@ extension TrainingConfiguration {
                 "unknown key '\(fullKey)'; '\(head)' is not one of: \(known.joined(separator: ", "))")
         }
         if path.count == 1 {
-            if existing is [String: Any], !(value is [String: Any]) {
-                throw ConfigurationError(
-                    "'\(fullKey)' is a group; set one of its keys, e.g. \(fullKey).\((existing as! [String: Any]).keys.sorted().first ?? "")"
-                )
+            if let group = existing as? [String: Any], !(value is [String: Any]) {
+                let example = group.keys.sorted().first ?? ""
+                throw ConfigurationError("'\(fullKey)' is a group; set one of its keys, e.g. \(fullKey).\(example)")
             }
             object[head] = value
         } else {

@@ -167,9 +167,8 @@ public enum EloRating {
     /// A table for the terminal, best first.
     public static func table(_ ratings: [PlayerRating]) -> String {
         let width = max(8, ratings.map(\.player.count).max() ?? 0)
-        var lines = [
-            "\("player".padding(toLength: width, withPad: " ", startingAt: 0))      Elo        95% interval   games  score"
-        ]
+        let header = "player".padding(toLength: width, withPad: " ", startingAt: 0)
+        var lines = ["\(header)      Elo        95% interval   games  score"]
         for rating in ratings.sorted(by: { $0.elo > $1.elo }) {
             let interval =
                 rating.high.isFinite

@@ -140,8 +140,12 @@ public enum RunReport {
         }
 
         var body = "<h1>SelfPlay report</h1>\n"
-        body +=
-            "<p>\(runs.count) run(s): \(runs.map { escape($0.name) + " (" + escape($0.configuration.game) + ", seed \($0.configuration.seed), \($0.manifests.count) generations)" }.joined(separator: "; ")). Generated \(escape(ISO8601DateFormatter().string(from: Date()))).</p>\n"
+        let summaries = runs.map { run in
+            escape(run.name) + " (" + escape(run.configuration.game) + ", seed \(run.configuration.seed), "
+                + "\(run.manifests.count) generations)"
+        }
+        let generated = escape(ISO8601DateFormatter().string(from: Date()))
+        body += "<p>\(runs.count) run(s): \(summaries.joined(separator: "; ")). Generated \(generated).</p>\n"
         body += charts.map { "<div class=\"figure\">\($0)</div>" }.joined(separator: "\n")
         for run in runs {
             body += "\n<h2>\(escape(run.name))</h2>\n<h3>Lineage</h3>\n"
@@ -166,7 +170,9 @@ public enum RunReport {
             <!DOCTYPE html>
             <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
             <head><meta charset="utf-8"/><title>SelfPlay report</title>
-            <style>body{font-family:sans-serif;margin:24px;max-width:1400px}.figure{display:inline-block;margin:6px}table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}pre{font-size:11px;background:#f6f6f6;padding:8px}</style>
+            <style>body{font-family:sans-serif;margin:24px;max-width:1400px}.figure{display:inline-block;margin:6px}\
+            table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}\
+            pre{font-size:11px;background:#f6f6f6;padding:8px}</style>
             </head>
             <body>
             \(body)
@@ -200,35 +206,43 @@ public enum RunReport {
     }
 
     static func lineageTable(_ run: RunData) -> String {
-        var rows =
-            "<table><tr><th>generation</th><th>parent</th><th>promoted</th><th>best after</th><th>Elo</th><th>95% interval</th><th>positions</th><th>time (s)</th><th>note</th></tr>"
+        let headers = [
+            "generation", "parent", "promoted", "best after", "Elo", "95% interval", "positions", "time (s)", "note",
+        ]
+        var rows = "<table>" + tableRow(headers, header: true)
         for manifest in run.manifests {
             let rating = run.ratings[manifest.generation]
             let interval = rating.map { $0.high.isFinite ? String(format: "%.0f – %.0f", $0.low, $0.high) : "" } ?? ""
-            rows +=
-                "<tr><td>\(manifest.generation)</td><td>\(manifest.parent.map(String.init) ?? "–")</td><td>\(manifest.promoted ? "yes" : "no")</td><td>\(manifest.best)</td>"
-            rows +=
-                "<td>\(rating.map { String(format: "%.0f", $0.elo) } ?? "")</td><td>\(interval)</td><td>\(manifest.totalPositions)</td>"
-            rows +=
-                "<td>\(String(format: "%.1f", manifest.totalSeconds))</td><td>\(escape(manifest.metrics.rejection ?? ""))</td></tr>"
+            rows += tableRow([
+                "\(manifest.generation)", manifest.parent.map(String.init) ?? "–", manifest.promoted ? "yes" : "no",
+                "\(manifest.best)", rating.map { String(format: "%.0f", $0.elo) } ?? "", interval,
+                "\(manifest.totalPositions)", String(format: "%.1f", manifest.totalSeconds),
+                escape(manifest.metrics.rejection ?? ""),
+            ])
         }
         return rows + "</table>"
     }
 
     static func matchTable(_ matches: [MatchRecord]) -> String {
-        var rows =
-            "<table><tr><th>generation</th><th>kind</th><th>player A</th><th>player B</th><th>A wins</th><th>draws</th><th>A losses</th><th>A score</th></tr>"
+        let headers = ["generation", "kind", "player A", "player B", "A wins", "draws", "A losses", "A score"]
+        var rows = "<table>" + tableRow(headers, header: true)
         for match in matches {
             let score = match.games > 0 ? (Double(match.wins) + 0.5 * Double(match.draws)) / Double(match.games) : 0
-            rows +=
-                "<tr><td>\(match.generation)</td><td>\(escape(match.kind))</td><td>\(escape(match.playerA))</td><td>\(escape(match.playerB))</td>"
-            rows +=
-                "<td>\(match.wins)</td><td>\(match.draws)</td><td>\(match.losses)</td><td>\(String(format: "%.3f", score))</td></tr>"
+            rows += tableRow([
+                "\(match.generation)", escape(match.kind), escape(match.playerA), escape(match.playerB),
+                "\(match.wins)", "\(match.draws)", "\(match.losses)", String(format: "%.3f", score),
+            ])
         }
         return rows + "</table>"
     }
 
     static func escape(_ text: String) -> String { LineChart.escape(text) }
+
+    /// One table row of cells already escaped (`th` cells with `header`).
+    static func tableRow(_ cells: [String], header: Bool = false) -> String {
+        let tag = header ? "th" : "td"
+        return "<tr>" + cells.map { "<\(tag)>\($0)</\(tag)>" }.joined() + "</tr>"
+    }
 
     /// Writes the report of the run in `run` to `run/report.html`.
     public static func write(for run: RunDirectory) throws {

@@ -36,7 +36,7 @@ extension TrainingConfiguration {
             let sampleFloats = Double(grown.inputSize + 2 * grown.actionCount + 1)
             let fitSamples =
                 4 * Double(growth.fitGenerations) * Double(selfPlay.games) * Double(grown.cells) * sampleFloats
-            let needed = estimatedMemory(grown, game: Game.self) + fitSamples
+            let needed = estimatedMemory(grown) + fitSamples
             guard needed <= 0.8 * available else {
                 return String(
                     format: "growth: the fit needs about %.1f GB of memory (growth.network %@, %d generations "
@@ -44,7 +44,7 @@ extension TrainingConfiguration {
                     needed / 1e9, grown.summary, growth.fitGenerations, available / 1e9)
             }
         }
-        let needed = estimatedMemory(architecture, game: Game.self)
+        let needed = estimatedMemory(architecture)
         guard needed <= 0.8 * available else {
             return String(
                 format: "the run needs about %.1f GB of memory (network %@, replay window of %d "
@@ -58,7 +58,7 @@ extension TrainingConfiguration {
     /// Bytes the run holds at once, roughly: the networks with their gradients (trainee, best,
     /// the copy kept for a rejected candidate, one per self-play worker), the optimizer's moments,
     /// the training activations and the replay window's samples.
-    func estimatedMemory<Game: GameState>(_ architecture: NetworkArchitecture, game: Game.Type) -> Double {
+    func estimatedMemory(_ architecture: NetworkArchitecture) -> Double {
         let parameters = Double(architecture.parameterCount)
         let networks = 3 + Double(selfPlay.workers)
         let moments = training.optimizer == "adam" ? 2.0 : 1.0

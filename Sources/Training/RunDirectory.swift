@@ -526,9 +526,8 @@ public struct RunDirectory: Sendable {
         try finishPendingRollback()
         let complete = completeGenerations()
         guard complete.contains(generation) else {
-            throw RunDirectoryError(
-                "generation \(generation) does not exist; complete generations: \(complete.map(String.init).joined(separator: ", "))"
-            )
+            let list = complete.map(String.init).joined(separator: ", ")
+            throw RunDirectoryError("generation \(generation) does not exist; complete generations: \(list)")
         }
         _ = try loadManifest(generation)
         let later = complete.filter { $0 > generation }

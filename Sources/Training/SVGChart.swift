@@ -62,6 +62,15 @@ public struct LineChart {
         return String(format: "%.3g", value)
     }
 
+    /// `<name a="v" …/>`, or `<name …>text</name>` with `text` already escaped; attributes in their order,
+    /// then `more` (attributes already written out).
+    static func element(
+        _ name: String, _ attributes: KeyValuePairs<String, String>, then more: String = "", text: String? = nil
+    ) -> String {
+        let list = attributes.map { " \($0.key)=\"\($0.value)\"" }.joined() + more
+        return text.map { "<\(name)\(list)>\($0)</\(name)>" } ?? "<\(name)\(list)/>"
+    }
+
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
@@ -91,28 +100,54 @@ public struct LineChart {
         func py(_ y: Double) -> Double { top + (1 - (y - yMin) / (yMax - yMin)) * plotHeight }
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
+        func tag(
+            _ name: String, _ attributes: KeyValuePairs<String, String>, then more: String = "", text: String? = nil
+        ) -> String {
+            Self.element(name, attributes, then: more, text: text)
+        }
+
         var out =
-            ##"<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="\##(f(width))" height="\##(f(height))" viewBox="0 0 \##(f(width)) \##(f(height))" font-family="sans-serif" font-size="11">"##
-        out +=
-            ##"<text class="title" x="\##(f(width / 2))" y="16" text-anchor="middle" font-size="13" font-weight="bold">\##(Self.escape(title))</text>"##
-        out +=
-            ##"<rect x="\##(f(left))" y="\##(f(top))" width="\##(f(plotWidth))" height="\##(f(plotHeight))" fill="none" stroke="#999"/>"##
+            ##"<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="\##(f(width))" height="\##(f(height))" "##
+            + ##"viewBox="0 0 \##(f(width)) \##(f(height))" font-family="sans-serif" font-size="11">"##
+        out += tag(
+            "text",
+            [
+                "class": "title", "x": f(width / 2), "y": "16", "text-anchor": "middle", "font-size": "13",
+                "font-weight": "bold",
+            ], text: Self.escape(title))
+        out += tag(
+            "rect",
+            [
+                "x": f(left), "y": f(top), "width": f(plotWidth), "height": f(plotHeight), "fill": "none",
+                "stroke": "#999",
+            ])
         for tick in xTicks {
-            out +=
-                ##"<line x1="\##(f(px(tick)))" y1="\##(f(top + plotHeight))" x2="\##(f(px(tick)))" y2="\##(f(top + plotHeight + 4))" stroke="#666"/>"##
-            out +=
-                ##"<text class="tick" x="\##(f(px(tick)))" y="\##(f(top + plotHeight + 16))" text-anchor="middle">\##(Self.format(tick))</text>"##
+            let x = f(px(tick))
+            out += tag(
+                "line", ["x1": x, "y1": f(top + plotHeight), "x2": x, "y2": f(top + plotHeight + 4), "stroke": "#666"])
+            out += tag(
+                "text", ["class": "tick", "x": x, "y": f(top + plotHeight + 16), "text-anchor": "middle"],
+                text: Self.format(tick))
         }
         for tick in yTicks {
-            out +=
-                ##"<line x1="\##(f(left))" y1="\##(f(py(tick)))" x2="\##(f(left + plotWidth))" y2="\##(f(py(tick)))" stroke="#eee"/>"##
-            out +=
-                ##"<text class="tick" x="\##(f(left - 6))" y="\##(f(py(tick) + 4))" text-anchor="end">\##(Self.format(tick))</text>"##
+            let y = f(py(tick))
+            out += tag("line", ["x1": f(left), "y1": y, "x2": f(left + plotWidth), "y2": y, "stroke": "#eee"])
+            out += tag(
+                "text", ["class": "tick", "x": f(left - 6), "y": f(py(tick) + 4), "text-anchor": "end"],
+                text: Self.format(tick))
         }
-        out +=
-            ##"<text class="axis-label" x="\##(f(left + plotWidth / 2))" y="\##(f(top + plotHeight + 32))" text-anchor="middle">\##(Self.escape(xLabel))</text>"##
-        out +=
-            ##"<text class="axis-label" transform="translate(14 \##(f(top + plotHeight / 2))) rotate(-90)" text-anchor="middle">\##(Self.escape(yLabel))</text>"##
+        out += tag(
+            "text",
+            [
+                "class": "axis-label", "x": f(left + plotWidth / 2), "y": f(top + plotHeight + 32),
+                "text-anchor": "middle",
+            ], text: Self.escape(xLabel))
+        out += tag(
+            "text",
+            [
+                "class": "axis-label", "transform": "translate(14 \(f(top + plotHeight / 2))) rotate(-90)",
+                "text-anchor": "middle",
+            ], text: Self.escape(yLabel))
         for (index, s) in series.enumerated() {
             let color = Self.palette[index % Self.palette.count]
             if let band = s.band {
@@ -120,25 +155,37 @@ public struct LineChart {
                 if pairs.count > 1 {
                     let upper = pairs.map { "\(f(px($0.0.x))),\(f(py($0.1.high)))" }
                     let lower = pairs.reversed().map { "\(f(px($0.0.x))),\(f(py($0.1.low)))" }
-                    out +=
-                        ##"<polygon class="band" points="\##((upper + lower).joined(separator: " "))" fill="\##(color)" fill-opacity="0.15" stroke="none"/>"##
+                    out += tag(
+                        "polygon",
+                        [
+                            "class": "band", "points": (upper + lower).joined(separator: " "), "fill": color,
+                            "fill-opacity": "0.15", "stroke": "none",
+                        ])
                 }
             }
             let points = s.points.filter { $0.x.isFinite && $0.y.isFinite }
             let coordinates = points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
             let dash = s.dashed ? " stroke-dasharray=\"5,3\"" : ""
-            out +=
-                ##"<polyline class="series" data-name="\##(Self.escape(s.name))" points="\##(coordinates)" fill="none" stroke="\##(color)" stroke-width="1.8"\##(dash)/>"##
+            out += tag(
+                "polyline",
+                [
+                    "class": "series", "data-name": Self.escape(s.name), "points": coordinates, "fill": "none",
+                    "stroke": color, "stroke-width": "1.8",
+                ], then: dash)
             if points.count <= 60 {
                 for point in points {
-                    out += ##"<circle cx="\##(f(px(point.x)))" cy="\##(f(py(point.y)))" r="2.2" fill="\##(color)"/>"##
+                    out += tag("circle", ["cx": f(px(point.x)), "cy": f(py(point.y)), "r": "2.2", "fill": color])
                 }
             }
             let row = Double(index / 3), column = Double(index % 3)
             let lx = left + column * (plotWidth / 3), ly = height - 10 - (legendRows - 1 - row) * 16
-            out +=
-                ##"<line x1="\##(f(lx))" y1="\##(f(ly - 4))" x2="\##(f(lx + 18))" y2="\##(f(ly - 4))" stroke="\##(color)" stroke-width="2"\##(dash)/>"##
-            out += ##"<text class="legend" x="\##(f(lx + 22))" y="\##(f(ly))">\##(Self.escape(s.name))</text>"##
+            out += tag(
+                "line",
+                [
+                    "x1": f(lx), "y1": f(ly - 4), "x2": f(lx + 18), "y2": f(ly - 4), "stroke": color,
+                    "stroke-width": "2",
+                ], then: dash)
+            out += tag("text", ["class": "legend", "x": f(lx + 22), "y": f(ly)], text: Self.escape(s.name))
         }
         return out + "</svg>"
     }

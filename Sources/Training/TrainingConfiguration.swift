@@ -10,18 +10,29 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
     public var game: String
     /// The seed of everything random in the run.
     public var seed: UInt64 = 1
+    /// The network generation 0 starts with (`network.*` keys).
     public var network = NetworkSettings()
+    /// The PUCT search of self-play and of the run's own matches (`search.*`).
     public var search = SearchConfiguration()
+    /// How games are generated (`selfPlay.*`).
     public var selfPlay = SelfPlaySettings()
+    /// Which samples training draws from (`replay.*`).
     public var replay = ReplaySettings()
+    /// The optimizer and its steps per generation (`training.*`).
     public var training = OptimizationSettings()
+    /// Gating: the candidate against the current best (`arena.*`).
     public var arena = ArenaSettings()
+    /// Matches against references and earlier generations, for Elo (`evaluation.*`).
     public var evaluation = EvaluationSettings()
+    /// When the run stops (`budget.*`).
     public var budget = BudgetSettings()
+    /// Growing to a larger network part-way (`growth.*`).
     public var growth = GrowthSettings()
-    /// OpenBLAS threads during self-play and training (0: one per core).
+    /// OpenBLAS threads during self-play and training (0: `SELFPLAY_BLAS_THREADS`, else OpenBLAS's default,
+    /// one per core).
     public var blasThreads = 0
 
+    /// A network's architecture and starting weights.
     public struct NetworkSettings: Codable, Sendable, Hashable {
         public init() {}
 
@@ -29,8 +40,9 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var body = "mlp"
         /// Hidden layer widths of the MLP body.
         public var hidden = [64, 64]
-        /// Residual blocks and filters of the residual body.
+        /// Residual blocks of the residual body.
         public var blocks = 2
+        /// Filters of every convolution of the residual body.
         public var filters = 32
         /// Hidden units of the value head.
         public var valueHidden = 32
@@ -51,6 +63,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var atProgress: Double = 0
         /// The larger network (its `initialWeights` are not used).
         public var network = NetworkSettings()
+        /// The last generations whose samples the larger network is fitted on.
         public var fitGenerations = 128
         /// The fit's steps: at most `fitSteps`, and at most `fitStepFraction` of the optimizer steps of the
         /// generations before it (0: no such limit), so that a short run's fit stays short.
@@ -66,6 +79,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         }
     }
 
+    /// How self-play generates a generation's games.
     public struct SelfPlaySettings: Codable, Sendable, Hashable {
         public init() {}
 
@@ -90,6 +104,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var workers = 2
     }
 
+    /// The window of recent samples training draws from.
     public struct ReplaySettings: Codable, Sendable, Hashable {
         public init() {}
 
@@ -102,16 +117,21 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var averagePositions = false
     }
 
+    /// The optimizer and its schedule.
     public struct OptimizationSettings: Codable, Sendable, Hashable {
         public init() {}
 
+        /// Samples per optimizer step.
         public var batchSize = 64
         /// Optimizer steps per generation.
         public var steps = 200
         /// `sgd` (with momentum) or `adam`.
         public var optimizer = "adam"
+        /// The base learning rate.
         public var learningRate: Double = 0.003
+        /// SGD's momentum, or Adam's β₁.
         public var momentum: Double = 0.9
+        /// L2 coefficient on dense and convolution weights.
         public var weightDecay: Double = 0.0001
         /// Multiply the learning rate by this factor every `decayEveryGenerations` generations
         /// (that is, every `decayEveryGenerations × steps` optimizer steps).
@@ -129,6 +149,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         }
     }
 
+    /// The gating match of each candidate against the current best.
     public struct ArenaSettings: Codable, Sendable, Hashable {
         public init() {}
 
@@ -138,6 +159,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var gatingThreshold: Double? = nil
     }
 
+    /// The rating matches of evaluated generations.
     public struct EvaluationSettings: Codable, Sendable, Hashable {
         public init() {}
 
@@ -161,6 +183,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         /// Earlier evaluated generations each evaluation plays (a ladder: 1, 2, 4, … evaluations
         /// back), `ladderGames` games each, so that ratings compare generations directly.
         public var ladderOpponents = 0
+        /// Games against each ladder opponent.
         public var ladderGames = 20
         /// Games the budget's final generation plays against the evaluated generation nearest two thirds
         /// of its number, the start of the run's last third: whether the run was still improving, with a
@@ -168,6 +191,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var finalTrendGames = 0
     }
 
+    /// When the run stops: the first limit reached.
     public struct BudgetSettings: Codable, Sendable, Hashable {
         public init() {}
 

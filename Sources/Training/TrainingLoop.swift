@@ -228,9 +228,8 @@ public final class TrainingLoop<Game: GameState> {
                 loaded.network.architecture == Self.architecture(configuration.network)
                     || loaded.network.architecture == grownArchitecture
             else {
-                throw RunDirectoryError(
-                    "generation \(generation)'s network (\(loaded.network.architecture.summary)) does not match config.json"
-                )
+                let summary = loaded.network.architecture.summary
+                throw RunDirectoryError("generation \(generation)'s network (\(summary)) does not match config.json")
             }
             return (loaded.network, loaded.optimizer)
         } catch let error as NetworkError {
@@ -344,9 +343,9 @@ public final class TrainingLoop<Game: GameState> {
                     candidate, incumbent, games: arenaGames, concurrent: 64,
                     openingMoves: configuration.evaluation.openingMoves, seed: rng.next(),
                     progress: { done, result in
+                        let score = String(format: "%.3f", result.score)
                         self.reporter.status(
-                            "gen \(generation) arena vs gen \(self.best): \(done)/\(arenaGames) games, score \(String(format: "%.3f", result.score))"
-                        )
+                            "gen \(generation) arena vs gen \(self.best): \(done)/\(arenaGames) games, score \(score)")
                     }, shouldStop: shouldStop)
             else { return false }
             matches.append(

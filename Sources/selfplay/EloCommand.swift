@@ -1,12 +1,6 @@
 import ArgumentParser
-import Environments
 import Foundation
-import GameKit
-import NeuralNet
 import Players
-import Search
-import Solvers
-import Synchronization
 import Training
 
 struct EloCommand: ParsableCommand {

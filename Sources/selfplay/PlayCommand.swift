@@ -56,7 +56,7 @@ struct PlayCommand: ParsableCommand, GameVisitor {
                     return
                 }
                 print("\(player.name) plays \(G.actionName(action))")
-                if showSearch { printSearch(of: player, chosen: action) }
+                if showSearch { printSearch(of: player) }
                 state.apply(action)
                 history.append(action)
                 player.observe(action, resultingIn: state)
@@ -110,7 +110,7 @@ struct PlayCommand: ParsableCommand, GameVisitor {
         }
     }
 
-    func printSearch<G: GameState>(of player: any GamePlayer<G>, chosen: Int) {
+    func printSearch<G: GameState>(of player: any GamePlayer<G>) {
         let moves: [RootMove]
         if let puct = player as? PUCTPlayer<G> {
             moves = puct.tree.rootMoves

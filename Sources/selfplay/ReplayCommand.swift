@@ -12,7 +12,8 @@ struct ReplayCommand: ParsableCommand, GameVisitor {
             Reads one game per line in the game's notation. For each game prints one line: the legal \
             actions of every position reached, each as a 32-digit hexadecimal mask (bit a is action a), \
             separated by spaces, then `=` and the result: `first`, `second`, `draw` or `-` (not over). \
-            A move that is illegal or comes after the end prints `! index` (its 0-based position) instead.
+            A move that is illegal or comes after the end prints `! index` (its 0-based position) instead; \
+            a line that does not parse as moves prints `! parse` and the reason.
             """
     )
 

@@ -1,19 +1,14 @@
 import ArgumentParser
-import Environments
 import Foundation
-import GameKit
 import NeuralNet
-import Players
-import Search
-import Solvers
-import Synchronization
 import Training
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract:
-            "Write the HTML report of one or more runs (curves overlaid; seeds of one experiment also as mean and spread).",
+            "Write the HTML report of one or more runs (curves overlaid; seeds of one experiment also as mean and "
+            + "spread).",
         discussion: "The training loop also rewrites RUN/report.html after every generation."
     )
 

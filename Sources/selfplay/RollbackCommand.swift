@@ -1,12 +1,5 @@
 import ArgumentParser
-import Environments
 import Foundation
-import GameKit
-import NeuralNet
-import Players
-import Search
-import Solvers
-import Synchronization
 import Training
 
 struct RollbackCommand: ParsableCommand {
@@ -27,9 +20,8 @@ struct RollbackCommand: ParsableCommand {
         if moved.isEmpty {
             print("generation \(to) is already the head")
         } else {
-            print(
-                "generation \(to) is the head again; generations \(moved.map(String.init).joined(separator: ", ")) were moved to \(runPath)/rolled-back/"
-            )
+            let list = moved.map(String.init).joined(separator: ", ")
+            print("generation \(to) is the head again; generations \(list) were moved to \(runPath)/rolled-back/")
         }
     }
 }

@@ -102,7 +102,7 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
             finds. Lines that carry a score per action ('moves s1 s2 ...', '-' for an illegal \
             action, as solver-labelled files under benchmarks/ do) are judged by those scores, without solving. \
             Prints, per file, the mistake count and rate with a 95% Wilson interval, and the \
-            player's expected rate where its move distribution is known (random, perfect).
+            player's expected rate where its move distribution is known (random, perfect, minimax).
 
             Players:
             \(playersHelp)

@@ -9,7 +9,7 @@ import Solvers
 import Synchronization
 import Training
 
-struct TrainCommand: ParsableCommand, GameVisitor {
+struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train an agent from scratch by self-play, or resume a run.",
@@ -26,7 +26,7 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             Examples:
               selfplay train    the default game (\(GameCatalog.defaultGame.name)) with its default budget
               selfplay train --game \(exampleGame) --run runs/\(exampleGame) --budget 1h
-              selfplay train --run runs/\(exampleGame) --generations 40    resume and extend
+              selfplay train --run runs/\(exampleGame) --budget 2h    resume: two hours in all
             """
     )
 
@@ -71,8 +71,6 @@ struct TrainCommand: ParsableCommand, GameVisitor {
         }
     }
 
-    func visit<G: GameState>(_ type: G.Type) throws {}
-
     /// Resolves the configuration for the concrete game and runs the loop.
     struct Runner: GameVisitor {
         let options: TrainOptions
@@ -102,11 +100,11 @@ struct TrainCommand: ParsableCommand, GameVisitor {
                 if let seed = options.seed { configuration.seed = seed }
             }
             if let generations = options.generations {
-                configuration.budget.generations = generations;
+                configuration.budget.generations = generations
                 if options.budget == nil { configuration.budget.wallSeconds = 0 }
             }
             if let budget = options.budget {
-                configuration.budget.wallSeconds = try parseDuration(budget);
+                configuration.budget.wallSeconds = try parseDuration(budget)
                 if options.generations == nil { configuration.budget.generations = 0 }
             }
             if let threads = options.blasThreads { configuration.blasThreads = threads }
@@ -146,15 +144,13 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             _ type: G.Type, configuration: TrainingConfiguration,
             references: [ReferencePlayer<G>]
         ) throws {
-            let threads =
-                configuration.blasThreads > 0 ? configuration.blasThreads : ProcessInfo.processInfo.activeProcessorCount
-            try BLAS.applyThreadSetting(options.blasThreads ?? (configuration.blasThreads > 0 ? threads : nil))
+            try BLAS.applyThreadSetting(configuration.blasThreads > 0 ? configuration.blasThreads : nil)
             installInterruptHandler()
             let terminal = TerminalReporter()
             let reporter = StatusFileReporter(run: directory, forwardingTo: terminal)
             reporter.message(
-                "\(stored == nil ? "new run" : "run") \(directory.url.path): \(G.name), seed \(configuration.seed), OpenBLAS \(BLAS.threadCount) thread(s) (\(BLAS.coreName))"
-            )
+                "\(stored == nil ? "new run" : "run") \(directory.url.path): \(G.name), seed \(configuration.seed), "
+                    + "OpenBLAS \(BLAS.threadCount) thread(s) (\(BLAS.coreName))")
             let loop = TrainingLoop<G>(
                 run: directory, configuration: configuration, references: references,
                 labels: LabelledPositions.solverLabelled(G.self), reporter: reporter, codeVersion: CodeVersion.current,
@@ -169,13 +165,13 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             let ratings = EloRating.fit(try directory.allMatches())
             reporter.message("\nElo (random = 0, 95% intervals):\n" + EloRating.table(ratings))
             if stop != .interrupted {
-                try finalCheck(G.self, loop: loop, configuration: configuration, reporter: terminal)
+                try finalCheck(G.self, configuration: configuration, reporter: terminal)
             }
         }
 
         /// Where the game's solver answers at once: the best network with search plays the perfect player 200 games.
         func finalCheck<G: GameState>(
-            _ type: G.Type, loop: TrainingLoop<G>, configuration: TrainingConfiguration, reporter: TerminalReporter
+            _ type: G.Type, configuration: TrainingConfiguration, reporter: TerminalReporter
         ) throws {
             guard let solvable = G.self as? any SolvableGame.Type, solvable.solvesInstantly,
                 let perfectSpec = try? PlayerSpec(parsing: "perfect")
@@ -197,7 +193,8 @@ struct TrainCommand: ParsableCommand, GameVisitor {
             reporter.message(
                 """
 
-                Final check, generation \(best) with \(search.simulations) simulations/move against the perfect player, 200 games:
+                Final check, generation \(best) with \(search.simulations) simulations/move against the perfect \
+                player, 200 games:
                   as first player  +\(result.asFirst.wins) =\(result.asFirst.draws) -\(result.asFirst.losses)
                   as second player +\(result.asSecond.wins) =\(result.asSecond.draws) -\(result.asSecond.losses)
                   \(result.total.losses == 0 ? "never lost" : "lost \(result.total.losses) game(s)")

@@ -5,7 +5,8 @@ import Foundation
 struct TrainOptions: ParsableArguments {
     @OptionGroup var game: GameOption
     @Option(
-        name: .customLong("run"), help: "The run directory (default: runs/GAME-DATE-TIME; an existing run is resumed).")
+        name: .customLong("run"),
+        help: "The run directory; an existing run is resumed (train's default: runs/GAME-DATE-TIME).")
     var runPath: String?
     @Option(help: "A JSON file with configuration keys to change.")
     var config: String?
@@ -13,13 +14,22 @@ struct TrainOptions: ParsableArguments {
         name: .customLong("set"),
         help: ArgumentHelp("Change one configuration key (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
-    @Option(parsing: .unconditional, help: "Stop after this many generations in all (at least 1).")
+    @Option(
+        parsing: .unconditional,
+        help: "Stop after this many generations in all (at least 1); without --budget it replaces the time budget.")
     var generations: Int?
-    @Option(parsing: .unconditional, help: "Stop after this much training time in all, e.g. 90s, 30m, 2h.")
+    @Option(
+        parsing: .unconditional,
+        help: """
+            Stop after this much wall-clock training time in all, e.g. 90s, 30m, 2h (a plain number is seconds); \
+            without --generations it replaces the generation limit.
+            """)
     var budget: String?
     @Option(parsing: .unconditional, help: "The run's seed (new runs only).")
     var seed: UInt64?
-    @Option(parsing: .unconditional, help: "OpenBLAS threads (default: SELFPLAY_BLAS_THREADS or one per core).")
+    @Option(
+        parsing: .unconditional,
+        help: "OpenBLAS threads (default: the run's blasThreads, else SELFPLAY_BLAS_THREADS, else one per core).")
     var blasThreads: Int?
     @Flag(help: "Print the resolved configuration and exit.")
     var showConfig = false

@@ -1,9 +1,5 @@
 import ArgumentParser
-import Environments
 import Foundation
-import GameKit
-import NeuralNet
-import Search
 import Training
 
 struct WatchCommand: ParsableCommand {

@@ -31,9 +31,11 @@ struct WorkerCommand: ParsableCommand {
     var shardGames: Int?
     @Option(parsing: .unconditional, help: "Stop after writing this many shards.")
     var maxShards: Int?
-    @Option(parsing: .unconditional, help: "Seconds to wait for the run to appear (default 600).")
+    @Option(parsing: .unconditional, help: "Seconds to wait for the run to appear.")
     var wait: Double = 600
-    @Option(parsing: .unconditional, help: "OpenBLAS threads (default: SELFPLAY_BLAS_THREADS or one per core).")
+    @Option(
+        parsing: .unconditional,
+        help: "OpenBLAS threads (default: the run's blasThreads, else SELFPLAY_BLAS_THREADS, else one per core).")
     var blasThreads: Int?
 
     /// The worker number from the option or the scheduler's environment.

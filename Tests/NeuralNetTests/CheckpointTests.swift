@@ -179,7 +179,8 @@ struct CheckpointTests {
             (
                 "overlapping tensors",
                 header(
-                    #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#,
+                    #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"#
+                        + #""b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#,
                     data: 12), "overlap"
             ),
             ("another dtype", header(#"{"a":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}"#, data: 4), "only F32"),

@@ -279,7 +279,8 @@ struct LayerGradientTests {
                 Reference.valueSquaredError($0, targets: valueTargets)
             })
         print(
-            "losses (seed \(seed)): policy \(values.policy) vs \(policyReference), value \(values.value) vs \(valueReference); "
+            "losses (seed \(seed)): policy \(values.policy) vs \(policyReference), "
+                + "value \(values.value) vs \(valueReference); "
                 + "gradient relative errors policy \(policyError), value \(valueError)")
         #expect(abs(Double(values.policy) - policyReference) < 1e-5)
         #expect(abs(Double(values.value) - valueReference) < 1e-5)

@@ -175,7 +175,8 @@ struct NetworkTests {
         for _ in 0..<600 { last = try batch.train(network, &optimizer) }
         let final = batch.losses(network)
         print(
-            "random problem (seed \(seed)): loss \(initial.total) -> \(last.total) (train), \(final.total) (inference mode) "
+            "random problem (seed \(seed)): loss \(initial.total) -> \(last.total) (train), "
+                + "\(final.total) (inference mode) "
                 + "in \(ContinuousClock.now - start)")
         #expect(final.policy < 0.05)
         #expect(final.value < 0.01)

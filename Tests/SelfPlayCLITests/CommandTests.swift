@@ -111,7 +111,8 @@ import Training
             """
             {"name": "tiny", "version": 1, "game": "tictactoe", "seeds": [1, 2],
              "set": {"budget.generations": "1", "selfPlay.games": "16", "search.simulations": "8",
-                     "training.steps": "5", "evaluation.games": "2", "evaluation.references": "[\\"random\\"]", "blasThreads": "1"},
+                     "training.steps": "5", "evaluation.games": "2", "evaluation.references": "[\\"random\\"]",
+                     "blasThreads": "1"},
              "finalMatches": [{"opponent": "random", "games": 2}]}
             """)
         defer {
