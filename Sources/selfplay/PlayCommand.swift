@@ -65,6 +65,7 @@ struct PlayCommand: ParsableCommand, GameVisitor {
             let legal = state.legalActions.map(G.actionName).joined(separator: " ")
             print("\n\(state)\nmove \(state.moveCount + 1), you to move; legal: \(legal)")
             print("> ", terminator: "")
+            fflush(nil)  // the prompt reaches a program driving the game through a pipe before it answers
             guard let line = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() else {
                 print("\ninput ended; game abandoned")
                 return

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import Training
 
@@ -97,6 +98,34 @@ import Training
         }
         let abandoned = try selfplay(["play", "--agent", "random", "--human", "second"], input: "")
         #expect(abandoned.status == 0 && abandoned.output.contains("input ended"), "\(abandoned)")
+    }
+
+    /// A program driving `play` through pipes sees each prompt before it answers (a pipe's output is
+    /// block-buffered, so the prompt used to wait in the buffer while `play` waited for the move).
+    @Test func playShowsEachPromptThroughAPipe() throws {
+        let process = Process()
+        process.executableURL = selfplayBinary
+        process.arguments = ["play", "--agent", "random", "--human", "first"]
+        let output = Pipe(), input = Pipe()
+        process.standardOutput = output
+        process.standardInput = input
+        try process.run()
+        let prompted = DispatchSemaphore(value: 0)
+        let seen = Mutex("")
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            let text = seen.withLock {
+                $0 += chunk
+                return $0
+            }
+            if text.contains("you to move; legal:") { prompted.signal() }
+        }
+        let answered = prompted.wait(timeout: .now() + 60) == .success
+        output.fileHandleForReading.readabilityHandler = nil
+        input.fileHandleForWriting.write(Data("quit\n".utf8))
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(answered, "no prompt within 60 s while the input stayed open: \(seen.withLock { $0 })")
     }
 
     @Test func watchPrintsTheLastGenerations() throws {
