@@ -100,22 +100,16 @@ public struct LineChart {
         func py(_ y: Double) -> Double { top + (1 - (y - yMin) / (yMax - yMin)) * plotHeight }
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
-        func tag(
-            _ name: String, _ attributes: KeyValuePairs<String, String>, then more: String = "", text: String? = nil
-        ) -> String {
-            Self.element(name, attributes, then: more, text: text)
-        }
-
         var out =
             ##"<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="\##(f(width))" height="\##(f(height))" "##
             + ##"viewBox="0 0 \##(f(width)) \##(f(height))" font-family="sans-serif" font-size="11">"##
-        out += tag(
+        out += Self.element(
             "text",
             [
                 "class": "title", "x": f(width / 2), "y": "16", "text-anchor": "middle", "font-size": "13",
                 "font-weight": "bold",
             ], text: Self.escape(title))
-        out += tag(
+        out += Self.element(
             "rect",
             [
                 "x": f(left), "y": f(top), "width": f(plotWidth), "height": f(plotHeight), "fill": "none",
@@ -123,26 +117,26 @@ public struct LineChart {
             ])
         for tick in xTicks {
             let x = f(px(tick))
-            out += tag(
+            out += Self.element(
                 "line", ["x1": x, "y1": f(top + plotHeight), "x2": x, "y2": f(top + plotHeight + 4), "stroke": "#666"])
-            out += tag(
+            out += Self.element(
                 "text", ["class": "tick", "x": x, "y": f(top + plotHeight + 16), "text-anchor": "middle"],
                 text: Self.format(tick))
         }
         for tick in yTicks {
             let y = f(py(tick))
-            out += tag("line", ["x1": f(left), "y1": y, "x2": f(left + plotWidth), "y2": y, "stroke": "#eee"])
-            out += tag(
+            out += Self.element("line", ["x1": f(left), "y1": y, "x2": f(left + plotWidth), "y2": y, "stroke": "#eee"])
+            out += Self.element(
                 "text", ["class": "tick", "x": f(left - 6), "y": f(py(tick) + 4), "text-anchor": "end"],
                 text: Self.format(tick))
         }
-        out += tag(
+        out += Self.element(
             "text",
             [
                 "class": "axis-label", "x": f(left + plotWidth / 2), "y": f(top + plotHeight + 32),
                 "text-anchor": "middle",
             ], text: Self.escape(xLabel))
-        out += tag(
+        out += Self.element(
             "text",
             [
                 "class": "axis-label", "transform": "translate(14 \(f(top + plotHeight / 2))) rotate(-90)",
@@ -155,7 +149,7 @@ public struct LineChart {
                 if pairs.count > 1 {
                     let upper = pairs.map { "\(f(px($0.0.x))),\(f(py($0.1.high)))" }
                     let lower = pairs.reversed().map { "\(f(px($0.0.x))),\(f(py($0.1.low)))" }
-                    out += tag(
+                    out += Self.element(
                         "polygon",
                         [
                             "class": "band", "points": (upper + lower).joined(separator: " "), "fill": color,
@@ -166,7 +160,7 @@ public struct LineChart {
             let points = s.points.filter { $0.x.isFinite && $0.y.isFinite }
             let coordinates = points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
             let dash = s.dashed ? " stroke-dasharray=\"5,3\"" : ""
-            out += tag(
+            out += Self.element(
                 "polyline",
                 [
                     "class": "series", "data-name": Self.escape(s.name), "points": coordinates, "fill": "none",
@@ -174,18 +168,19 @@ public struct LineChart {
                 ], then: dash)
             if points.count <= 60 {
                 for point in points {
-                    out += tag("circle", ["cx": f(px(point.x)), "cy": f(py(point.y)), "r": "2.2", "fill": color])
+                    out += Self.element(
+                        "circle", ["cx": f(px(point.x)), "cy": f(py(point.y)), "r": "2.2", "fill": color])
                 }
             }
             let row = Double(index / 3), column = Double(index % 3)
             let lx = left + column * (plotWidth / 3), ly = height - 10 - (legendRows - 1 - row) * 16
-            out += tag(
+            out += Self.element(
                 "line",
                 [
                     "x1": f(lx), "y1": f(ly - 4), "x2": f(lx + 18), "y2": f(ly - 4), "stroke": color,
                     "stroke-width": "2",
                 ], then: dash)
-            out += tag("text", ["class": "legend", "x": f(lx + 22), "y": f(ly)], text: Self.escape(s.name))
+            out += Self.element("text", ["class": "legend", "x": f(lx + 22), "y": f(ly)], text: Self.escape(s.name))
         }
         return out + "</svg>"
     }
