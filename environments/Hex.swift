@@ -151,7 +151,9 @@ public enum HexSize7Swap: HexBoardSize {
 /// Encoding (3 planes, from the side to move's view, board frame not transposed): own stones,
 /// opponent stones, and the cells of the two edges the side to move must join. The board is not
 /// transposed for the second player because policy vectors are indexed by absolute action: a
-/// transposed input would leave the policy head to learn a player-dependent permutation.
+/// transposed input would leave the policy head to learn a player-dependent permutation. Training
+/// shares the sides' experience instead by mapping samples by the transposition
+/// (`sideSwappingSymmetries`), which carries one side's planes and policy onto the other's.
 public struct HexGame<Size: HexBoardSize>: GameState {
     public static var name: String { Size.name }
     /// The number of rows and of columns.
@@ -162,6 +164,13 @@ public struct HexGame<Size: HexBoardSize>: GameState {
     public static var encodingShape: EncodingShape { EncodingShape(planes: 3, height: side, width: side) }
     /// The identity and the 180° rotation, which keeps each side's edges (a reflection swaps them).
     public static var symmetries: [BoardSymmetry] { Size.symmetries }
+    /// The transposition and the anti-transposition: they keep the cells' adjacency and swap the
+    /// top and bottom rows with the first and last columns, so on the side-to-move encoding they
+    /// turn a first-player position into a second-player one (and back). `swap` maps to itself.
+    public static var sideSwappingSymmetries: [BoardSymmetry] {
+        let square = BoardSymmetry.dihedral(size: side, extraActions: Size.swapRule ? 1 : 0)
+        return square.filter { $0.name == "transpose" || $0.name == "anti-transpose" }
+    }
     public static var maxGameLength: Int { side * side + (Size.swapRule ? 1 : 0) }
     public static var aliases: [String] { Size.aliases }
     public static var notationHelp: String {

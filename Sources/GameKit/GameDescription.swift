@@ -12,8 +12,14 @@ public protocol GameDescription {
     static var perft: PerftFigures { get }
     /// The configuration keys whose defaults this game changes for training.
     static var trainingDefaults: TrainingDefaults { get }
+    /// Maps of the encoding (which is from the side to move's view) that turn a position of one side
+    /// into a position of the other side with the same value and the mapped policy, such as Hex's
+    /// transposition: training may map samples by them as it does by `symmetries`, so that each side
+    /// learns from the other's games. The mapped position need not be reachable in play. None by default.
+    static var sideSwappingSymmetries: [BoardSymmetry] { get }
 }
 
 extension GameDescription {
     public static var aliases: [String] { [] }
+    public static var sideSwappingSymmetries: [BoardSymmetry] { [] }
 }

@@ -24,7 +24,7 @@ public struct SupervisedFit<Game: GameState> {
     public init(
         architecture: NetworkArchitecture, settings: TrainingConfiguration.OptimizationSettings,
         training: [(generation: Int, samples: SampleSet)], holdout: SampleSet, labels: LabelledPositions?,
-        augmentSymmetries: Bool, seed: UInt64
+        augmentation: [BoardSymmetry], seed: UInt64
     ) {
         network = PolicyValueNetwork(architecture: architecture, seed: seed)
         optimizer = settings.makeOptimizer()
@@ -34,7 +34,7 @@ public struct SupervisedFit<Game: GameState> {
         self.replay = replay
         self.holdout = holdout
         self.labels = labels
-        symmetries = augmentSymmetries ? Game.symmetries : []
+        symmetries = augmentation
         batch = MiniBatch(inputSize: Game.encodingShape.count, actionCount: Game.actionCount)
         rng = Xoshiro256(seed: seed ^ 0xF17)
     }

@@ -112,6 +112,9 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         public var windowGenerations = 4
         /// Whether training samples are mapped by a random board symmetry.
         public var augmentSymmetries = true
+        /// Whether training samples are also mapped by the game's side-swapping symmetries
+        /// (`GameDescription.sideSwappingSymmetries`, e.g. Hex's transposition); no effect for other games.
+        public var augmentSideSwap = true
         /// Whether samples of the same position in the window are merged into one whose targets
         /// are their mean (AlphaZero.jl's position averaging).
         public var averagePositions = false
@@ -313,6 +316,17 @@ extension TrainingConfiguration.SelfPlaySettings {
         guard temperatureDecayMoves > 0 else { return Float(finalTemperature) }
         let progress = min(1, Double(move - temperatureMoves + 1) / Double(temperatureDecayMoves))
         return Float(1 + (finalTemperature - 1) * progress)
+    }
+}
+
+extension TrainingConfiguration.ReplaySettings {
+    /// The maps a training sample is drawn through at random: the board symmetries and the side-swapping
+    /// ones as the settings ask (with the identity among them), or none when neither applies.
+    public func augmentation<Game: GameState>(for game: Game.Type) -> [BoardSymmetry] {
+        let swaps = augmentSideSwap ? Game.sideSwappingSymmetries : []
+        let board = augmentSymmetries ? Game.symmetries : []
+        if swaps.isEmpty { return board }
+        return (board.isEmpty ? [Game.symmetries[0]] : board) + swaps
     }
 }
 

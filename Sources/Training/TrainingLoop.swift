@@ -174,7 +174,7 @@ public final class TrainingLoop<Game: GameState> {
         var fit = SupervisedFit<Game>(
             architecture: architecture, settings: settings, training: training,
             holdout: SampleSet(inputSize: Game.encodingShape.count, actionCount: Game.actionCount), labels: nil,
-            augmentSymmetries: configuration.replay.augmentSymmetries, seed: seed)
+            augmentation: configuration.replay.augmentation(for: Game.self), seed: seed)
         let steps = growth.fitSteps(trainedSteps: (generation - 1) * configuration.training.steps)
         reporter.message(
             "generation \(generation): growing to \(architecture.summary), \(steps) steps on "
@@ -279,7 +279,7 @@ public final class TrainingLoop<Game: GameState> {
         var rejection: String?
         let settings = configuration.trainingSettings(grown: grown)
         var batch = MiniBatch(inputSize: Game.encodingShape.count, actionCount: Game.actionCount)
-        let symmetries = configuration.replay.augmentSymmetries ? Game.symmetries : []
+        let symmetries = configuration.replay.augmentation(for: Game.self)
         var trainRng = rng.split(stream: 0x7EA1 &+ UInt64(generation))
         var policyLoss = 0.0, valueLoss = 0.0, averaged = 0
         let progress = configuration.budget.progress(

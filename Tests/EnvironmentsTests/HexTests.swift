@@ -103,6 +103,42 @@ import Testing
         #expect(won.outcome == .win(.first))
     }
 
+    /// The transposition carries a position of one side, as the network sees it, onto one of the other
+    /// side: `b1 c3 d4 e5` (Black to move) transposed is, from White's view, `b1 swap c3 d4 e5`
+    /// (White's a2 and d4 against Black's c3 and e5), and the transposed policy follows the cells.
+    @Test func theTranspositionSwapsTheSides() throws {
+        #expect(Hex.sideSwappingSymmetries.map(\.name) == ["transpose", "anti-transpose"])
+        #expect(HexSwap.sideSwappingSymmetries.allSatisfy { $0.transform(action: HexSwap.swapAction) == 121 })
+        let black = try Hex7(notation: "b1c3d4e5")
+        let white = try Hex7Swap(notation: "b1 swap c3 d4 e5")
+        #expect(black.currentPlayer == .first && white.currentPlayer == .second)
+        let shape = Hex7.encodingShape
+        var planes = [Float](repeating: 0, count: shape.count)
+        var expected = planes, transposed = planes
+        planes.withUnsafeMutableBufferPointer { black.encode(into: $0) }
+        expected.withUnsafeMutableBufferPointer { white.encode(into: $0) }
+        let transpose = Hex7.sideSwappingSymmetries[0]
+        planes.withUnsafeBufferPointer { source in
+            transposed.withUnsafeMutableBufferPointer { transpose.transformPlanes(source, into: $0) }
+        }
+        #expect(transposed == expected && transposed != planes)
+        #expect(transpose.transform(action: Hex7.action(named: "b1")!) == Hex7.action(named: "a2")!)
+    }
+
+    /// Transposing a full board and swapping its colours hands the win to the other side
+    /// (500 random boards, recorded seed): the transposition keeps the cells' adjacency.
+    @Test func transposedBoardsWithColoursSwappedChangeWinner() {
+        var rng = Xoshiro256(seed: 0x7A5E)
+        let transpose = Hex7.sideSwappingSymmetries[0]
+        for _ in 0..<500 {
+            let grid = (0..<49).map { _ in Int.random(in: 0...1, using: &rng) }
+            var image = grid
+            for cell in 0..<49 { image[transpose.cellMap[cell]] = 1 - grid[cell] }
+            #expect(Self.connects(grid, .first, side: 7) == Self.connects(image, .second, side: 7))
+            #expect(Self.connects(grid, .first, side: 7) != Self.connects(grid, .second, side: 7))
+        }
+    }
+
     @Test func encodingMarksTheEdgesOfTheSideToMove() throws {
         let state = try Hex7(notation: "d4")
         var planes = [Float](repeating: 0, count: Hex7.encodingShape.count)

@@ -201,6 +201,30 @@ func manifest(_ generation: Int, game: String = "tictactoe") -> GenerationManife
         }
         #expect(corners == [0, 2, 6, 8])
     }
+
+    /// Hex's samples are also drawn transposed (one side's games teach the other); a run written
+    /// before the setting existed resumes without it; other games are unchanged.
+    @Test func sideSwappingAugmentationIsHexsAndOptional() throws {
+        var replay = TrainingConfiguration.defaults(for: "hex").replay
+        #expect(
+            replay.augmentation(for: Hex.self).map(\.name) == [
+                "identity", "rotate 180", "transpose", "anti-transpose",
+            ])
+        #expect(replay.augmentation(for: ConnectFour.self) == ConnectFour.symmetries)
+        replay.augmentSymmetries = false
+        #expect(replay.augmentation(for: Hex.self).map(\.name) == ["identity", "transpose", "anti-transpose"])
+        #expect(replay.augmentation(for: ConnectFour.self).isEmpty)
+        replay.augmentSideSwap = false
+        #expect(replay.augmentation(for: Hex.self).isEmpty)
+        let configuration = TrainingConfiguration.defaults(for: "hex")
+        var object = try #require(
+            JSONSerialization.jsonObject(with: JSONEncoder().encode(configuration)) as? [String: Any])
+        var written = try #require(object["replay"] as? [String: Any])
+        written["augmentSideSwap"] = nil
+        object["replay"] = written
+        let decoded = try TrainingConfiguration.decode(JSONSerialization.data(withJSONObject: object))
+        #expect(!decoded.replay.augmentSideSwap && configuration.replay.augmentSideSwap)
+    }
 }
 
 /// Issue 13: the run directory's refusals and repairs (items 4, 6, 7 and 8).

@@ -47,7 +47,7 @@ import Training
         var fit = SupervisedFit<TicTacToe>(
             architecture: architecture, settings: settings, training: training,
             holdout: solvedSamples(games: 100, seed: 99), labels: LabelledPositions.solverLabelled(TicTacToe.self),
-            augmentSymmetries: true, seed: 5)
+            augmentation: TicTacToe.symmetries, seed: 5)
         #expect(fit.sampleCount == training.reduce(0) { $0 + $1.samples.count })
         let before = fit.measure()
         let first = try fit.train(steps: 50, totalSteps: 1000)
