@@ -73,9 +73,11 @@ struct GamesCommand: ParsableCommand {
     func run() {
         for game in GameCatalog.all {
             let shape = game.encodingShape
+            let swaps = game.sideSwappingSymmetries.count
             print(
                 "\(game.name.padding(toLength: 10, withPad: " ", startingAt: 0))  actions: \(game.actionCount)  "
-                    + "input: \(shape)  symmetries: \(game.symmetries.count)")
+                    + "input: \(shape)  symmetries: \(game.symmetries.count)"
+                    + (swaps > 0 ? " (+\(swaps) swapping the sides, for training)" : ""))
         }
     }
 }
