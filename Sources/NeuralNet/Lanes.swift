@@ -72,6 +72,19 @@ func add(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float
     forEachLane(count, wide: { step(SIMD8<Float>.self, $0) }, narrow: { step(Float.self, $0) })
 }
 
+/// `Σ values[i]²`, summed in eight lanes.
+func sumOfSquares(_ values: UnsafePointer<Float>, count: Int) -> Float {
+    var wide = SIMD8<Float>(repeating: 0), narrow: Float = 0
+    forEachLane(
+        count,
+        wide: {
+            let x = SIMD8<Float>(loading: values + $0)
+            wide += x * x
+        },
+        narrow: { narrow += values[$0] * values[$0] })
+    return wide.sum() + narrow
+}
+
 /// `sums[j] = Σ_rows matrix[row, j]`.
 func columnSums(_ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
     sums.update(repeating: 0, count: columns)

@@ -167,10 +167,8 @@ public final class PolicyValueNetwork {
             valueTargets: valueTargets, count: count)
         guard losses.policy.isFinite else { throw .nonFinite("policy loss") }
         guard losses.value.isFinite else { throw .nonFinite("value loss") }
-        let l2 = optimizer.l2Penalty(storage.parameters)
-        guard l2.isFinite else { throw .nonFinite("L2 penalty") }
+        let l2 = try optimizer.update(parameters: storage.parameters, gradients: storage.gradients.pointer)
         losses = TrainingLosses(policy: losses.policy, value: losses.value, l2: l2)
-        try optimizer.update(parameters: storage.parameters, gradients: storage.gradients.pointer)
         trunk.updateRunningStatistics(count: count)
         return losses
     }

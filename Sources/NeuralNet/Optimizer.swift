@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 
 /// SGD with momentum or Adam, with a learning-rate schedule, L2 weight decay on dense and
@@ -94,31 +95,28 @@ public struct Optimizer: Codable, Sendable {
         return finalFactor + (1 - finalFactor) * 0.5 * (1 + cos(Double.pi * progress))
     }
 
-    /// `weightDecay/2 · Σ w²` over the decayed tensors.
-    func l2Penalty(_ parameters: TensorStore) -> Float {
-        guard weightDecay != 0 else { return 0 }
-        var sum = 0.0
-        for index in parameters.specs.indices where parameters.specs[index].role.decays {
-            var tensorSum: Float = 0
-            for w in parameters.slice(index, in: parameters.storage.pointer) { tensorSum += w * w }
-            sum += Double(tensorSum)
-        }
-        return Float(0.5 * Double(weightDecay) * sum)
-    }
-
-    /// Applies one step to `parameters` from `gradients` (same layout). First checks that the
-    /// gradients are finite, then computes the whole update without writing it and checks
-    /// that the new weights and moments are finite; only then writes. Throws
+    /// Applies one step to `parameters` from `gradients` (same layout) and returns the L2 penalty
+    /// `weightDecay/2 · Σ w²` of the weights before it. First checks that the gradients and the
+    /// penalty are finite (one pass over both), then computes the whole update without writing
+    /// it and checks that the new weights and moments are finite; only then writes. Throws
     /// `NetworkError.nonFinite` naming the tensor otherwise, with nothing changed.
-    mutating func update(parameters: TensorStore, gradients: UnsafeMutablePointer<Float>) throws(NetworkError) {
+    @discardableResult
+    mutating func update(
+        parameters: TensorStore, gradients: UnsafeMutablePointer<Float>
+    ) throws(NetworkError) -> Float {
         let total = parameters.storage.count
-        var sumOfSquares = 0.0
+        var sumOfSquares = 0.0, sumOfWeightSquares = 0.0
         for index in parameters.specs.indices {
-            var tensorSum: Float = 0
-            for g in parameters.slice(index, in: gradients) { tensorSum += g * g }
+            let offset = parameters.offsets[index], count = parameters.specs[index].count
+            let tensorSum = NeuralNet.sumOfSquares(gradients + offset, count: count)
             guard tensorSum.isFinite else { throw .nonFinite("gradient of \(parameters.specs[index].name)") }
             sumOfSquares += Double(tensorSum)
+            if weightDecay != 0 && parameters.specs[index].role.decays {
+                sumOfWeightSquares += Double(NeuralNet.sumOfSquares(parameters.storage.pointer + offset, count: count))
+            }
         }
+        let penalty = Float(0.5 * Double(weightDecay) * sumOfWeightSquares)
+        guard penalty.isFinite else { throw .nonFinite("L2 penalty") }
         let norm = Float(sumOfSquares.squareRoot())
         let fresh = firstMoment.isEmpty
         if fresh {
@@ -147,6 +145,7 @@ public struct Optimizer: Codable, Sendable {
         }
         lastGradientNorm = norm
         step += 1
+        return penalty
     }
 }
 
@@ -179,40 +178,54 @@ private struct UpdateRule {
         for index in parameters.specs.indices {
             let offset = parameters.offsets[index], count = parameters.specs[index].count
             let w = parameters.storage.pointer + offset, g = gradients + offset, m = first + offset
+            let v = second.map { $0 + offset } ?? m  // SGD reads and writes no second moment
             let decay = parameters.specs[index].role.decays ? weightDecay : 0
-            var finite = true
-            switch kind {
-            case .sgd:
+            // Plain loops that the compiler vectorizes: the check ORs together a flag per value
+            // rather than stopping at the first non-finite one.
+            var flags: UInt32 = 0
+            switch (kind, commit) {
+            case (.sgd, false):
                 for i in 0..<count {
-                    let gradient = g[i] * gradientScale + decay * w[i]
-                    let velocity = momentum * m[i] + gradient
-                    let weight = w[i] - rate * velocity
-                    if commit {
-                        m[i] = velocity
-                        w[i] = weight
-                    } else {
-                        finite = finite && weight.isFinite && velocity.isFinite
-                    }
+                    let (moment, weight) = sgd(w[i], g[i], m[i], decay)
+                    flags |= Self.nonFiniteFlag(moment) | Self.nonFiniteFlag(weight)
                 }
-            case .adam:
-                let v = second! + offset
+            case (.sgd, true):
+                for i in 0..<count { (m[i], w[i]) = sgd(w[i], g[i], m[i], decay) }
+            case (.adam, false):
                 for i in 0..<count {
-                    let gradient = g[i] * gradientScale + decay * w[i]
-                    let mean = momentum * m[i] + (1 - momentum) * gradient
-                    let square = beta2 * v[i] + (1 - beta2) * gradient * gradient
-                    let weight =
-                        w[i] - rate * (mean * firstCorrection) / ((square * secondCorrection).squareRoot() + epsilon)
-                    if commit {
-                        m[i] = mean
-                        v[i] = square
-                        w[i] = weight
-                    } else {
-                        finite = finite && weight.isFinite && square.isFinite
-                    }
+                    let (moment, square, weight) = adam(w[i], g[i], m[i], v[i], decay)
+                    flags |= Self.nonFiniteFlag(moment) | Self.nonFiniteFlag(square) | Self.nonFiniteFlag(weight)
                 }
+            case (.adam, true):
+                for i in 0..<count { (m[i], v[i], w[i]) = adam(w[i], g[i], m[i], v[i], decay) }
             }
-            if !finite { return "\(parameters.specs[index].name) after the update" }
+            if flags != 0 { return "\(parameters.specs[index].name) after the update" }
         }
         return nil
+    }
+
+    /// The sign bit for an infinity or NaN (exponent bits all set), else 0: adding one to the
+    /// exponent field carries out of it only when the field is full. Branch-free, so it vectorizes.
+    @inline(__always)
+    private static func nonFiniteFlag(_ x: Float) -> UInt32 {
+        ((x.bitPattern & 0x7f80_0000) &+ 0x0080_0000) & 0x8000_0000
+    }
+
+    /// SGD with momentum on one value: the new velocity and weight.
+    @inline(__always)
+    private func sgd(_ w: Float, _ g: Float, _ m: Float, _ decay: Float) -> (Float, Float) {
+        let gradient = g * gradientScale + decay * w
+        let velocity = momentum * m + gradient
+        return (velocity, w - rate * velocity)
+    }
+
+    /// Adam on one value: the new first and second moments and weight.
+    @inline(__always)
+    private func adam(_ w: Float, _ g: Float, _ m: Float, _ v: Float, _ decay: Float) -> (Float, Float, Float) {
+        let gradient = g * gradientScale + decay * w
+        let mean = momentum * m + (1 - momentum) * gradient
+        let square = beta2 * v + (1 - beta2) * gradient * gradient
+        let step = rate * (mean * firstCorrection) / (selfplay_sqrtf(square * secondCorrection) + epsilon)
+        return (mean, square, w - step)
     }
 }

@@ -139,10 +139,10 @@ struct BenchNNCommand: ParsableCommand {
         abstract: "Network throughput: positions/s for inference and training, time inside sgemm, heap allocations.",
         discussion: """
             Inputs are positions from random playouts of the game. 'train' is a full optimizer step \
-            (forward, backward, SGD with momentum). The sgemm share comes from a timer around every \
-            sgemm call, switched on only for that measurement. Heap allocations after warm-up are \
-            counted exactly when a malloc counter is preloaded (benchmarks/nn/run.sh builds one); \
-            otherwise they are not measured. OpenBLAS threads: --blas-threads, else \
+            (forward, backward, the update: Adam as in training, or --optimizer sgd). The sgemm share \
+            comes from a timer around every sgemm call, switched on only for that measurement. Heap \
+            allocations after warm-up are counted exactly when a malloc counter is preloaded \
+            (benchmarks/nn/run.sh builds one); otherwise they are not measured. OpenBLAS threads: --blas-threads, else \
             \(BLAS.threadsEnvironmentVariable), else OpenBLAS's default.
             """
     )
@@ -168,9 +168,14 @@ struct BenchNNCommand: ParsableCommand {
     var blasThreads: Int?
     @Option(help: "Seed of the weights and positions.")
     var seed: UInt64 = 1
+    @Option(help: "The training step's optimizer: adam (what training uses) or sgd (with momentum).")
+    var optimizer: String = "adam"
 
     func validate() throws {
         _ = try parseBatches(batches)
+        guard Optimizer.Kind(rawValue: optimizer) != nil else {
+            throw ValidationError("--optimizer must be adam or sgd (got '\(optimizer)')")
+        }
         guard profileBatch > 0, seconds > 0, (blasThreads ?? 1) > 0 else {
             throw ValidationError("--profile-batch, --seconds and --blas-threads must be positive")
         }
@@ -188,10 +193,13 @@ struct BenchNNCommand: ParsableCommand {
         let batchSizes = try parseBatches(batches)
         let threads = try BLAS.applyThreadSetting(blasThreads)
         Machine.current().printHeader()
-        print("game: \(type.name), network: \(architecture.summary), OpenBLAS threads: \(threads)\n")
+        print("game: \(type.name), network: \(architecture.summary), OpenBLAS threads: \(threads), ", terminator: "")
+        print("optimizer: \(optimizer)\n")
 
         let network = PolicyValueNetwork(architecture: architecture, seed: seed)
-        var optimizer = Optimizer(kind: .sgd, learningRate: 1e-3, momentum: 0.9, weightDecay: 1e-4)
+        var optimizer = Optimizer(
+            kind: Optimizer.Kind(rawValue: self.optimizer)!, learningRate: 1e-3, momentum: 0.9, weightDecay: 1e-4,
+            clipNorm: 10)
         let data = BenchData(type, architecture: architecture, count: max(batchSizes.max()!, profileBatch), seed: seed)
         // CPU time (all threads of the process) is less sensitive than wall time to other jobs on a shared machine.
         print(" batch   inference pos/s   us/pos   cpu us/pos    train pos/s   us/pos   cpu us/pos")

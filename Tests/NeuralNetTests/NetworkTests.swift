@@ -226,6 +226,53 @@ struct NetworkTests {
         #expect(abs(Double(optimizer.lastGradientNorm) - norm) < 1e-4 * norm)
     }
 
+    /// Two Adam steps against the formula in Double: bias-corrected moments, decay on weights only,
+    /// the gradient clipped to half its norm. The tiny MLP's tensors have lengths that are not
+    /// multiples of 8, so the update's 8-lane body and its scalar tail are both checked.
+    @Test("an Adam step is w − lr·m̂/(√v̂ + ε) with clipping and decay on weights only")
+    func adamSteps() throws {
+        var generator = SplitMix64(seed: 805)
+        let architecture = TestArchitectures.tinyMLP
+        let network = PolicyValueNetwork(architecture: architecture, seed: 805)
+        let names = network.tensors.filter(\.isTrainable).map(\.name)
+        let rate: Float = 0.01, decay: Float = 0.02, beta1: Float = 0.8, beta2: Float = 0.95, epsilon: Float = 1e-3
+        var optimizer = Optimizer(
+            kind: .adam, learningRate: rate, momentum: beta1, weightDecay: decay, clipNorm: 1, beta2: beta2,
+            epsilon: epsilon)
+        let lengths = names.map { network.values(of: $0)!.count }
+        #expect(lengths.contains { $0 > 8 && $0 % 8 != 0 } && lengths.contains { $0 % 8 == 0 }, "\(lengths)")
+        var first = [String: [Double]](), second = [String: [Double]]()
+        for step in 1...2 {
+            let batch = Batch(architecture, count: 6, &generator)
+            batch.computeGradients(network)
+            let before = Dictionary(uniqueKeysWithValues: names.map { ($0, doubles(network.values(of: $0)!)) })
+            let gradients = Dictionary(uniqueKeysWithValues: names.map { ($0, doubles(network.gradient(of: $0)!)) })
+            let norm = gradients.values.joined().map { $0 * $0 }.reduce(0, +).squareRoot()
+            optimizer.clipNorm = Float(norm / 2)
+            var sumOfSquares = 0.0
+            let losses = try batch.train(network, &optimizer)
+            for name in names {
+                let decays = name.hasSuffix(".weight") && !name.contains("bn")
+                if decays { sumOfSquares += before[name]!.map { $0 * $0 }.reduce(0, +) }
+                let after = network.values(of: name)!
+                for i in after.indices {
+                    let w = before[name]![i]
+                    let g = gradients[name]![i] / 2 + (decays ? Double(decay) * w : 0)
+                    let m = Double(beta1) * (first[name]?[i] ?? 0) + Double(1 - beta1) * g
+                    let v = Double(beta2) * (second[name]?[i] ?? 0) + Double(1 - beta2) * g * g
+                    first[name, default: Array(repeating: 0, count: after.count)][i] = m
+                    second[name, default: Array(repeating: 0, count: after.count)][i] = v
+                    let corrected = m / (1 - pow(Double(beta1), Double(step)))
+                    let scale = (v / (1 - pow(Double(beta2), Double(step)))).squareRoot() + Double(epsilon)
+                    let expected = w - Double(rate) * corrected / scale
+                    #expect(abs(Double(after[i]) - expected) <= 2e-6 * max(1, abs(expected)), "\(name)[\(i)]")
+                }
+            }
+            #expect(abs(Double(losses.l2) - 0.5 * Double(decay) * sumOfSquares) < 1e-5 * max(1, Double(losses.l2)))
+            #expect(abs(Double(optimizer.lastGradientNorm) - norm) < 1e-4 * norm)
+        }
+    }
+
     @Test("non-finite inputs, losses and updates are refused, leaving network and optimizer unchanged")
     func nonFiniteGuard() throws {
         var generator = SplitMix64(seed: 804)
@@ -251,8 +298,16 @@ struct NetworkTests {
         } catch let NetworkError.nonFinite(name) {
             #expect(name.hasSuffix("after the update"), "\(name)")
         }
+        // Adam's step is about the rate in size: an infinite rate makes every updated weight non-finite.
+        var infinite = Optimizer(kind: .adam, learningRate: .infinity)
+        do {
+            _ = try Batch(architecture, count: 4, &generator).train(network, &infinite)
+            Issue.record("an Adam step with an infinite learning rate should have been refused")
+        } catch let NetworkError.nonFinite(name) {
+            #expect(name.hasSuffix("after the update"), "\(name)")
+        }
         #expect(network.parametersEqual(snapshot))
-        #expect(huge.step == 0 && huge.firstMoment.isEmpty)
+        #expect(huge.step == 0 && huge.firstMoment.isEmpty && infinite.step == 0 && infinite.secondMoment.isEmpty)
         #expect(
             optimizer.step == savedOptimizer.step && optimizer.firstMoment == savedOptimizer.firstMoment
                 && optimizer.secondMoment == savedOptimizer.secondMoment)

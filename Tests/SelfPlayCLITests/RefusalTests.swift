@@ -262,6 +262,7 @@ import Training
         expectRefusal(try selfplay(["bench", "mcts", "--trees", "100000"]), "--trees in 1...4096")
         expectRefusal(try selfplay(["bench", "games", "--seconds", "inf"]), "at most a year")
         expectRefusal(try selfplay(["bench", "nn", "--seconds", "1e30"]), "at most a year")
+        expectRefusal(try selfplay(["bench", "nn", "--optimizer", "rmsprop"]), "must be adam or sgd")
         expectRefusal(try selfplay(["bench", "gemm", "--seconds", "inf"]), "at most a year")
         expectRefusal(try selfplay(["perft", "--depth", "0"]), "--depth must be between 1 and 64")
     }

@@ -9,8 +9,8 @@ multiply-adds (a training step counted as 3× the forward pass) and the fraction
 machine's square-sgemm peak (1024³ through numpy's BLAS, measured in this run).
 
 The ONNX graph folds batch norm into the convolutions, as ONNX Runtime's exporters do.
-SelfPlay's training step is SGD with momentum (its bench), JAX's is Adam: the step cost is
-dominated by the network either way.
+Both training steps are Adam (SelfPlay's `bench nn` default since 2026-12-01; SGD with momentum
+before, whose update costs one pass less).
 
 Usage: benchmarks/nn/compare.py [--selfplay .build/release/selfplay] [--batches 1,32,256,1024]
        [--seconds 1] [--threads 2] [--only connect4-4x48,...] [--without-coretype]
