@@ -100,7 +100,6 @@ public struct Optimizer: Codable, Sendable {
     /// penalty are finite (one pass over both), then computes the whole update without writing
     /// it and checks that the new weights and moments are finite; only then writes. Throws
     /// `NetworkError.nonFinite` naming the tensor otherwise, with nothing changed.
-    @discardableResult
     mutating func update(
         parameters: TensorStore, gradients: UnsafeMutablePointer<Float>
     ) throws(NetworkError) -> Float {

@@ -227,8 +227,8 @@ struct NetworkTests {
     }
 
     /// Two Adam steps against the formula in Double: bias-corrected moments, decay on weights only,
-    /// the gradient clipped to half its norm. The tiny MLP's tensors have lengths that are not
-    /// multiples of 8, so the update's 8-lane body and its scalar tail are both checked.
+    /// the gradient clipped to half its norm. The tiny MLP has tensors whose lengths are and are
+    /// not multiples of 8, so the vectorized loops' bodies and their scalar tails are both checked.
     @Test("an Adam step is w − lr·m̂/(√v̂ + ε) with clipping and decay on weights only")
     func adamSteps() throws {
         var generator = SplitMix64(seed: 805)
