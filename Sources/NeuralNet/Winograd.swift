@@ -1,4 +1,5 @@
 import Dispatch
+import WinogradTransforms
 
 // Winograd F(2×2, 3×3) for channels-last 3×3 "same" convolutions: the board is cut into
 // 2×2 output tiles, each read from a 4×4 input patch (zero outside the board). With
@@ -10,26 +11,12 @@ import Dispatch
 // The backward pass is the exact adjoint: dM = A dY Aᵀ per output tile, dU[ξ] = Σ dM[ξ]ᵀ V[ξ]
 // (sgemm), dg = Gᵀ dU G; dV[ξ] = dM[ξ] U[ξ] (sgemm), and B dV Bᵀ is added into the input
 // gradient at the patch's 16 cells (patches overlap by two rows and columns).
+//
+// The per-tile transforms of inputs, outputs and their gradients are C (Sources/WinogradTransforms),
+// compiled for AVX2 where the processor has it; the weight transforms, once per call, stay here.
 
 /// Four values of one transform axis.
 typealias Quad<L> = (L, L, L, L)
-
-@inline(__always) private func inputTransform<L: FloatLanes>(_ d: Quad<L>) -> Quad<L> {
-    (d.0 - d.2, d.1 + d.2, d.2 - d.1, d.1 - d.3)
-}
-
-@inline(__always) private func inputAdjoint<L: FloatLanes>(_ v: Quad<L>) -> Quad<L> {
-    let zero = L(repeating: 0)
-    return (v.0, v.1 - v.2 + v.3, v.1 + v.2 - v.0, zero - v.3)
-}
-
-@inline(__always) private func outputTransform<L: FloatLanes>(_ m: Quad<L>) -> (L, L) {
-    (m.0 + m.1 + m.2, m.1 - m.2 - m.3)
-}
-
-@inline(__always) private func outputAdjoint<L: FloatLanes>(_ y0: L, _ y1: L) -> Quad<L> {
-    (y0, y0 + y1, y0 - y1, L(repeating: 0) - y1)
-}
 
 @inline(__always) private func weightTransform<L: FloatLanes>(_ g0: L, _ g1: L, _ g2: L) -> Quad<L> {
     let half = L(repeating: 0.5), outer = g0 + g2
@@ -39,35 +26,6 @@ typealias Quad<L> = (L, L, L, L)
 @inline(__always) private func weightAdjoint<L: FloatLanes>(_ u: Quad<L>) -> (L, L, L) {
     let half = L(repeating: 0.5)
     return (u.0 + half * (u.1 + u.2), half * (u.1 - u.2), half * (u.1 + u.2) + u.3)
-}
-
-/// The 16 pointers `p + ξ · stride`, as four rows of the 4×4 transform domain.
-@inline(__always) private func domain<P: Strideable<Int>>(_ p: P, _ stride: Int) -> Quad<Quad<P>> {
-    func row(_ a: Int) -> Quad<P> {
-        (
-            p.advanced(by: 4 * a * stride), p.advanced(by: (4 * a + 1) * stride), p.advanced(by: (4 * a + 2) * stride),
-            p.advanced(by: (4 * a + 3) * stride)
-        )
-    }
-    return (row(0), row(1), row(2), row(3))
-}
-
-/// `(f(column 0), …, f(column 3))` of a 4×4 block given as four rows: the result's row `k`
-/// is `f` of the block's column `k`.
-@inline(__always) private func mapColumns<L>(_ m: Quad<Quad<L>>, _ f: (Quad<L>) -> Quad<L>) -> Quad<Quad<L>> {
-    (
-        f((m.0.0, m.1.0, m.2.0, m.3.0)), f((m.0.1, m.1.1, m.2.1, m.3.1)),
-        f((m.0.2, m.1.2, m.2.2, m.3.2)), f((m.0.3, m.1.3, m.2.3, m.3.3))
-    )
-}
-
-/// `f` applied on both sides of a 4×4 block (`T m Tᵀ` for the linear map `T` of `f`).
-@inline(__always) private func sandwich<L>(_ m: Quad<Quad<L>>, _ f: (Quad<L>) -> Quad<L>) -> Quad<Quad<L>> {
-    mapColumns(mapColumns(m, f), f)
-}
-
-@inline(__always) private func load<L: FloatLanes>(_ p: Quad<UnsafePointer<Float>>, _ j: Int) -> Quad<L> {
-    (L(loading: p.0 + j), L(loading: p.1 + j), L(loading: p.2 + j), L(loading: p.3 + j))
 }
 
 @inline(__always) private func store<L: FloatLanes>(_ v: Quad<L>, _ p: Quad<UnsafeMutablePointer<Float>>, _ j: Int) {
@@ -338,32 +296,11 @@ struct Winograd: Sendable, Hashable {
         }
     }
 
-    /// Calls `body(row, sample, tileY, tileX)` for each tile of `samples`, `row` counting from 0.
-    @inline(__always)
-    private func forEachTile(_ samples: Range<Int>, _ body: (Int, Int, Int, Int) -> Void) {
-        var row = 0
-        for sample in samples {
-            for ty in 0..<tileRows {
-                for tx in 0..<tileColumns {
-                    body(row, sample, ty, tx)
-                    row += 1
-                }
-            }
-        }
-    }
-
-    /// Pointers to the 4×4 patch of tile (ty, tx) of a sample at `base`; `outside` for cells off the board.
-    @inline(__always)
-    private func patch<P>(
-        _ base: P, _ outside: P, _ ty: Int, _ tx: Int, channels: Int,
-        _ advance: (P, Int) -> P
-    ) -> Quad<Quad<P>> {
-        func cell(_ i: Int, _ j: Int) -> P {
-            let y = 2 * ty - 1 + i, x = 2 * tx - 1 + j
-            return y >= 0 && y < height && x >= 0 && x < width ? advance(base, (y * width + x) * channels) : outside
-        }
-        func row(_ i: Int) -> Quad<P> { (cell(i, 0), cell(i, 1), cell(i, 2), cell(i, 3)) }
-        return (row(0), row(1), row(2), row(3))
+    /// The geometry of a chunk of `samples` samples for the C transforms, with `channels` per cell.
+    private func chunk(samples: Int, channels: Int) -> selfplay_winograd_chunk {
+        selfplay_winograd_chunk(
+            height: height, width: width, channels: channels,
+            stride: Winograd.domainStride(rows: samples * tiles, channels: channels))
     }
 
     /// V[ξ][row][c] = (Bᵀ d B)[ξ] for each tile's patch d of the input.
@@ -371,18 +308,10 @@ struct Winograd: Sendable, Hashable {
         _ input: UnsafePointer<Float>, samples: Range<Int>, zeros: UnsafePointer<Float>,
         into v: UnsafeMutablePointer<Float>
     ) {
-        let c = inputChannels, stride = Winograd.domainStride(rows: samples.count * tiles, channels: c)
-        forEachTile(samples) { row, sample, ty, tx in
-            let d = patch(input + sample * cells * c, zeros, ty, tx, channels: c) { $0 + $1 }
-            let p = v + row * c
-            let targets = domain(p, stride)
-            @inline(__always) func step<L: FloatLanes>(_: L.Type, _ j: Int) {
-                let block: Quad<Quad<L>> = (load(d.0, j), load(d.1, j), load(d.2, j), load(d.3, j))
-                let t = sandwich(block, inputTransform)
-                store(t.0, targets.0, j); store(t.1, targets.1, j); store(t.2, targets.2, j); store(t.3, targets.3, j)
-            }
-            forEachLane(c, width: 4, wide: { step(SIMD4<Float>.self, $0) }, narrow: { step(Float.self, $0) })
-        }
+        let c = inputChannels
+        selfplay_winograd_transform_input(
+            input + samples.lowerBound * cells * c, samples.count, zeros, v,
+            chunk(samples: samples.count, channels: c))
     }
 
     /// Adds B dV Bᵀ of each tile into the input gradient at its patch.
@@ -390,29 +319,10 @@ struct Winograd: Sendable, Hashable {
         _ dv: UnsafePointer<Float>, samples: Range<Int>, discard: UnsafeMutablePointer<Float>,
         into inputGradient: UnsafeMutablePointer<Float>
     ) {
-        let c = inputChannels, stride = Winograd.domainStride(rows: samples.count * tiles, channels: c)
-        forEachTile(samples) { row, sample, ty, tx in
-            let d = patch(inputGradient + sample * cells * c, discard, ty, tx, channels: c) { $0 + $1 }
-            let p = dv + row * c
-            let sources = domain(p, stride)
-            @inline(__always) func step<L: FloatLanes>(_: L.Type, _ j: Int) {
-                let block: Quad<Quad<L>> = (
-                    load(sources.0, j), load(sources.1, j), load(sources.2, j),
-                    load(sources.3, j)
-                )
-                let t = sandwich(block, inputAdjoint)
-                func accumulate(_ v: Quad<L>, _ target: Quad<UnsafeMutablePointer<Float>>) {
-                    let old: Quad<L> = load(
-                        (
-                            UnsafePointer(target.0), UnsafePointer(target.1), UnsafePointer(target.2),
-                            UnsafePointer(target.3)
-                        ), j)
-                    store((old.0 + v.0, old.1 + v.1, old.2 + v.2, old.3 + v.3), target, j)
-                }
-                accumulate(t.0, d.0); accumulate(t.1, d.1); accumulate(t.2, d.2); accumulate(t.3, d.3)
-            }
-            forEachLane(c, width: 4, wide: { step(SIMD4<Float>.self, $0) }, narrow: { step(Float.self, $0) })
-        }
+        let c = inputChannels
+        selfplay_winograd_adjoint_input(
+            dv, samples.count, discard, inputGradient + samples.lowerBound * cells * c,
+            chunk(samples: samples.count, channels: c))
     }
 
     /// Each tile's 2×2 output Aᵀ M A, written (through `epilogue` if given) at its cells on the board.
@@ -420,36 +330,12 @@ struct Winograd: Sendable, Hashable {
         _ m: UnsafePointer<Float>, samples: Range<Int>, output: UnsafeMutablePointer<Float>,
         discard: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue?
     ) {
-        let f = outputChannels, stride = Winograd.domainStride(rows: samples.count * tiles, channels: f)
-        forEachTile(samples) { row, sample, ty, tx in
-            let base = sample * cells * f
-            // The output cells are the patch's inner 2×2.
-            let y = patch(output + base, discard, ty, tx, channels: f) { $0 + $1 }
-            let residual = epilogue?.residual.map {
-                patch($0 + base, UnsafePointer(discard), ty, tx, channels: f) { $0 + $1 }
-            }
-            let p = m + row * f
-            let sources = domain(p, stride)
-            @inline(__always) func step<L: FloatLanes>(_: L.Type, _ j: Int) {
-                let r = (
-                    outputTransform(load(sources.0, j) as Quad<L>), outputTransform(load(sources.1, j) as Quad<L>),
-                    outputTransform(load(sources.2, j) as Quad<L>), outputTransform(load(sources.3, j) as Quad<L>)
-                )
-                let top = outputTransform((r.0.0, r.1.0, r.2.0, r.3.0))
-                let bottom = outputTransform((r.0.1, r.1.1, r.2.1, r.3.1))
-                // top = (y[0][0], y[1][0]) (column 0), bottom = (y[0][1], y[1][1]) (column 1).
-                func write(_ z: L, _ target: UnsafeMutablePointer<Float>, _ skip: UnsafePointer<Float>?) {
-                    if let epilogue {
-                        epilogue.store(z, to: target + j, channel: j, residual: skip)
-                    } else {
-                        z.store(to: target + j)
-                    }
-                }
-                write(top.0, y.1.1, residual?.1.1); write(bottom.0, y.1.2, residual?.1.2)
-                write(top.1, y.2.1, residual?.2.1); write(bottom.1, y.2.2, residual?.2.2)
-            }
-            forEachLane(f, width: 4, wide: { step(SIMD4<Float>.self, $0) }, narrow: { step(Float.self, $0) })
-        }
+        let f = outputChannels, base = samples.lowerBound * cells * f
+        let folded = selfplay_winograd_epilogue(
+            factor: epilogue?.factor, offset: epilogue?.offset, residual: epilogue?.residual.map { $0 + base },
+            relu: epilogue?.relu == true ? 1 : 0)
+        selfplay_winograd_transform_output(
+            m, samples.count, output + base, discard, folded, chunk(samples: samples.count, channels: f))
     }
 
     /// dM[ξ][row][f] = (A dY Aᵀ)[ξ] for each tile's 2×2 block of the output gradient (0 off the board).
@@ -457,22 +343,9 @@ struct Winograd: Sendable, Hashable {
         _ outputGradient: UnsafePointer<Float>, samples: Range<Int>, zeros: UnsafePointer<Float>,
         into dm: UnsafeMutablePointer<Float>
     ) {
-        let f = outputChannels, stride = Winograd.domainStride(rows: samples.count * tiles, channels: f)
-        forEachTile(samples) { row, sample, ty, tx in
-            let dy = patch(outputGradient + sample * cells * f, zeros, ty, tx, channels: f) { $0 + $1 }
-            let p = dm + row * f
-            let targets = domain(p, stride)
-            @inline(__always) func step<L: FloatLanes>(_: L.Type, _ j: Int) {
-                let y00 = L(loading: dy.1.1 + j), y01 = L(loading: dy.1.2 + j)
-                let y10 = L(loading: dy.2.1 + j), y11 = L(loading: dy.2.2 + j)
-                // Along rows for each of the two columns, then along columns.
-                let left = outputAdjoint(y00, y10), right = outputAdjoint(y01, y11)
-                store(outputAdjoint(left.0, right.0), targets.0, j)
-                store(outputAdjoint(left.1, right.1), targets.1, j)
-                store(outputAdjoint(left.2, right.2), targets.2, j)
-                store(outputAdjoint(left.3, right.3), targets.3, j)
-            }
-            forEachLane(f, width: 4, wide: { step(SIMD4<Float>.self, $0) }, narrow: { step(Float.self, $0) })
-        }
+        let f = outputChannels
+        selfplay_winograd_adjoint_output(
+            outputGradient + samples.lowerBound * cells * f, samples.count, zeros, dm,
+            chunk(samples: samples.count, channels: f))
     }
 }

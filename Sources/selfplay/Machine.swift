@@ -61,5 +61,6 @@ struct Machine {
         print(
             "OpenBLAS: core \(BLAS.coreName), \(BLAS.threadCount) threads, OPENBLAS_CORETYPE="
                 + "\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)"); \(BLAS.configuration)")
+        print("Winograd transforms: \(Convolution.winogradInstructionSet)")
     }
 }

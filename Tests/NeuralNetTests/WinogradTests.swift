@@ -55,6 +55,30 @@ struct WinogradTests {
         #expect(differences.allSatisfy { $0 < tolerance })
     }
 
+    @Test("the AVX2 and baseline transforms give the same bits, forward and backward")
+    func instructionSetsAgree() {
+        let height = 6, width = 7, channels = 21, outputs = 13, batch = 5, cells = batch * height * width
+        var generator = SplitMix64(seed: 91)
+        let arrays = [
+            generator.normal(cells * channels), generator.normal(outputs * 9 * channels),
+            [Float](repeating: 0, count: cells * outputs), generator.normal(cells * outputs),
+            [Float](repeating: 0, count: outputs * 9 * channels), generator.normal(cells * channels),
+        ]
+        let native = run(
+            .winograd, height: height, width: width, channels: channels, outputs: outputs, batch: batch,
+            arrays: arrays)
+        Convolution.forceWinogradBaseline(true)
+        let baseline = run(
+            .winograd, height: height, width: width, channels: channels, outputs: outputs, batch: batch,
+            arrays: arrays)
+        Convolution.forceWinogradBaseline(false)
+        let differing = zip(native, baseline).map { zip($0, $1).filter { $0.bitPattern != $1.bitPattern }.count }
+        print(
+            "Winograd transforms on this processor: \(Convolution.winogradInstructionSet); values differing from "
+                + "baseline in output/weight/input gradients: \(differing)")
+        #expect(differing == [0, 0, 0])
+    }
+
     @Test(
         "folded batch norm, residual add and ReLU match convolution then inference batch norm",
         arguments: [Convolution.Algorithm.winograd, .patches])

@@ -1,0 +1,284 @@
+#include "WinogradTransforms.h"
+
+#include <string.h>
+
+// No fused multiply-adds: the AVX2 and baseline versions must round alike.
+#pragma clang fp contract(off)
+
+// Every function taking or returning vectors is inlined, so no vector crosses a call and the
+// ABI note for eight-float vectors in baseline code does not apply.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+#define INLINE static inline __attribute__((always_inline))
+
+/// Eight and four floats, loaded and stored unaligned through memcpy: AVX2 takes eight at a time,
+/// the baseline's 16 registers of four hold a tile's 16 values of four channels.
+typedef float lanes8 __attribute__((vector_size(32)));
+typedef int mask8 __attribute__((vector_size(32)));
+typedef float lanes4 __attribute__((vector_size(16)));
+typedef int mask4 __attribute__((vector_size(16)));
+
+INLINE lanes8 load8(const float *p) {
+    lanes8 x;
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+INLINE lanes4 load4(const float *p) {
+    lanes4 x;
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+INLINE void store8(lanes8 x, float *p) { memcpy(p, &x, sizeof x); }
+INLINE void store4(lanes4 x, float *p) { memcpy(p, &x, sizeof x); }
+
+/// The cell of a tile's 4×4 patch at (i, j): its address, or `outside` off the board.
+INLINE const float *cell(
+    const float *sample, const float *outside, long ty, long tx, long i, long j, selfplay_winograd_chunk k) {
+    long y = 2 * ty - 1 + i, x = 2 * tx - 1 + j;
+    return y >= 0 && y < k.height && x >= 0 && x < k.width ? sample + (y * k.width + x) * k.channels : outside;
+}
+
+// The 1-D input transform Bᵀ d, applied along rows, then along columns: (d0 − d2, d1 + d2, d2 − d1, d1 − d3).
+#define INPUT_TRANSFORM(TYPE, LOAD, STORE, WIDTH)                                                                \
+    for (; c + WIDTH <= k.channels; c += WIDTH) {                                                               \
+        TYPE a[4][4];                                                                                           \
+        for (int col = 0; col < 4; col++) {                                                                     \
+            TYPE d0 = LOAD(d[0][col] + c), d1 = LOAD(d[1][col] + c), d2 = LOAD(d[2][col] + c),                   \
+                 d3 = LOAD(d[3][col] + c);                                                                      \
+            a[col][0] = d0 - d2, a[col][1] = d1 + d2, a[col][2] = d2 - d1, a[col][3] = d1 - d3;                 \
+        }                                                                                                       \
+        for (int row = 0; row < 4; row++) {                                                                     \
+            TYPE t[4] = {a[0][row] - a[2][row], a[1][row] + a[2][row], a[2][row] - a[1][row],                   \
+                         a[1][row] - a[3][row]};                                                                \
+            for (int col = 0; col < 4; col++) STORE(t[col], target + (4 * row + col) * k.stride + c);           \
+        }                                                                                                       \
+    }
+
+INLINE float loadScalar(const float *p) { return *p; }
+INLINE void storeScalar(float x, float *p) { *p = x; }
+
+/// The input transform with `width` (8 or 4) floats per vector, then single floats for the tail.
+INLINE void transformInput(
+    int width, const float *input, long samples, const float *zeros, float *v, selfplay_winograd_chunk k) {
+    long tileRows = (k.height + 1) / 2, tileColumns = (k.width + 1) / 2, tile = 0;
+    for (long s = 0; s < samples; s++) {
+        const float *sample = input + s * k.height * k.width * k.channels;
+        for (long ty = 0; ty < tileRows; ty++) {
+            for (long tx = 0; tx < tileColumns; tx++, tile++) {
+                const float *d[4][4];
+                for (int i = 0; i < 4; i++)
+                    for (int j = 0; j < 4; j++) d[i][j] = cell(sample, zeros, ty, tx, i, j, k);
+                float *target = v + tile * k.channels;
+                long c = 0;
+                if (width == 8) {
+                    INPUT_TRANSFORM(lanes8, load8, store8, 8)
+                } else {
+                    INPUT_TRANSFORM(lanes4, load4, store4, 4)
+                }
+                INPUT_TRANSFORM(float, loadScalar, storeScalar, 1)
+            }
+        }
+    }
+}
+
+// The 1-D output transform Aᵀ m: (m0 + m1 + m2, m1 − m2 − m3), along rows, then along columns;
+// then the epilogue and the store at the tile's four cells.
+#define OUTPUT_TRANSFORM(TYPE, LOAD, STORE, WIDTH, RELU)                                                         \
+    for (; c + WIDTH <= k.channels; c += WIDTH) {                                                               \
+        TYPE r[4][2];                                                                                           \
+        for (int row = 0; row < 4; row++) {                                                                     \
+            const float *p = source + 4 * row * k.stride + c;                                                  \
+            TYPE m0 = LOAD(p), m1 = LOAD(p + k.stride), m2 = LOAD(p + 2 * k.stride), m3 = LOAD(p + 3 * k.stride); \
+            r[row][0] = m0 + m1 + m2, r[row][1] = m1 - m2 - m3;                                                 \
+        }                                                                                                       \
+        TYPE z[2][2];                                                                                           \
+        for (int col = 0; col < 2; col++) {                                                                     \
+            z[0][col] = r[0][col] + r[1][col] + r[2][col];                                                      \
+            z[1][col] = r[1][col] - r[2][col] - r[3][col];                                                      \
+        }                                                                                                       \
+        for (int i = 0; i < 2; i++) {                                                                           \
+            for (int j = 0; j < 2; j++) {                                                                       \
+                TYPE value = z[i][j];                                                                           \
+                if (e.factor) {                                                                                 \
+                    value = value * LOAD(e.factor + c) + LOAD(e.offset + c);                                    \
+                    if (e.residual) value = value + LOAD(skip[i][j] + c);                                       \
+                    if (e.relu) value = RELU(value);                                                            \
+                }                                                                                               \
+                STORE(value, y[i][j] + c);                                                                      \
+            }                                                                                                   \
+        }                                                                                                       \
+    }
+
+/// max(x, 0) as Swift's `positivePart` computes it: 0 where x < 0, else x (NaN and −0 kept).
+INLINE lanes8 relu8(lanes8 x) {
+    mask8 negative = x < (lanes8){0};
+    return (lanes8)(~negative & (mask8)x);
+}
+
+INLINE lanes4 relu4(lanes4 x) {
+    mask4 negative = x < (lanes4){0};
+    return (lanes4)(~negative & (mask4)x);
+}
+
+INLINE float reluScalar(float x) { return x < 0 ? 0 : x; }
+
+/// The output transform with `width` (8 or 4) floats per vector, then single floats for the tail.
+INLINE void transformOutput(
+    int width, const float *m, long samples, float *output, float *discard, selfplay_winograd_epilogue e,
+    selfplay_winograd_chunk k) {
+    long tileRows = (k.height + 1) / 2, tileColumns = (k.width + 1) / 2, tile = 0;
+    long sampleSize = k.height * k.width * k.channels;
+    for (long s = 0; s < samples; s++) {
+        float *sample = output + s * sampleSize;
+        const float *residual = e.residual ? e.residual + s * sampleSize : NULL;
+        for (long ty = 0; ty < tileRows; ty++) {
+            for (long tx = 0; tx < tileColumns; tx++, tile++) {
+                // The output cells are the patch's inner 2×2.
+                float *y[2][2];
+                const float *skip[2][2] = {{discard, discard}, {discard, discard}};
+                for (int i = 0; i < 2; i++) {
+                    for (int j = 0; j < 2; j++) {
+                        y[i][j] = (float *)cell(sample, discard, ty, tx, i + 1, j + 1, k);
+                        if (residual) skip[i][j] = cell(residual, discard, ty, tx, i + 1, j + 1, k);
+                    }
+                }
+                const float *source = m + tile * k.channels;
+                long c = 0;
+                if (width == 8) {
+                    OUTPUT_TRANSFORM(lanes8, load8, store8, 8, relu8)
+                } else {
+                    OUTPUT_TRANSFORM(lanes4, load4, store4, 4, relu4)
+                }
+                OUTPUT_TRANSFORM(float, loadScalar, storeScalar, 1, reluScalar)
+            }
+        }
+    }
+}
+
+// The adjoint of the output transform, A dy Aᵀ for a tile's 2×2 block of the output gradient:
+// (y0, y0 + y1, y0 − y1, −y1) along the block's rows, then along its columns.
+#define OUTPUT_ADJOINT(TYPE, LOAD, STORE, WIDTH)                                                                 \
+    for (; c + WIDTH <= k.channels; c += WIDTH) {                                                               \
+        TYPE zero = (TYPE){0};                                                                                  \
+        TYPE y00 = LOAD(dy[0][0] + c), y01 = LOAD(dy[0][1] + c), y10 = LOAD(dy[1][0] + c),                     \
+             y11 = LOAD(dy[1][1] + c);                                                                          \
+        TYPE left[4] = {y00, y00 + y10, y00 - y10, zero - y10}, right[4] = {y01, y01 + y11, y01 - y11,          \
+                                                                            zero - y11};                        \
+        for (int row = 0; row < 4; row++) {                                                                     \
+            TYPE t[4] = {left[row], left[row] + right[row], left[row] - right[row], zero - right[row]};        \
+            for (int col = 0; col < 4; col++) STORE(t[col], target + (4 * row + col) * k.stride + c);           \
+        }                                                                                                       \
+    }
+
+/// dM[ξ][tile][c] = (A dY Aᵀ)[ξ] for each tile's 2×2 block of the output gradient (0 off the board).
+INLINE void adjointOutput(
+    int width, const float *outputGradient, long samples, const float *zeros, float *dm, selfplay_winograd_chunk k) {
+    long tileRows = (k.height + 1) / 2, tileColumns = (k.width + 1) / 2, tile = 0;
+    for (long s = 0; s < samples; s++) {
+        const float *sample = outputGradient + s * k.height * k.width * k.channels;
+        for (long ty = 0; ty < tileRows; ty++) {
+            for (long tx = 0; tx < tileColumns; tx++, tile++) {
+                const float *dy[2][2];
+                for (int i = 0; i < 2; i++)
+                    for (int j = 0; j < 2; j++) dy[i][j] = cell(sample, zeros, ty, tx, i + 1, j + 1, k);
+                float *target = dm + tile * k.channels;
+                long c = 0;
+                if (width == 8) {
+                    OUTPUT_ADJOINT(lanes8, load8, store8, 8)
+                } else {
+                    OUTPUT_ADJOINT(lanes4, load4, store4, 4)
+                }
+                OUTPUT_ADJOINT(float, loadScalar, storeScalar, 1)
+            }
+        }
+    }
+}
+
+// The adjoint of the input transform, B dv Bᵀ: (v0, v1 − v2 + v3, v1 + v2 − v0, −v3) along the rows of
+// the tile's 4×4 block, then along its columns; added into the input gradient at the patch's cells.
+#define INPUT_ADJOINT(TYPE, LOAD, STORE, WIDTH)                                                                  \
+    for (; c + WIDTH <= k.channels; c += WIDTH) {                                                               \
+        TYPE zero = (TYPE){0}, a[4][4];                                                                         \
+        for (int col = 0; col < 4; col++) {                                                                     \
+            const float *p = source + col * k.stride + c;                                                      \
+            TYPE v0 = LOAD(p), v1 = LOAD(p + 4 * k.stride), v2 = LOAD(p + 8 * k.stride),                        \
+                 v3 = LOAD(p + 12 * k.stride);                                                                  \
+            a[col][0] = v0, a[col][1] = v1 - v2 + v3, a[col][2] = v1 + v2 - v0, a[col][3] = zero - v3;          \
+        }                                                                                                       \
+        for (int row = 0; row < 4; row++) {                                                                     \
+            TYPE t[4] = {a[0][row], a[1][row] - a[2][row] + a[3][row], a[1][row] + a[2][row] - a[0][row],       \
+                         zero - a[3][row]};                                                                     \
+            for (int col = 0; col < 4; col++) STORE(LOAD(d[row][col] + c) + t[col], d[row][col] + c);           \
+        }                                                                                                       \
+    }
+
+/// Adds B dV Bᵀ of each tile into the input gradient at its patch (cells off the board go to `discard`).
+INLINE void adjointInput(
+    int width, const float *dv, long samples, float *discard, float *inputGradient, selfplay_winograd_chunk k) {
+    long tileRows = (k.height + 1) / 2, tileColumns = (k.width + 1) / 2, tile = 0;
+    for (long s = 0; s < samples; s++) {
+        float *sample = inputGradient + s * k.height * k.width * k.channels;
+        for (long ty = 0; ty < tileRows; ty++) {
+            for (long tx = 0; tx < tileColumns; tx++, tile++) {
+                float *d[4][4];
+                for (int i = 0; i < 4; i++)
+                    for (int j = 0; j < 4; j++) d[i][j] = (float *)cell(sample, discard, ty, tx, i, j, k);
+                const float *source = dv + tile * k.channels;
+                long c = 0;
+                if (width == 8) {
+                    INPUT_ADJOINT(lanes8, load8, store8, 8)
+                } else {
+                    INPUT_ADJOINT(lanes4, load4, store4, 4)
+                }
+                INPUT_ADJOINT(float, loadScalar, storeScalar, 1)
+            }
+        }
+    }
+}
+
+/// Set by `selfplay_winograd_force_baseline`; read atomically, as transforms may run on any thread.
+static int baselineForced;
+
+void selfplay_winograd_force_baseline(int on) { __atomic_store_n(&baselineForced, on != 0, __ATOMIC_RELAXED); }
+
+#if defined(__x86_64__)
+static int hasAVX2(void) {
+    if (__atomic_load_n(&baselineForced, __ATOMIC_RELAXED)) return 0;
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
+}
+
+/// Defines NAME(PARAMS), which runs BODY with eight floats per vector in an AVX2 copy where the
+/// processor has AVX2, else with four; the arguments after PARAMS name the parameters.
+#define DISPATCH(NAME, BODY, PARAMS, ...)                                                                        \
+    __attribute__((target("avx2"))) static void BODY##AVX2 PARAMS { BODY(8, __VA_ARGS__); }                     \
+    void NAME PARAMS {                                                                                          \
+        if (hasAVX2()) {                                                                                        \
+            BODY##AVX2(__VA_ARGS__);                                                                            \
+        } else {                                                                                                \
+            BODY(4, __VA_ARGS__);                                                                               \
+        }                                                                                                       \
+    }
+#else
+static int hasAVX2(void) { return 0; }
+#define DISPATCH(NAME, BODY, PARAMS, ...)                                                                        \
+    void NAME PARAMS { BODY(4, __VA_ARGS__); }
+#endif
+
+DISPATCH(selfplay_winograd_transform_input, transformInput,
+         (const float *input, long samples, const float *zeros, float *v, selfplay_winograd_chunk k),
+         input, samples, zeros, v, k)
+DISPATCH(selfplay_winograd_transform_output, transformOutput,
+         (const float *m, long samples, float *output, float *discard, selfplay_winograd_epilogue e,
+          selfplay_winograd_chunk k),
+         m, samples, output, discard, e, k)
+DISPATCH(selfplay_winograd_adjoint_output, adjointOutput,
+         (const float *outputGradient, long samples, const float *zeros, float *dm, selfplay_winograd_chunk k),
+         outputGradient, samples, zeros, dm, k)
+DISPATCH(selfplay_winograd_adjoint_input, adjointInput,
+         (const float *dv, long samples, float *discard, float *inputGradient, selfplay_winograd_chunk k),
+         dv, samples, discard, inputGradient, k)
+
+const char *selfplay_winograd_instruction_set(void) { return hasAVX2() ? "avx2" : "baseline"; }
