@@ -34,16 +34,24 @@ struct WinogradTests {
         return [arrays[2], arrays[4], arrays[5]]
     }
 
-    @Test("matches the im2col convolution: output, weight and input gradients", arguments: [(6, 7), (8, 8), (9, 9)])
-    func matchesPlain(board: (Int, Int)) {
-        let (height, width) = board, channels = 20, outputs = 12, batch = 70
-        var generator = SplitMix64(seed: UInt64(height * 100 + width))
-        let cells = batch * height * width
-        let arrays = [
+    /// Input, weight, output (zeros), output gradient, weight gradient (zeros) and an input gradient
+    /// to accumulate into, for `run`.
+    private func randomArrays(
+        _ generator: inout SplitMix64, cells: Int, channels: Int, outputs: Int
+    ) -> [[Float]] {
+        [
             generator.normal(cells * channels), generator.normal(outputs * 9 * channels),
             [Float](repeating: 0, count: cells * outputs), generator.normal(cells * outputs),
             [Float](repeating: 0, count: outputs * 9 * channels), generator.normal(cells * channels),
         ]
+    }
+
+    @Test("matches the im2col convolution: output, weight and input gradients", arguments: [(6, 7), (8, 8), (9, 9)])
+    func matchesPlain(board: (Int, Int)) {
+        let (height, width) = board, channels = 20, outputs = 12, batch = 70
+        var generator = SplitMix64(seed: UInt64(height * 100 + width))
+        let arrays = randomArrays(
+            &generator, cells: batch * height * width, channels: channels, outputs: outputs)
         let plain = run(
             .patches, height: height, width: width, channels: channels, outputs: outputs, batch: batch,
             arrays: arrays)
@@ -57,13 +65,10 @@ struct WinogradTests {
 
     @Test("the AVX2 and baseline transforms give the same bits, forward and backward")
     func instructionSetsAgree() {
-        let height = 6, width = 7, channels = 21, outputs = 13, batch = 5, cells = batch * height * width
+        let height = 6, width = 7, channels = 21, outputs = 13, batch = 5
         var generator = SplitMix64(seed: 91)
-        let arrays = [
-            generator.normal(cells * channels), generator.normal(outputs * 9 * channels),
-            [Float](repeating: 0, count: cells * outputs), generator.normal(cells * outputs),
-            [Float](repeating: 0, count: outputs * 9 * channels), generator.normal(cells * channels),
-        ]
+        let arrays = randomArrays(
+            &generator, cells: batch * height * width, channels: channels, outputs: outputs)
         let native = run(
             .winograd, height: height, width: width, channels: channels, outputs: outputs, batch: batch,
             arrays: arrays)
