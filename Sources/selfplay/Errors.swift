@@ -35,9 +35,11 @@ func fileErrorMessage(_ error: any Error) -> String? {
 }
 
 extension SelfPlayCommand {
-    /// Parses the arguments (usage errors print the subcommand's usage) and runs the command.
+    /// Sets OpenBLAS's thread timeout (`OpenBLASThreadTimeout`), parses the arguments (usage errors
+    /// print the subcommand's usage) and runs the command.
     /// Validation, player-spec and file errors while it runs print as one readable line, without usage.
     static func main() {
+        OpenBLASThreadTimeout.ensure()
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()

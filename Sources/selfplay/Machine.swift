@@ -61,6 +61,8 @@ struct Machine {
         print(
             "OpenBLAS: core \(BLAS.coreName), \(BLAS.threadCount) threads, OPENBLAS_CORETYPE="
                 + "\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)"); \(BLAS.configuration)")
-        print("Winograd transforms: \(Convolution.winogradInstructionSet)")
+        print(
+            "Winograd transforms: \(Convolution.winogradInstructionSet); OPENBLAS_THREAD_TIMEOUT="
+                + (ProcessInfo.processInfo.environment[OpenBLASThreadTimeout.variable] ?? "(unset)"))
     }
 }

@@ -15,6 +15,16 @@ import Training
         #expect(try selfplay(["perft", "--game", "tictactoe", "--depth", "2"]).output.contains("depth 2: 72"))
     }
 
+    /// OpenBLAS reads its thread timeout when it loads, so the program re-executes itself with it set;
+    /// the machine header shows what the process ran with.
+    @Test func openBLASThreadTimeoutIsSetUnlessGiven() throws {
+        let arguments = ["bench", "nn", "--game", "tictactoe", "--batches", "1", "--seconds", "0.01"]
+        let unset = try selfplay(arguments, unset: ["OPENBLAS_THREAD_TIMEOUT"])
+        #expect(unset.status == 0 && unset.output.contains("OPENBLAS_THREAD_TIMEOUT=16\n"), "\(unset)")
+        let given = try selfplay(arguments, environment: ["OPENBLAS_THREAD_TIMEOUT": "7"])
+        #expect(given.status == 0 && given.output.contains("OPENBLAS_THREAD_TIMEOUT=7\n"), "\(given)")
+    }
+
     @Test func replayPrintsEveryPositionsLegalMoves() throws {
         let lines = try selfplay(["replay", "--game", "go7"], input: "B1 A1 A2\nA1 A1\npass pass\n").output
             .split(separator: "\n")

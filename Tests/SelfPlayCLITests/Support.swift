@@ -21,10 +21,11 @@ struct Outcome: CustomStringConvertible {
     var description: String { "status \(status)\(signalled ? " (signal)" : ""): \(output.prefix(2000))" }
 }
 
-/// Runs `selfplay arguments` with standard output and error together, `input` on standard input;
+/// Runs `selfplay arguments` with standard output and error together, `input` on standard input,
+/// this process's environment with `environment` added and the variables `unset` removed;
 /// kills it and records an issue if it takes longer than `timeout` seconds (a hang).
 func selfplay(
-    _ arguments: [String], input: String = "", environment: [String: String] = [:],
+    _ arguments: [String], input: String = "", environment: [String: String] = [:], unset: [String] = [],
     timeout: Double = 300
 ) throws -> Outcome {
     try #require(
@@ -34,6 +35,7 @@ func selfplay(
     process.executableURL = selfplayBinary
     process.arguments = arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        .filter { !unset.contains($0.key) }
     let output = Pipe()
     let standardInput = Pipe()
     process.standardOutput = output
