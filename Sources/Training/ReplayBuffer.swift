@@ -22,7 +22,13 @@ public struct ReplayBuffer {
 
     /// Adds a generation's samples and drops generations older than the window.
     public mutating func add(generation: Int, samples: SampleSet) {
-        generations.append((generation, samples))
+        add([(generation, samples)])
+    }
+
+    /// Adds several generations' samples at once (merging positions once, not once per generation)
+    /// and drops generations older than the window.
+    public mutating func add(_ added: [(generation: Int, samples: SampleSet)]) {
+        generations.append(contentsOf: added)
         generations.sort { $0.generation < $1.generation }
         if let newest = generations.last?.generation {
             generations.removeAll { $0.generation <= newest - window }

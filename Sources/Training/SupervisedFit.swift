@@ -20,17 +20,18 @@ public struct SupervisedFit<Game: GameState> {
     var rng: Xoshiro256
 
     /// `training` holds the generations' samples to learn; `holdout` a later generation's, never learnt;
-    /// `labels` the positions `measure()` counts mistakes on.
+    /// `labels` the positions `measure()` counts mistakes on; `averagePositions` merges the samples of one
+    /// position as the replay window does (`ReplayBuffer.averaged(_:)`).
     public init(
         architecture: NetworkArchitecture, settings: TrainingConfiguration.OptimizationSettings,
         training: [(generation: Int, samples: SampleSet)], holdout: SampleSet, labels: LabelledPositions?,
-        augmentation: [BoardSymmetry], seed: UInt64
+        augmentation: [BoardSymmetry], averagePositions: Bool = false, seed: UInt64
     ) {
         network = PolicyValueNetwork(architecture: architecture, seed: seed)
         optimizer = settings.makeOptimizer()
         self.settings = settings
-        var replay = ReplayBuffer(window: Int.max / 2)
-        for (generation, samples) in training { replay.add(generation: generation, samples: samples) }
+        var replay = ReplayBuffer(window: Int.max / 2, averagePositions: averagePositions)
+        replay.add(training)
         self.replay = replay
         self.holdout = holdout
         self.labels = labels
@@ -41,6 +42,9 @@ public struct SupervisedFit<Game: GameState> {
 
     /// The number of samples the network learns from.
     public var sampleCount: Int { replay.sampleCount }
+
+    /// The number of samples training draws from: `sampleCount`, or its distinct positions when averaged.
+    public var trainingSampleCount: Int { replay.trainingSampleCount }
 
     /// Takes `count` optimizer steps; the learning rate follows `settings.finalRateFactor`'s cosine over
     /// `totalSteps`. Returns the mean training losses of these steps.

@@ -139,13 +139,14 @@ public final class TrainingLoop<Game: GameState> {
         replay = ReplayBuffer(
             window: configuration.replay.windowGenerations,
             averagePositions: configuration.replay.averagePositions)
-        for generation in max(1, last - configuration.replay.windowGenerations + 1)...max(1, last)
-        where generation <= last {
-            let samples = try run.loadSamples(
-                generation: generation, game: Game.name, inputSize: Game.encodingShape.count,
-                actionCount: Game.actionCount)
-            replay.add(generation: generation, samples: samples)
-        }
+        let window = (max(1, last - configuration.replay.windowGenerations + 1)...max(1, last)).filter { $0 <= last }
+        replay.add(
+            try window.map { generation in
+                let samples = try run.loadSamples(
+                    generation: generation, game: Game.name, inputSize: Game.encodingShape.count,
+                    actionCount: Game.actionCount)
+                return (generation: generation, samples: samples)
+            })
         if case .shards(let store) = sampleSource, let consumed = manifest.metrics.consumedShards {
             store.remove(consumed.compactMap { ShardStore.Name(fileName: "\($0).samples") })
         }
@@ -174,11 +175,13 @@ public final class TrainingLoop<Game: GameState> {
         var fit = SupervisedFit<Game>(
             architecture: architecture, settings: settings, training: training,
             holdout: SampleSet(inputSize: Game.encodingShape.count, actionCount: Game.actionCount), labels: nil,
-            augmentation: configuration.replay.augmentation(for: Game.self), seed: seed)
+            augmentation: configuration.replay.augmentation(for: Game.self),
+            averagePositions: configuration.replay.averagePositions, seed: seed)
         let steps = growth.fitSteps(trainedSteps: (generation - 1) * configuration.training.steps)
+        let averaged = configuration.replay.averagePositions ? " (\(fit.trainingSampleCount) positions)" : ""
         reporter.message(
             "generation \(generation): growing to \(architecture.summary), \(steps) steps on "
-                + "\(fit.sampleCount) samples of generations \(training[0].generation)...\(generation)")
+                + "\(fit.sampleCount) samples\(averaged) of generations \(training[0].generation)...\(generation)")
         var losses = TrainingLosses(policy: 0, value: 0, l2: 0)
         while fit.steps < steps {
             if shouldStop() { return nil }

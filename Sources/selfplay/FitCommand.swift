@@ -93,7 +93,8 @@ struct FitCommand: ParsableCommand, GameVisitor {
         var fit = SupervisedFit<G>(
             architecture: architecture, settings: configuration.training, training: training,
             holdout: try load(held), labels: LabelledPositions.solverLabelled(G.self),
-            augmentation: configuration.replay.augmentation(for: G.self), seed: seed)
+            augmentation: configuration.replay.augmentation(for: G.self),
+            averagePositions: configuration.replay.averagePositions, seed: seed)
         let budget = try cpuBudget.map(parseDuration)
         let reporter = TerminalReporter()
         reporter.message(

@@ -58,4 +58,27 @@ import Training
         #expect(buffer.sampleCount == 4)
         #expect(buffer.trainingSampleCount == 2)
     }
+
+    /// The growth fit merges positions as the replay window does when asked, and only then.
+    @Test func theFitAveragesPositionsWhenAsked() {
+        let played = play(valueWeight: 0)
+        let training = [(generation: 1, samples: played), (generation: 2, samples: played)]
+        let distinct = ReplayBuffer.averaged([played, played]).count
+        #expect(distinct < played.count, "self-play repeats its opening position")
+        let configuration = TrainingConfiguration.defaults(for: TicTacToe.self)
+        let architecture = TrainingLoop<TicTacToe>.architecture(configuration.network)
+        for averaging in [false, true] {
+            let fit = SupervisedFit<TicTacToe>(
+                architecture: architecture, settings: configuration.training, training: training,
+                holdout: played, labels: nil, augmentation: [], averagePositions: averaging, seed: 1)
+            #expect(fit.sampleCount == 2 * played.count)
+            #expect(fit.trainingSampleCount == (averaging ? distinct : 2 * played.count))
+        }
+        var oneByOne = ReplayBuffer(window: 1, averagePositions: true)
+        var atOnce = ReplayBuffer(window: 1, averagePositions: true)
+        for (generation, samples) in training { oneByOne.add(generation: generation, samples: samples) }
+        atOnce.add(training)
+        #expect(atOnce.generations.map(\.generation) == [2] && oneByOne.generations.map(\.generation) == [2])
+        #expect(atOnce.trainingSampleCount == oneByOne.trainingSampleCount)
+    }
 }
