@@ -2,18 +2,20 @@ import GameKit
 
 /// A position with a solver's score of every action, one line of a label file: the moves from
 /// the start, then per action index the score for the side to move of playing it, or `-` where
-/// the action is illegal. Scores follow `GameSolver.actionValues`.
+/// the action is illegal. Scores follow `GameSolver.actionValues`; a label may give the outcome
+/// alone, `W`, `D` or `L` (`GameSolver.actionOutcomes`), which is all a mistake count needs.
 public struct LabelledPosition<Game: GameState>: Sendable {
     /// The moves from the start position, in the game's notation.
     public let moves: String
     /// The position after `moves`: not terminal.
     public let state: Game
-    /// Per action index: its score, `nil` where the action is illegal.
+    /// Per action index: its score (1, 0 or -1 where the label gives the outcome alone), `nil` where the
+    /// action is illegal.
     public let scores: [Int?]
 
     /// Reads `moves` and one score field per action index (`Game.actionCount` of them).
     /// Throws a description of what is wrong: bad moves, a finished game, a field that is not an
-    /// integer or `-`, a `-` on a legal action or a score on an illegal one.
+    /// integer, `W`, `D`, `L` or `-`, a `-` on a legal action or a score on an illegal one.
     public init(moves: String, scoreFields: [Substring]) throws(LabelError) {
         do { state = try Game(notation: moves) } catch { throw LabelError("bad position '\(moves)' \(error)") }
         if let outcome = state.outcome { throw LabelError("'\(moves)': the game is already over (\(outcome))") }
@@ -30,7 +32,10 @@ public struct LabelledPosition<Game: GameState>: Sendable {
                 }
                 scores.append(nil)
             } else {
-                guard let score = Int(field) else { throw LabelError("'\(field)' is neither a score nor '-'") }
+                let outcomes: [Substring: Int] = ["W": 1, "D": 0, "L": -1]
+                guard let score = Int(field) ?? outcomes[field] else {
+                    throw LabelError("'\(field)' is neither a score, W, D, L nor '-'")
+                }
                 guard legal.contains(action) else { throw LabelError("'\(moves)': illegal action \(name) has a score") }
                 scores.append(score)
             }

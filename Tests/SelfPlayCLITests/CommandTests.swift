@@ -200,6 +200,10 @@ import Training
         #expect(solved.status == 0, "\(solved)")
         #expect(
             solved.output.split(separator: "\n") == ["5 0 -2 0 -2 x -2 0 -2 0", "15 x 0 0 0 x 0 0 0 0"], "\(solved)")
+        let outcomes = try selfplay(["solve", "--game", "tictactoe", "--all-moves", "--outcomes"], input: "5\n")
+        #expect(outcomes.status == 0 && outcomes.output == "5 D L D L x L D L D\n", "\(outcomes)")
+        let alone = try selfplay(["solve", "--game", "tictactoe", "--outcomes"], input: "5\n")
+        #expect(alone.status != 0 && alone.output.contains("--outcomes needs --all-moves"), "\(alone)")
         let positions = try temporaryFile("positions", "5\n15\n1\n")
         defer { try? FileManager.default.removeItem(at: positions) }
         let evaluated = try selfplay([

@@ -17,6 +17,10 @@ import Testing
         #expect(lost.mistakes.isEmpty)
         let draw = try LabelledPosition<ConnectFour>(moves: moves, scoreFields: fields("- 0 -2 0 0 0 0"))
         #expect(Array(draw.mistakes) == [2])
+        // Outcomes alone (W, D, L) find the same mistakes as the exact scores.
+        let outcomes = try LabelledPosition<ConnectFour>(moves: moves, scoreFields: fields("- D W D L L L"))
+        #expect(outcomes.scores == [nil, 0, 1, 0, -1, -1, -1])
+        #expect(outcomes.mistakes == label.mistakes)
     }
 
     @Test func refusesMalformedLines() {
@@ -25,6 +29,7 @@ import Testing
             ("111111", "- - 3 0 -1 -2 -5"),  // no score on a legal column
             ("111111", "- 0 3 0 -1 -2"),  // too few scores
             ("111111", "- 0 3 0 -1 -2 x"),  // not a score
+            ("111111", "- 0 3 0 -1 -2 w"),  // nor an outcome
             ("1111111", "- 0 0 0 0 0 0"),  // an illegal move
             ("1212121", "- 0 0 0 0 0 0"),  // a finished game
         ]
@@ -51,6 +56,8 @@ import Testing
             let scores = solver.columnScores(state).map { $0.map(String.init) ?? "-" }.joined(separator: " ")
             let label = try LabelledPosition<ConnectFour>(moves: moves, scoreFields: fields(scores))
             #expect(label.mistakes == solver.mistakes(in: state), "\(moves) \(scores)")
+            let outcomes = solver.columnOutcomes(state)
+            #expect(outcomes == label.scores.map { $0?.signum() }, "\(moves) \(scores)")
             checked += 1
         }
     }
