@@ -10,7 +10,9 @@ import Training
 /// `net:PATH` takes a run directory (its best generation, or `gen=N`), a generation folder
 /// `RUN/generations/NNNN` or a `.safetensors` file, checked against the manifest beside it when
 /// there is one. Options: `gen=N`, `sims=N` (simulations per move), `temperature=T` with
-/// `moves=K` (sample the first K moves with temperature T).
+/// `moves=K` (sample the first K moves with temperature T), `cpuct=C` (PUCT's `cInit`) and
+/// `fpu=R` (first-play urgency: an unvisited child's value is its parent's minus R; `fpu=none`
+/// gives it 0), both the run's unless given.
 public struct NetworkModel {
     public var network: PolicyValueNetwork
     /// The run's search settings (the game's defaults for a lone file), without root noise.
@@ -20,7 +22,7 @@ public struct NetworkModel {
     public var temperature: Float
     public var temperatureMoves: Int
 
-    static let options = ["path", "gen", "sims", "temperature", "moves"]
+    static let options = ["path", "gen", "sims", "temperature", "moves", "cpuct", "fpu"]
 
     public init<G: GameState>(_ spec: PlayerSpec, for game: G.Type) throws {
         try spec.checkOptions(allowed: Self.options)
@@ -92,6 +94,14 @@ public struct NetworkModel {
         temperature = Float(try spec.doubleOption("temperature", default: 0, in: 0...10))
         temperatureMoves = try spec.intOption("moves", default: temperature > 0 ? 1000 : 0, in: 0...1000)
         if search.simulations != simulations || spec.options["sims"] != nil { label += ",sims=\(search.simulations)" }
+        if let cpuct = spec.options["cpuct"] {
+            search.cInit = Float(try spec.doubleOption("cpuct", default: 0, in: 0.01...100))
+            label += ",cpuct=\(cpuct)"
+        }
+        if let fpu = spec.options["fpu"] {
+            search.fpuReduction = fpu == "none" ? nil : Float(try spec.doubleOption("fpu", default: 0, in: -2...2))
+            label += ",fpu=\(fpu)"
+        }
         self.search = search
     }
 }

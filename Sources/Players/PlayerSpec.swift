@@ -27,9 +27,10 @@ public struct PlayerSpec: Sendable, CustomStringConvertible {
                     + "(default 1000), c=exploration (1.4), solver=0|1 (1)"
             ),
             (
-                "net", ["sims", "gen", "temperature", "moves"],
+                "net", ["sims", "gen", "temperature", "moves", "cpuct", "fpu"],
                 "a trained network with PUCT search, written "
-                    + "net:PATH,sims=N (PATH: a run directory or a .safetensors file)"
+                    + "net:PATH,sims=N (PATH: a run directory or a .safetensors file); gen=N, "
+                    + "temperature=T with moves=K, cpuct=C and fpu=R|none (the run's search unless given)"
             ),
             (
                 "gtp", ["timeout"],

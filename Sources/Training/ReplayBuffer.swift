@@ -28,6 +28,7 @@ public struct ReplayBuffer {
     /// Adds several generations' samples at once (merging positions once, not once per generation)
     /// and drops generations older than the window.
     public mutating func add(_ added: [(generation: Int, samples: SampleSet)]) {
+        guard !added.isEmpty else { return }
         generations.append(contentsOf: added)
         generations.sort { $0.generation < $1.generation }
         if let newest = generations.last?.generation {

@@ -1,4 +1,5 @@
 import Environments
+import Foundation
 import GameKit
 import Search
 import Testing
@@ -59,6 +60,20 @@ import Training
         #expect(buffer.trainingSampleCount == 2)
     }
 
+    /// A run with position averaging starts, trains and resumes (its window is empty at the start).
+    @Test func aRunTrainsWithAveragedPositions() throws {
+        var configuration = tinyConfiguration(generations: 2)
+        configuration.replay.averagePositions = true
+        let url = temporaryFolder("averaged-run")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let run = try RunDirectory.create(at: url, configuration: configuration)
+        try trainTinyRun(run, configuration: configuration)
+        #expect(run.completeGenerations().last == 2)
+        configuration.budget.generations = 3
+        try trainTinyRun(run, configuration: configuration)
+        #expect(run.completeGenerations().last == 3)
+    }
+
     /// The growth fit merges positions as the replay window does when asked, and only then.
     @Test func theFitAveragesPositionsWhenAsked() {
         let played = play(valueWeight: 0)
@@ -74,6 +89,9 @@ import Training
             #expect(fit.sampleCount == 2 * played.count)
             #expect(fit.trainingSampleCount == (averaging ? distinct : 2 * played.count))
         }
+        var empty = ReplayBuffer(window: 1, averagePositions: true)
+        empty.add([])  // a run's start: no generation to load yet
+        #expect(empty.trainingSampleCount == 0)
         var oneByOne = ReplayBuffer(window: 1, averagePositions: true)
         var atOnce = ReplayBuffer(window: 1, averagePositions: true)
         for (generation, samples) in training { oneByOne.add(generation: generation, samples: samples) }
