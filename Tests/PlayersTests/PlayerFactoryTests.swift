@@ -58,6 +58,16 @@ func savedTicTacToeNetwork() throws -> URL {
         let model = try NetworkModel(try PlayerSpec(parsing: "net:\(file.path)"), for: TicTacToe.self)
         #expect(model.search.simulations == TrainingConfiguration.defaults(for: TicTacToe.self).evaluation.simulations)
         #expect(model.search.dirichletFraction == 0)
+
+        let defaults = TrainingConfiguration.defaults(for: TicTacToe.self).search
+        let tunedSpec = try PlayerSpec(parsing: "net:\(file.path),cpuct=2.5,fpu=0.25")
+        let tuned = try NetworkModel(tunedSpec, for: TicTacToe.self)
+        #expect(tuned.search.cInit == 2.5 && tuned.search.fpuReduction == 0.25 && tuned.search.cBase == defaults.cBase)
+        #expect(tuned.label == "net:model.safetensors,cpuct=2.5,fpu=0.25")
+        let plain = try NetworkModel(try PlayerSpec(parsing: "net:\(file.path),fpu=none"), for: TicTacToe.self)
+        #expect(plain.search.fpuReduction == nil && plain.search.cInit == defaults.cInit)
+        #expect { try player("net:\(file.path),cpuct=0", TicTacToe.self) } throws: { "\($0)".contains("cpuct=0") }
+        #expect { try player("net:\(file.path),fpu=big", TicTacToe.self) } throws: { "\($0)".contains("fpu=big") }
     }
 
     @Test func refusesModelsThatDoNotFit() throws {
