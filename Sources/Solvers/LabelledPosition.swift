@@ -32,8 +32,14 @@ public struct LabelledPosition<Game: GameState>: Sendable {
                 }
                 scores.append(nil)
             } else {
-                let outcomes: [Substring: Int] = ["W": 1, "D": 0, "L": -1]
-                guard let score = Int(field) ?? outcomes[field] else {
+                let outcome: Int? =
+                    switch field {
+                    case "W": 1
+                    case "D": 0
+                    case "L": -1
+                    default: nil
+                    }
+                guard let score = Int(field) ?? outcome else {
                     throw LabelError("'\(field)' is neither a score, W, D, L nor '-'")
                 }
                 guard legal.contains(action) else { throw LabelError("'\(moves)': illegal action \(name) has a score") }

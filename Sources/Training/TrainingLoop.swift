@@ -139,7 +139,7 @@ public final class TrainingLoop<Game: GameState> {
         replay = ReplayBuffer(
             window: configuration.replay.windowGenerations,
             averagePositions: configuration.replay.averagePositions)
-        let window = (max(1, last - configuration.replay.windowGenerations + 1)...max(1, last)).filter { $0 <= last }
+        let window = max(1, last - configuration.replay.windowGenerations + 1)..<(last + 1)
         replay.add(
             try window.map { generation in
                 let samples = try run.loadSamples(
