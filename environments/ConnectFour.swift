@@ -175,7 +175,8 @@ extension ConnectFour {
         "search.leavesPerTree": 2,
         "selfPlay.games": 512, "selfPlay.concurrentGames": 256,
         "selfPlay.temperatureMoves": 20, "selfPlay.temperatureDecayMoves": 10, "selfPlay.finalTemperature": 0.3,
-        "replay.windowGenerations": 8,
+        // Samples of one position merged into their mean (benchmarks/README.md, "position averaging": 4 seeds).
+        "replay.windowGenerations": 8, "replay.averagePositions": true,
         "training.batchSize": 256, "training.steps": 400, "training.learningRate": 0.002,
         "evaluation.references": ["random", "mcts:rollouts=100", "mcts:rollouts=1000"],
         "evaluation.strongerReferences": ["mcts:rollouts=4000", "mcts:rollouts=16000"],

@@ -14,24 +14,27 @@ public struct TrainingDefaults: Sendable, ExpressibleByDictionaryLiteral {
     }
 }
 
-/// A configuration value written as a Swift literal: a whole number, a number, text or a list.
+/// A configuration value written as a Swift literal: a flag, a whole number, a number, text or a list.
 public enum SettingValue: Sendable, Hashable, Encodable, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
-    ExpressibleByStringLiteral, ExpressibleByArrayLiteral
+    ExpressibleByStringLiteral, ExpressibleByArrayLiteral, ExpressibleByBooleanLiteral
 {
+    case flag(Bool)
     case integer(Int)
     case number(Double)
     case text(String)
     indirect case list([SettingValue])
 
+    public init(booleanLiteral value: Bool) { self = .flag(value) }
     public init(integerLiteral value: Int) { self = .integer(value) }
     public init(floatLiteral value: Double) { self = .number(value) }
     public init(stringLiteral value: String) { self = .text(value) }
     public init(arrayLiteral elements: SettingValue...) { self = .list(elements) }
 
-    /// Encodes the bare value (a JSON number, string or array).
+    /// Encodes the bare value (a JSON boolean, number, string or array).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
+        case .flag(let value): try container.encode(value)
         case .integer(let value): try container.encode(value)
         case .number(let value): try container.encode(value)
         case .text(let value): try container.encode(value)

@@ -6,11 +6,11 @@ import Training
 /// Each game's default configuration, pinned when the defaults moved from a switch in Training
 /// into the game files: the hash covers every key but the budget and thread count, checked apart.
 /// A new configuration key changes every hash (re-pinned when `replay.augmentSideSwap` came, a no-op
-/// for these three games).
+/// for these three games); Connect Four's re-pinned when it turned position averaging on.
 @Suite struct GameDefaultsTests {
     static let pinned: [(game: String, hash: String, generations: Int, wallSeconds: Double)] = [
         ("tictactoe", "e103d82dbe42a716", 12, 0),
-        ("connect4", "b6daedd00dcaaf2e", 0, 3600),
+        ("connect4", "9973b246c7a38f95", 0, 3600),
         ("othello", "5a5fde13e0021629", 0, 3600),
     ]
 
@@ -24,6 +24,12 @@ import Training
         budget.wallSeconds = expected.wallSeconds
         #expect(configuration.budget == budget, "\(expected.game)")
         #expect(configuration.blasThreads == 0)
+    }
+
+    /// A flag written as a Swift literal reaches the configuration: Connect Four averages positions.
+    @Test func aFlagDefaultTakesEffect() {
+        #expect(TrainingConfiguration.defaults(for: "connect4").replay.averagePositions)
+        #expect(!TrainingConfiguration.defaults(for: "othello").replay.averagePositions)
     }
 
     /// Every key a game changes exists and takes its value: `defaults(for:)` would stop otherwise.
