@@ -45,6 +45,15 @@ public struct NetworkArchitecture: Codable, Sendable, Hashable {
     /// The number of trained parameters (batch-norm running statistics excluded).
     public var parameterCount: Int { tensorSpecs().parameters.reduce(0) { $0 + $1.count } }
 
+    /// Multiply-adds of one position's forward pass: every dense weight once, every convolution weight
+    /// once per board cell.
+    public var multiplyAddsPerPosition: Int {
+        tensorSpecs().parameters.reduce(0) { total, spec in
+            guard spec.role.decays else { return total }  // weights only
+            return total + spec.count * (spec.shape.count == 4 ? cells : 1)
+        }
+    }
+
     /// One line for logs, e.g. `"resnet 4x32, 2x6x7 -> 7, 77k params"`.
     public var summary: String {
         let shape = "\(inputPlanes)x\(boardHeight)x\(boardWidth) -> \(actionCount)"

@@ -41,6 +41,18 @@ public final class PolicyValueNetwork {
     private let valueHiddenLayer: HeadLayer
     private let valueOutputLayer: HeadLayer
     private var heads: HeadWorkspace?
+    /// Whether batches run in slices where that is faster (`inSlices`); off in tests that compare with one pass.
+    var splitsBatches = true
+    /// The smallest prediction split across two threads, and the most positions in a slice of one
+    /// (`BatchSlices.swift`).
+    let smallestHalvedPrediction: Int, cachedPredictionRows: Int
+    /// The network of a batch's second half: the same parameters and running statistics, with gradients
+    /// and workspaces of its own.
+    lazy var otherHalf = PolicyValueNetwork(
+        architecture: architecture,
+        storage: NetworkStorage(
+            parameters: storage.parameters, gradients: FloatBuffer(count: storage.gradients.count),
+            statistics: storage.statistics))
 
     /// A network with freshly initialized weights (He-normal for layers feeding a ReLU,
     /// LeCun-normal for the output layers, zero biases, batch norm γ = 1 and β = 0) drawn
@@ -67,14 +79,23 @@ public final class PolicyValueNetwork {
     }
 
     /// A network with all tensors zero, to be filled by the caller.
-    init(uninitialized architecture: NetworkArchitecture) {
+    convenience init(uninitialized architecture: NetworkArchitecture) {
         do { try architecture.validate() } catch { preconditionFailure("\(error)") }
-        self.architecture = architecture
         let specs = architecture.tensorSpecs()
         let parameters = TensorStore(specs: specs.parameters)
-        storage = NetworkStorage(
-            parameters: parameters, gradients: FloatBuffer(count: parameters.storage.count),
-            statistics: TensorStore(specs: specs.statistics))
+        self.init(
+            architecture: architecture,
+            storage: NetworkStorage(
+                parameters: parameters, gradients: FloatBuffer(count: parameters.storage.count),
+                statistics: TensorStore(specs: specs.statistics)))
+    }
+
+    /// A network over `storage`'s tensors, with workspaces of its own.
+    private init(architecture: NetworkArchitecture, storage: NetworkStorage) {
+        self.architecture = architecture
+        self.storage = storage
+        smallestHalvedPrediction = Self.smallestHalvedPrediction(for: architecture)
+        cachedPredictionRows = Self.cachedPredictionRows(for: architecture)
         switch architecture.body {
         case .mlp(let hidden):
             trunk = DenseTrunk(architecture: architecture, hidden: hidden, storage: storage)
@@ -113,11 +134,10 @@ public final class PolicyValueNetwork {
         checkSizes(inputs: inputs, legalMask: legalMask, count: count)
         precondition(
             policy.count >= count * architecture.actionCount && values.count >= count, "output buffers too small")
-        let space = forward(inputs: inputs, count: count, mode: .inference)
-        Loss.maskedSoftmax(
-            logits: space.logits, mask: legalMask.baseAddress!, rows: count,
-            columns: architecture.actionCount, probabilities: policy.baseAddress!)
-        values.baseAddress!.update(from: space.values, count: count)
+        let work = PredictionSlices(
+            inputs: inputs.baseAddress!, legalMask: legalMask.baseAddress!, policy: policy.baseAddress!,
+            values: values.baseAddress!)
+        inSlices(count, of: predictionSliceRows(count), work)
     }
 
     /// The losses on a batch with batch norm in inference mode, changing nothing (for validation).
@@ -129,10 +149,10 @@ public final class PolicyValueNetwork {
         checkSizes(
             inputs: inputs, legalMask: legalMask, policyTargets: policyTargets, valueTargets: valueTargets, count: count
         )
-        let space = forward(inputs: inputs, count: count, mode: .inference)
+        let space = forward(inputs: inputs.baseAddress!, count: count, mode: .inference)
         return dataLosses(
-            space, legalMask: legalMask, policyTargets: policyTargets, valueTargets: valueTargets,
-            count: count, gradients: false)
+            space, legalMask: legalMask.baseAddress!, policyTargets: policyTargets.baseAddress!,
+            valueTargets: valueTargets.baseAddress!, count: count, gradients: false)
     }
 
     // MARK: Training
@@ -186,6 +206,21 @@ public final class PolicyValueNetwork {
         checkSizes(
             inputs: inputs, legalMask: legalMask, policyTargets: policyTargets, valueTargets: valueTargets, count: count
         )
+        guard splitsBatches && trainsInHalves, count >= Self.smallestHalvedTrainingBatch else {
+            return gradients(
+                inputs: inputs.baseAddress!, legalMask: legalMask.baseAddress!,
+                policyTargets: policyTargets.baseAddress!, valueTargets: valueTargets.baseAddress!, count: count)
+        }
+        return gradientsInHalves(
+            inputs: inputs.baseAddress!, legalMask: legalMask.baseAddress!,
+            policyTargets: policyTargets.baseAddress!, valueTargets: valueTargets.baseAddress!, count: count)
+    }
+
+    /// `computeGradients` in one pass over the batch.
+    func gradients(
+        inputs: UnsafePointer<Float>, legalMask: UnsafePointer<Float>,
+        policyTargets: UnsafePointer<Float>, valueTargets: UnsafePointer<Float>, count: Int
+    ) -> TrainingLosses {
         let space = forward(inputs: inputs, count: count, mode: .training)
         let losses = dataLosses(
             space, legalMask: legalMask, policyTargets: policyTargets, valueTargets: valueTargets,
@@ -202,14 +237,14 @@ public final class PolicyValueNetwork {
         valueHiddenLayer.backward(
             input: valueInput, outputGradient: space.hiddenGradient, rows: count,
             inputGradient: features.value)
-        trunk.backward(input: inputs.baseAddress!, count: count)
+        trunk.backward(input: inputs, count: count)
         return losses
     }
 
     // MARK: Passes
 
-    private func forward(inputs: UnsafeBufferPointer<Float>, count: Int, mode: PassMode) -> HeadWorkspace {
-        let features = trunk.forward(input: inputs.baseAddress!, count: count, mode: mode)
+    func forward(inputs: UnsafePointer<Float>, count: Int, mode: PassMode) -> HeadWorkspace {
+        let features = trunk.forward(input: inputs, count: count, mode: mode)
         let space = headWorkspace(count: count)
         space.policyFeatures = features.policy
         space.valueFeatures = features.value
@@ -221,18 +256,18 @@ public final class PolicyValueNetwork {
         return space
     }
 
-    private func dataLosses(
-        _ space: HeadWorkspace, legalMask: UnsafeBufferPointer<Float>,
-        policyTargets: UnsafeBufferPointer<Float>, valueTargets: UnsafeBufferPointer<Float>,
+    func dataLosses(
+        _ space: HeadWorkspace, legalMask: UnsafePointer<Float>,
+        policyTargets: UnsafePointer<Float>, valueTargets: UnsafePointer<Float>,
         count: Int, gradients: Bool
     ) -> TrainingLosses {
         let policy = Loss.policyCrossEntropy(
-            logits: space.logits, mask: legalMask.baseAddress!,
-            targets: policyTargets.baseAddress!, rows: count,
+            logits: space.logits, mask: legalMask,
+            targets: policyTargets, rows: count,
             columns: architecture.actionCount, probabilities: space.probabilities,
             logitGradient: gradients ? space.logitGradient : nil)
         let value = Loss.valueSquaredError(
-            values: space.values, targets: valueTargets.baseAddress!, rows: count,
+            values: space.values, targets: valueTargets, rows: count,
             preActivationGradient: gradients ? space.valueGradient : nil)
         return TrainingLosses(policy: policy, value: value, l2: 0)
     }
@@ -329,7 +364,7 @@ private struct HeadLayer {
 }
 
 /// The heads' activations and gradients for up to `capacity` positions.
-private final class HeadWorkspace {
+final class HeadWorkspace {
     let capacity: Int
     let logits, probabilities, logitGradient, hidden, hiddenGradient, values, valueGradient: UnsafeMutablePointer<Float>
     /// The trunk's outputs of the last forward pass.
