@@ -256,7 +256,7 @@ public final class PolicyValueNetwork {
         return space
     }
 
-    func dataLosses(
+    private func dataLosses(
         _ space: HeadWorkspace, legalMask: UnsafePointer<Float>,
         policyTargets: UnsafePointer<Float>, valueTargets: UnsafePointer<Float>,
         count: Int, gradients: Bool

@@ -214,7 +214,7 @@ struct BenchNNCommand: ParsableCommand {
                     size / training.wall, 1e6 * training.wall / size, 1e6 * training.cpu / size))
         }
 
-        // Two threads may each call sgemm (a batch in two halves, Winograd's workers): its timer then sums them.
+        // Two threads may each call sgemm (a batch in slices, Winograd's workers): its timer then sums them.
         print(
             "\nat batch \(profileBatch)"
                 + (threads > 1 ? " (sgemm time summed over threads: exact with --blas-threads 1):" : ":"))
