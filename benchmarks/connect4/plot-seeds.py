@@ -5,10 +5,13 @@ against the run's time counted as minutes of 2 cores (CPU-seconds / 120), with a
 each run grew its network.
 
 Reads each run folder's metrics.jsonl (a run directory or a copy under benchmarks/connect4/runs/).
+`selfplay report --run R ...` overlays runs too, but needs their complete run directories; the
+committed copies of finished runs keep only metrics.jsonl, which is what this script reads.
 Usage: benchmarks/connect4/plot-seeds.py OUT.svg LABEL=RUN_DIR [LABEL=RUN_DIR ...]
 No dependencies beyond Python's standard library.
 """
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -33,20 +36,11 @@ def load(run_dir):
 
 
 def ticks(low, high, count=6):
-    """Round tick values covering [low, high]."""
-    span = max(high - low, 1e-9)
-    step = 10 ** len(str(int(span / count))) / 10 if span / count >= 1 else 0.1
-    for factor in (1, 2, 5, 10):
-        if span / (step * factor) <= count:
-            step *= factor
-            break
-    first = int(low // step) * step
-    values, value = [], first
-    while value <= high + 1e-9:
-        if value >= low - 1e-9:
-            values.append(round(value, 6))
-        value += step
-    return values
+    """Round tick values (1, 2 or 5 times a power of ten apart) covering [low, high]."""
+    rough = max(high - low, 1e-9) / count
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(power * factor for factor in (1, 2, 5, 10) if power * factor >= rough)
+    return [round(step * index, 6) for index in range(math.ceil(low / step), math.floor(high / step) + 1)]
 
 
 class Panel:

@@ -51,6 +51,10 @@ def samples(script_output):
             yield [line.split(" ", 1)[1] if " " in line else line for line in lines]
 
 
+def load_average():
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--game", default="connect4")
@@ -61,7 +65,7 @@ def main():
     arguments = parser.parse_args()
     if not BINARY.exists():
         sys.exit("error: build selfplay first (swift build -c release --product selfplay)")
-    print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    print(f"load average before: {load_average()}")
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "perf.data"
         bench = subprocess.run(
@@ -87,6 +91,8 @@ def main():
             continue
         if "sgemm" in stack[0]:
             continue
+        # First touches of a freshly allocated workspace (`Workspace.init(trunk:capacity:mode:)`, whose
+        # mangled name holds "8capacity4mode"): warm-up, not the step.
         if "page_fault" in joined or "8capacity4mode" in joined:
             continue
         counts[kernel(stack[0])] += 1
@@ -96,7 +102,7 @@ def main():
     print(f"non-sgemm time of the training step: {milliseconds:.1f} ms, {total} samples")
     for name, count in counts.most_common():
         print(f"  {100 * count / total:5.1f}%  {milliseconds * count / total:6.1f} ms  {name}")
-    print(f"load average after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    print(f"load average after: {load_average()}")
 
 
 if __name__ == "__main__":
