@@ -10,7 +10,8 @@ import WinogradTransforms
 //
 // The backward pass is the exact adjoint: dM = A dY Aᵀ per output tile, dU[ξ] = Σ dM[ξ]ᵀ V[ξ]
 // (sgemm), dg = Gᵀ dU G; dV[ξ] = dM[ξ] U[ξ] (sgemm), and B dV Bᵀ is added into the input
-// gradient at the patch's 16 cells (patches overlap by two rows and columns).
+// gradient at the patch's 16 cells (patches overlap by two rows and columns; a cell's first tile
+// stores rather than adds, so the gradient is not zeroed first).
 //
 // The per-tile transforms of inputs, outputs and their gradients are C (Sources/WinogradTransforms),
 // compiled for AVX2 where the processor has it; the weight transforms, once per call, stay here.
@@ -234,9 +235,9 @@ struct Winograd: Sendable, Hashable {
                         GEMMShape(m: rows, n: c, k: f), a: s.m + xi * mStride, b: s.u + xi * f * c,
                         c: s.v + xi * vStride)
                 }
-                let target = inputGradient + first * k.cells * c
-                if !accumulate { target.update(repeating: 0, count: samples.count * k.cells * c) }
-                k.adjointInput(s.v, samples: samples, discard: s.discard, into: inputGradient)
+                k.adjointInput(
+                    s.v, samples: samples, zeros: s.zeros, discard: s.discard, into: inputGradient,
+                    accumulate: accumulate)
             }
         }
     }
@@ -314,14 +315,15 @@ struct Winograd: Sendable, Hashable {
             chunk(samples: samples.count, channels: c))
     }
 
-    /// Adds B dV Bᵀ of each tile into the input gradient at its patch.
+    /// Adds B dV Bᵀ of each tile into the input gradient at its patch; unless `accumulate`, overwrites
+    /// what the input gradient held (no zeroing first).
     private func adjointInput(
-        _ dv: UnsafePointer<Float>, samples: Range<Int>, discard: UnsafeMutablePointer<Float>,
-        into inputGradient: UnsafeMutablePointer<Float>
+        _ dv: UnsafePointer<Float>, samples: Range<Int>, zeros: UnsafePointer<Float>,
+        discard: UnsafeMutablePointer<Float>, into inputGradient: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
         let c = inputChannels
         selfplay_winograd_adjoint_input(
-            dv, samples.count, discard, inputGradient + samples.lowerBound * cells * c,
+            dv, samples.count, zeros, discard, inputGradient + samples.lowerBound * cells * c, accumulate ? 1 : 0,
             chunk(samples: samples.count, channels: c))
     }
 

@@ -197,7 +197,8 @@ INLINE void adjointOutput(
 }
 
 // The adjoint of the input transform, B dv Bᵀ: (v0, v1 − v2 + v3, v1 + v2 − v0, −v3) along the rows of
-// the tile's 4×4 block, then along its columns; added into the input gradient at the patch's cells.
+// the tile's 4×4 block, then along its columns; added to `base` (the cell itself, or zeros where this
+// tile is the first to reach it) and stored at the patch's cells.
 #define INPUT_ADJOINT(TYPE, LOAD, STORE, WIDTH)                                                                  \
     for (; c + WIDTH <= k.channels; c += WIDTH) {                                                               \
         TYPE zero = (TYPE){0}, a[4][4];                                                                         \
@@ -210,21 +211,30 @@ INLINE void adjointOutput(
         for (int row = 0; row < 4; row++) {                                                                     \
             TYPE t[4] = {a[0][row], a[1][row] - a[2][row] + a[3][row], a[1][row] + a[2][row] - a[0][row],       \
                          zero - a[3][row]};                                                                     \
-            for (int col = 0; col < 4; col++) STORE(LOAD(d[row][col] + c) + t[col], d[row][col] + c);           \
+            for (int col = 0; col < 4; col++) STORE(LOAD(base[row][col] + c) + t[col], d[row][col] + c);        \
         }                                                                                                       \
     }
 
-/// Adds B dV Bᵀ of each tile into the input gradient at its patch (cells off the board go to `discard`).
+/// Adds B dV Bᵀ of each tile into the input gradient at its patch (cells off the board go to `discard`), or
+/// unless `accumulate`, stores it at the cells no earlier tile reached: tiles run row by row, and a patch's
+/// first two rows (columns) were reached by the tile above (to the left) when there is one.
 INLINE void adjointInput(
-    int width, const float *dv, long samples, float *discard, float *inputGradient, selfplay_winograd_chunk k) {
+    int width, const float *dv, long samples, const float *zeros, float *discard, float *inputGradient,
+    int accumulate, selfplay_winograd_chunk k) {
     long tileRows = (k.height + 1) / 2, tileColumns = (k.width + 1) / 2, tile = 0;
     for (long s = 0; s < samples; s++) {
         float *sample = inputGradient + s * k.height * k.width * k.channels;
         for (long ty = 0; ty < tileRows; ty++) {
             for (long tx = 0; tx < tileColumns; tx++, tile++) {
                 float *d[4][4];
-                for (int i = 0; i < 4; i++)
-                    for (int j = 0; j < 4; j++) d[i][j] = (float *)cell(sample, discard, ty, tx, i, j, k);
+                const float *base[4][4];
+                for (int i = 0; i < 4; i++) {
+                    for (int j = 0; j < 4; j++) {
+                        d[i][j] = (float *)cell(sample, discard, ty, tx, i, j, k);
+                        int reached = (i < 2 && ty > 0) || (j < 2 && tx > 0);
+                        base[i][j] = accumulate || reached ? d[i][j] : zeros;
+                    }
+                }
                 const float *source = dv + tile * k.channels;
                 long c = 0;
                 if (width == 8) {
@@ -278,7 +288,8 @@ DISPATCH(selfplay_winograd_adjoint_output, adjointOutput,
          (const float *outputGradient, long samples, const float *zeros, float *dm, selfplay_winograd_chunk k),
          outputGradient, samples, zeros, dm, k)
 DISPATCH(selfplay_winograd_adjoint_input, adjointInput,
-         (const float *dv, long samples, float *discard, float *inputGradient, selfplay_winograd_chunk k),
-         dv, samples, discard, inputGradient, k)
+         (const float *dv, long samples, const float *zeros, float *discard, float *inputGradient, int accumulate,
+          selfplay_winograd_chunk k),
+         dv, samples, zeros, discard, inputGradient, accumulate, k)
 
 const char *selfplay_winograd_instruction_set(void) { return hasAVX2() ? "avx2" : "baseline"; }

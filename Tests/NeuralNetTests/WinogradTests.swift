@@ -9,17 +9,20 @@ import Testing
 /// Relative bound on `max |winograd − plain| / max |plain|`.
 private let tolerance: Float = 2e-5
 
+/// Infinite when `a` holds a value that is not finite.
 private func relativeDifference(_ a: [Float], _ b: [Float]) -> Float {
+    guard a.allSatisfy(\.isFinite) else { return .infinity }
     let scale = b.map(abs).max() ?? 0
     return zip(a, b).map { abs($0 - $1) }.max()! / max(scale, 1e-12)
 }
 
 @Suite("Winograd convolution")
 struct WinogradTests {
-    /// Output, weight gradient and accumulated input gradient of one algorithm.
+    /// Output, weight gradient and input gradient (added to what `arrays[5]` holds when `accumulate`,
+    /// else overwriting it) of one algorithm.
     private func run(
         _ algorithm: Convolution.Algorithm, height: Int, width: Int, channels: Int, outputs: Int,
-        batch: Int, arrays base: [[Float]]
+        batch: Int, arrays base: [[Float]], accumulate: Bool = true
     ) -> [[Float]] {
         let layer = Convolution(
             inputChannels: channels, outputChannels: outputs, kernelSize: 3, height: height,
@@ -29,7 +32,7 @@ struct WinogradTests {
             layer.forward(input: p[0], weight: p[1], output: p[2], batch: batch, scratch: p[6])
             layer.backward(
                 input: p[0], weight: p[1], outputGradient: p[3], batch: batch, scratch: p[6],
-                weightGradient: p[4], inputGradient: p[5], accumulate: true)
+                weightGradient: p[4], inputGradient: p[5], accumulate: accumulate)
         }
         return [arrays[2], arrays[4], arrays[5]]
     }
@@ -46,20 +49,27 @@ struct WinogradTests {
         ]
     }
 
-    @Test("matches the im2col convolution: output, weight and input gradients", arguments: [(6, 7), (8, 8), (9, 9)])
-    func matchesPlain(board: (Int, Int)) {
+    /// With `accumulate` false the input gradient starts as NaN, so a cell the Winograd adjoint added
+    /// to instead of overwriting, or did not reach, shows.
+    @Test(
+        "matches the im2col convolution: output, weight and input gradients",
+        arguments: [(6, 7), (8, 8), (9, 9), (5, 5)], [true, false])
+    func matchesPlain(board: (Int, Int), accumulate: Bool) {
         let (height, width) = board, channels = 20, outputs = 12, batch = 70
         var generator = SplitMix64(seed: UInt64(height * 100 + width))
-        let arrays = randomArrays(
+        var arrays = randomArrays(
             &generator, cells: batch * height * width, channels: channels, outputs: outputs)
+        if !accumulate { arrays[5] = [Float](repeating: .nan, count: arrays[5].count) }
         let plain = run(
             .patches, height: height, width: width, channels: channels, outputs: outputs, batch: batch,
-            arrays: arrays)
+            arrays: arrays, accumulate: accumulate)
         let winograd = run(
             .winograd, height: height, width: width, channels: channels, outputs: outputs, batch: batch,
-            arrays: arrays)
+            arrays: arrays, accumulate: accumulate)
         let differences = zip(winograd, plain).map(relativeDifference)
-        print("winograd vs im2col \(height)x\(width): relative max differences output/weight/input \(differences)")
+        print(
+            "winograd vs im2col \(height)x\(width), accumulate \(accumulate): relative max differences "
+                + "output/weight/input \(differences)")
         #expect(differences.allSatisfy { $0 < tolerance })
     }
 

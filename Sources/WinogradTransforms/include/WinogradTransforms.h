@@ -42,10 +42,12 @@ void selfplay_winograd_transform_output(
 void selfplay_winograd_adjoint_output(
     const float *outputGradient, long samples, const float *zeros, float *dm, selfplay_winograd_chunk chunk);
 
-/// Adds B dV Bᵀ of each tile into `inputGradient` (`samples` samples) at the tile's 4×4 patch;
-/// cells off the board go to `discard`.
+/// Adds B dV Bᵀ of each tile into `inputGradient` (`samples` samples) at the tile's 4×4 patch; cells off
+/// the board go to `discard`. Unless `accumulate`, what `inputGradient` held is overwritten (each cell's
+/// first tile adds to `zeros`, `channels` zeros, instead), so it needs no zeroing beforehand.
 void selfplay_winograd_adjoint_input(
-    const float *dv, long samples, float *discard, float *inputGradient, selfplay_winograd_chunk chunk);
+    const float *dv, long samples, const float *zeros, float *discard, float *inputGradient, int accumulate,
+    selfplay_winograd_chunk chunk);
 
 /// The instruction set the transforms run with on this processor: "avx2" or "baseline".
 const char *selfplay_winograd_instruction_set(void);
