@@ -14,7 +14,8 @@ import WinogradTransforms
 /// `W'` is W with its output and input axes swapped and its taps reversed (a small
 /// rearrangement per call), so no col2im scatter and no second im2col of X is needed. A
 /// channels-last 1×1 kernel is plain sgemms on the activations themselves. A channels-last
-/// 3×3 kernel goes through Winograd F(2×2, 3×3) by default (`Winograd.swift`).
+/// 3×3 kernel goes through Winograd by default (`Winograd.swift`): F(4×4, 3×3) or F(2×2, 3×3)
+/// forward, by board, and F(2×2, 3×3) backward.
 public struct Convolution: Sendable, Hashable {
     /// How the input of a convolution is laid out.
     public enum Layout: Sendable, Hashable {
@@ -39,6 +40,8 @@ public struct Convolution: Sendable, Hashable {
         case patches
         /// Winograd F(2×2, 3×3) (3×3 kernels with channels-last input only).
         case winograd
+        /// Winograd F(4×4, 3×3) forward and F(2×2, 3×3) backward (3×3 kernels with channels-last input only).
+        case winograd4x4
     }
 
     /// The instruction set the Winograd transforms run with on this processor: "avx2" or
@@ -67,17 +70,29 @@ public struct Convolution: Sendable, Hashable {
         self.inputLayout = inputLayout
         let winogradFits = kernelSize == 3 && inputLayout == .channelsLast
         self.algorithm = winogradFits ? algorithm : .patches
-        precondition(algorithm != .winograd || winogradFits, "Winograd needs a 3×3 kernel and channels-last input")
+        precondition(
+            algorithm == nil || algorithm == .patches || winogradFits,
+            "Winograd needs a 3×3 kernel and channels-last input")
     }
 
-    /// The Winograd kernels when they compute this convolution for `batch` samples: always
-    /// if chosen, never if not, and by default from `Winograd.minimumTiles` tiles on (below
-    /// that, its weight transform costs more than it saves).
-    private func winograd(batch: Int) -> Winograd? {
+    /// The Winograd kernels when they compute this convolution's `forward` or backward pass for
+    /// `batch` samples: always if chosen, never if not, and by default from `Winograd.minimumTiles`
+    /// 2×2 tiles on (below that, its weight transform costs more than it saves), with the forward
+    /// pass's tile chosen by `Winograd.forwardTile`.
+    private func winograd(batch: Int, forward: Bool) -> Winograd? {
         guard algorithm != .patches else { return nil }
-        let kernels = Winograd(
-            inputChannels: inputChannels, outputChannels: outputChannels, height: height, width: width)
-        return algorithm == .winograd || batch * kernels.tiles >= Winograd.minimumTiles ? kernels : nil
+        func kernels(tile: Int) -> Winograd {
+            Winograd(
+                inputChannels: inputChannels, outputChannels: outputChannels, height: height, width: width, tile: tile)
+        }
+        let small = kernels(tile: 2)
+        guard algorithm != nil || batch * small.tiles >= Winograd.minimumTiles else { return nil }
+        guard forward else { return small }
+        switch algorithm {
+        case .winograd: return small
+        case .winograd4x4: return kernels(tile: 4)
+        default: return kernels(tile: Winograd.forwardTile(height: height, width: width))
+        }
     }
 
     /// The number of weights (`out × kernel × kernel × in`).
@@ -87,7 +102,8 @@ public struct Convolution: Sendable, Hashable {
     /// of patches of the input or of the output gradient, and two weight-sized matrices.
     public func scratchCount(batch: Int) -> Int {
         let patches = usesPatches ? patchCount(batch: batch) + 2 * weightCount : 0
-        return max(patches, winograd(batch: batch)?.scratchCount(batch: batch) ?? 0)
+        let forward = winograd(batch: batch, forward: true), backward = winograd(batch: batch, forward: false)
+        return max(patches, forward?.scratchCount(batch: batch) ?? 0, backward?.scratchCount(batch: batch) ?? 0)
     }
 
     /// Floats of one chunk of patches (of the input, or of the output gradient).
@@ -107,7 +123,7 @@ public struct Convolution: Sendable, Hashable {
         input: UnsafePointer<Float>, weight: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
         batch: Int, scratch: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue? = nil
     ) {
-        if let winograd = winograd(batch: batch) {
+        if let winograd = winograd(batch: batch, forward: true) {
             winograd.forward(
                 input: input, weight: weight, output: output, batch: batch, scratch: scratch, epilogue: epilogue)
             return
@@ -137,7 +153,7 @@ public struct Convolution: Sendable, Hashable {
         inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool = false
     ) {
         precondition(inputGradient == nil || inputLayout == .channelsLast, "no input gradient for a planar input")
-        if let winograd = winograd(batch: batch) {
+        if let winograd = winograd(batch: batch, forward: false) {
             winograd.backward(
                 input: input, weight: weight, outputGradient: outputGradient, batch: batch, scratch: scratch,
                 weightGradient: weightGradient, inputGradient: inputGradient, accumulate: accumulate)

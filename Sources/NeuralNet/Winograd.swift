@@ -13,6 +13,11 @@ import WinogradTransforms
 // gradient at the patch's 16 cells (patches overlap by two rows and columns; a cell's first tile
 // stores rather than adds, so the gradient is not zeroed first).
 //
+// F(4×4, 3×3) does the forward pass with 4×4 output tiles read from 6×6 patches: 36 products per tile
+// instead of 144, so 1.33× fewer multiply-adds than F(2×2, 3×3) on 6×7 and 1.78× on 8×8, for larger
+// transforms. It has no backward pass here: the backward pass is F(2×2, 3×3)'s, the adjoint of the same
+// convolution.
+//
 // The per-tile transforms of inputs, outputs and their gradients are C (Sources/WinogradTransforms),
 // compiled for AVX2 where the processor has it; the weight transforms, once per call, stay here.
 
@@ -27,6 +32,21 @@ typealias Quad<L> = (L, L, L, L)
 @inline(__always) private func weightAdjoint<L: FloatLanes>(_ u: Quad<L>) -> (L, L, L) {
     let half = L(repeating: 0.5)
     return (u.0 + half * (u.1 + u.2), half * (u.1 - u.2), half * (u.1 + u.2) + u.3)
+}
+
+/// G g of F(4, 3), (g0/4, −(g0 + g1 + g2)/6, −(g0 − g1 + g2)/6, g0/24 + g1/12 + g2/6, g0/24 − g1/12 + g2/6,
+/// g2), stored `step` floats apart.
+@inline(__always) private func weightTransform6<L: FloatLanes>(
+    _ g0: L, _ g1: L, _ g2: L, into target: UnsafeMutablePointer<Float>, step: Int
+) {
+    let outer = g0 + g2, sixth = L(repeating: -1 / 6)
+    let far = g0 * L(repeating: 1 / 24) + g2 * L(repeating: 1 / 6), middle = g1 * L(repeating: 1 / 12)
+    (g0 * L(repeating: 0.25)).store(to: target)
+    (sixth * (outer + g1)).store(to: target + step)
+    (sixth * (outer - g1)).store(to: target + 2 * step)
+    (far + middle).store(to: target + 3 * step)
+    (far - middle).store(to: target + 4 * step)
+    g2.store(to: target + 5 * step)
 }
 
 @inline(__always) private func store<L: FloatLanes>(_ v: Quad<L>, _ p: Quad<UnsafeMutablePointer<Float>>, _ j: Int) {
@@ -80,6 +100,8 @@ struct Winograd: Sendable, Hashable {
     let outputChannels: Int
     let height: Int
     let width: Int
+    /// The side of an output tile: 2 (F(2×2, 3×3), forward and backward) or 4 (F(4×4, 3×3), forward only).
+    let tile: Int
 
     /// The target number of tiles per chunk (the row count of each of the 16 sgemms).
     /// (192 measured best among 96–512 for 64 filters on 6×7 and 8×8, one OpenBLAS thread.)
@@ -89,9 +111,26 @@ struct Winograd: Sendable, Hashable {
     static let minimumTiles = 64
 
     var cells: Int { height * width }
-    var tileRows: Int { (height + 1) / 2 }
-    var tileColumns: Int { (width + 1) / 2 }
+    var tileRows: Int { (height + tile - 1) / tile }
+    var tileColumns: Int { (width + tile - 1) / tile }
     var tiles: Int { tileRows * tileColumns }
+    /// The entries ξ of the transform domain: a patch's cells.
+    var points: Int { (tile + 2) * (tile + 2) }
+
+    /// The products per sample and pair of channels: the multiply-adds of the sgemms.
+    var products: Int { tiles * points }
+
+    /// The output tile for the forward pass of this shape: 4 where F(4×4, 3×3) needs at most
+    /// `largeTileProducts` of F(2×2, 3×3)'s products (its larger transforms cost the rest), else 2.
+    static func forwardTile(height: Int, width: Int) -> Int {
+        let small = Winograd(inputChannels: 1, outputChannels: 1, height: height, width: width, tile: 2)
+        let large = Winograd(inputChannels: 1, outputChannels: 1, height: height, width: width, tile: 4)
+        return Double(large.products) <= largeTileProducts * Double(small.products) ? 4 : 2
+    }
+
+    /// Measured (benchmarks/README.md, 2026-12-03): F(4×4) ran slower on 6×7 boards, at 0.75 of the
+    /// products, and faster on 8×8, at 0.56.
+    static let largeTileProducts = 0.7
 
     func chunkSamples(batch: Int) -> Int { max(1, min(batch, Winograd.tilesPerChunk / tiles)) }
 
@@ -99,10 +138,10 @@ struct Winograd: Sendable, Hashable {
     /// (when OpenBLAS is set to at least that many): its small sgemms split badly.
     static let workers = 2
 
-    /// Scratch floats: U (16 × out × in), then per worker dU (the same size), V and M for a
+    /// Scratch floats: U (`points` × out × in), then per worker dU (the same size), V and M for a
     /// chunk, one row of zeros and one of discards.
     func scratchCount(batch: Int) -> Int {
-        16 * outputChannels * inputChannels + Winograd.workers * workerScratchCount(batch: batch)
+        points * outputChannels * inputChannels + Winograd.workers * workerScratchCount(batch: batch)
     }
 
     private func workerScratchCount(batch: Int) -> Int {
@@ -110,12 +149,12 @@ struct Winograd: Sendable, Hashable {
         let transformed =
             Winograd.domainStride(rows: rows, channels: c)
             + Winograd.domainStride(rows: rows, channels: f)
-        return 16 * f * c + 16 * transformed + 2 * max(c, f)
+        return points * (f * c + transformed) + 2 * max(c, f)
     }
 
-    /// Floats between the 16 matrices of a transform-domain buffer: the matrix size rounded so
+    /// Floats between the matrices of a transform-domain buffer: the matrix size rounded so
     /// that ξ · stride falls on a different cache line modulo 4 KiB for each ξ (a stride that is
-    /// a multiple of 4 KiB makes the transforms' 16 streams collide in the L1 cache).
+    /// a multiple of 4 KiB makes the transforms' 16 or 36 streams collide in the L1 cache).
     static func domainStride(rows: Int, channels: Int) -> Int { (rows * channels + 1023) / 1024 * 1024 + 16 }
 
     private struct Scratch {
@@ -124,9 +163,9 @@ struct Winograd: Sendable, Hashable {
 
     private func split(_ scratch: UnsafeMutablePointer<Float>, batch: Int, worker: Int = 0) -> Scratch {
         let rows = chunkSamples(batch: batch) * tiles, c = inputChannels, f = outputChannels
-        let u = scratch, du = u + 16 * f * c + worker * workerScratchCount(batch: batch), v = du + 16 * f * c
-        let m = v + 16 * Winograd.domainStride(rows: rows, channels: c)
-        let zeros = m + 16 * Winograd.domainStride(rows: rows, channels: f)
+        let u = scratch, du = u + points * f * c + worker * workerScratchCount(batch: batch), v = du + points * f * c
+        let m = v + points * Winograd.domainStride(rows: rows, channels: c)
+        let zeros = m + points * Winograd.domainStride(rows: rows, channels: f)
         zeros.update(repeating: 0, count: max(c, f))
         return Scratch(u: u, du: du, v: v, m: m, zeros: zeros, discard: zeros + max(c, f))
     }
@@ -135,7 +174,13 @@ struct Winograd: Sendable, Hashable {
         input: UnsafePointer<Float>, weight: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
         batch: Int, scratch: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue?
     ) {
-        transformWeights(weight, into: split(scratch, batch: batch).u)
+        if tile == 4 {
+            // The first worker's dU, unused forward, holds the weight transform's intermediate columns.
+            let s = split(scratch, batch: batch)
+            transformWeights6(weight, into: s.u, columns: s.du)
+        } else {
+            transformWeights(weight, into: split(scratch, batch: batch).u)
+        }
         let pass = ForwardPass(
             kernels: self, input: input, output: output, batch: batch, scratch: scratch,
             epilogue: epilogue)
@@ -168,7 +213,7 @@ struct Winograd: Sendable, Hashable {
                 let vStride = Winograd.domainStride(rows: rows, channels: c)
                 let mStride = Winograd.domainStride(rows: rows, channels: f)
                 k.transformInput(input, samples: samples, zeros: s.zeros, into: s.v)
-                for xi in 0..<16 {
+                for xi in 0..<k.points {
                     GEMM.multiply(
                         GEMMShape(transposeB: true, m: rows, n: f, k: c), a: s.v + xi * vStride,
                         b: s.u + xi * f * c, c: s.m + xi * mStride)
@@ -183,6 +228,7 @@ struct Winograd: Sendable, Hashable {
         batch: Int, scratch: UnsafeMutablePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool
     ) {
+        precondition(tile == 2, "the backward pass is F(2×2, 3×3)'s")
         if inputGradient != nil { transformWeights(weight, into: split(scratch, batch: batch).u) }
         let pass = BackwardPass(
             kernels: self, input: input, outputGradient: outputGradient,
@@ -272,6 +318,31 @@ struct Winograd: Sendable, Hashable {
         }
     }
 
+    /// U[ξ][f][c] = (G g Gᵀ)[ξ] of F(4×4, 3×3) (36 entries ξ) for the `[out, ky, kx, in]` weights;
+    /// `columns` holds 18 × in floats of scratch.
+    private func transformWeights6(
+        _ weight: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>
+    ) {
+        let c = inputChannels, stride = outputChannels * c
+        // Along ky for each kx into `columns` ([3·row + kx][c]), then along kx for each of the six rows.
+        for f in 0..<outputChannels {
+            let g = weight + f * 9 * c
+            @inline(__always) func step<L: FloatLanes>(_: L.Type, _ j: Int) {
+                func tap(_ k: Int) -> L { L(loading: g + k * c + j) }
+                for kx in 0..<3 {
+                    weightTransform6(tap(kx), tap(3 + kx), tap(6 + kx), into: columns + kx * c + j, step: 3 * c)
+                }
+                for row in 0..<6 {
+                    let r = columns + 3 * row * c + j
+                    weightTransform6(
+                        L(loading: r), L(loading: r + c), L(loading: r + 2 * c),
+                        into: u + 6 * row * stride + f * c + j, step: stride)
+                }
+            }
+            forEachLane(c, wide: { step(SIMD8<Float>.self, $0) }, narrow: { step(Float.self, $0) })
+        }
+    }
+
     /// dW[f, ky, kx, c] = (Gᵀ dU G)[ky, kx].
     private func adjointWeights(_ du: UnsafePointer<Float>, into weightGradient: UnsafeMutablePointer<Float>) {
         let c = inputChannels, stride = outputChannels * c
@@ -309,10 +380,9 @@ struct Winograd: Sendable, Hashable {
         _ input: UnsafePointer<Float>, samples: Range<Int>, zeros: UnsafePointer<Float>,
         into v: UnsafeMutablePointer<Float>
     ) {
-        let c = inputChannels
-        selfplay_winograd_transform_input(
-            input + samples.lowerBound * cells * c, samples.count, zeros, v,
-            chunk(samples: samples.count, channels: c))
+        let c = inputChannels, geometry = chunk(samples: samples.count, channels: c)
+        let transform = tile == 4 ? selfplay_winograd4_transform_input : selfplay_winograd_transform_input
+        transform(input + samples.lowerBound * cells * c, samples.count, zeros, v, geometry)
     }
 
     /// Adds B dV Bᵀ of each tile into the input gradient at its patch; unless `accumulate`, overwrites
@@ -336,8 +406,8 @@ struct Winograd: Sendable, Hashable {
         let folded = selfplay_winograd_epilogue(
             factor: epilogue?.factor, offset: epilogue?.offset, residual: epilogue?.residual.map { $0 + base },
             relu: epilogue?.relu == true ? 1 : 0)
-        selfplay_winograd_transform_output(
-            m, samples.count, output + base, discard, folded, chunk(samples: samples.count, channels: f))
+        let transform = tile == 4 ? selfplay_winograd4_transform_output : selfplay_winograd_transform_output
+        transform(m, samples.count, output + base, discard, folded, chunk(samples: samples.count, channels: f))
     }
 
     /// dM[ξ][row][f] = (A dY Aᵀ)[ξ] for each tile's 2×2 block of the output gradient (0 off the board).

@@ -248,6 +248,135 @@ INLINE void adjointInput(
     }
 }
 
+// MARK: F(4×4, 3×3): 4×4 output tiles from 6×6 input patches, for the forward pass only.
+
+/// The cell of a 4×4 tile's 6×6 patch at (i, j): its address, or `outside` off the board.
+INLINE const float *cell4(
+    const float *sample, const float *outside, long ty, long tx, long i, long j, selfplay_winograd_chunk k) {
+    long y = 4 * ty - 1 + i, x = 4 * tx - 1 + j;
+    return y >= 0 && y < k.height && x >= 0 && x < k.width ? sample + (y * k.width + x) * k.channels : outside;
+}
+
+// The 1-D input transform Bᵀ x of F(4, 3): (4x0 − 5x2 + x4, x3 + x4 − 4(x1 + x2), x4 − x3 + 4(x1 − x2),
+// x4 − x2 + 2(x3 − x1), x4 − x2 − 2(x3 − x1), 4x1 − 5x3 + x5).
+#define INPUT_TRANSFORM6_1D(OUT, x0, x1, x2, x3, x4, x5)                                                         \
+    {                                                                                                           \
+        OUT[0] = (x0 * 4.0f - x2 * 5.0f) + x4;                                                                  \
+        OUT[1] = (x3 + x4) - (x1 + x2) * 4.0f;                                                                  \
+        OUT[2] = (x4 - x3) + (x1 - x2) * 4.0f;                                                                  \
+        OUT[3] = (x4 - x2) + (x3 - x1) * 2.0f;                                                                  \
+        OUT[4] = (x4 - x2) - (x3 - x1) * 2.0f;                                                                  \
+        OUT[5] = (x1 * 4.0f - x3 * 5.0f) + x5;                                                                  \
+    }
+
+// Bᵀ d B for a tile's 6×6 patch, along its columns, then along its rows.
+#define INPUT_TRANSFORM6(TYPE, LOAD, STORE, WIDTH)                                                               \
+    for (; c + WIDTH <= k.channels; c += WIDTH) {                                                               \
+        TYPE a[6][6];                                                                                           \
+        for (int col = 0; col < 6; col++) {                                                                     \
+            TYPE x0 = LOAD(d[0][col] + c), x1 = LOAD(d[1][col] + c), x2 = LOAD(d[2][col] + c),                  \
+                 x3 = LOAD(d[3][col] + c), x4 = LOAD(d[4][col] + c), x5 = LOAD(d[5][col] + c);                  \
+            INPUT_TRANSFORM6_1D(a[col], x0, x1, x2, x3, x4, x5)                                                 \
+        }                                                                                                       \
+        for (int row = 0; row < 6; row++) {                                                                     \
+            TYPE t[6];                                                                                          \
+            INPUT_TRANSFORM6_1D(t, a[0][row], a[1][row], a[2][row], a[3][row], a[4][row], a[5][row])            \
+            for (int col = 0; col < 6; col++) STORE(t[col], target + (6 * row + col) * k.stride + c);           \
+        }                                                                                                       \
+    }
+
+/// The F(4, 3) input transform with `width` (8 or 4) floats per vector, then single floats for the tail.
+INLINE void transformInput4(
+    int width, const float *input, long samples, const float *zeros, float *v, selfplay_winograd_chunk k) {
+    long tileRows = (k.height + 3) / 4, tileColumns = (k.width + 3) / 4, tile = 0;
+    for (long s = 0; s < samples; s++) {
+        const float *sample = input + s * k.height * k.width * k.channels;
+        for (long ty = 0; ty < tileRows; ty++) {
+            for (long tx = 0; tx < tileColumns; tx++, tile++) {
+                const float *d[6][6];
+                for (int i = 0; i < 6; i++)
+                    for (int j = 0; j < 6; j++) d[i][j] = cell4(sample, zeros, ty, tx, i, j, k);
+                float *target = v + tile * k.channels;
+                long c = 0;
+                if (width == 8) {
+                    INPUT_TRANSFORM6(lanes8, load8, store8, 8)
+                } else {
+                    INPUT_TRANSFORM6(lanes4, load4, store4, 4)
+                }
+                INPUT_TRANSFORM6(float, loadScalar, storeScalar, 1)
+            }
+        }
+    }
+}
+
+// The 1-D output transform Aᵀ m of F(4, 3): (m0 + (m1 + m2) + (m3 + m4), (m1 − m2) + 2(m3 − m4),
+// (m1 + m2) + 4(m3 + m4), (m1 − m2) + 8(m3 − m4) + m5).
+#define OUTPUT_TRANSFORM4_1D(OUT, m0, m1, m2, m3, m4, m5)                                                        \
+    {                                                                                                           \
+        OUT[0] = (m0 + (m1 + m2)) + (m3 + m4);                                                                  \
+        OUT[1] = (m1 - m2) + (m3 - m4) * 2.0f;                                                                  \
+        OUT[2] = (m1 + m2) + (m3 + m4) * 4.0f;                                                                  \
+        OUT[3] = ((m1 - m2) + (m3 - m4) * 8.0f) + m5;                                                           \
+    }
+
+// Aᵀ M A for a tile, along the rows of M, then along its columns; then the epilogue and the store at
+// the tile's 16 cells.
+#define OUTPUT_TRANSFORM4(TYPE, LOAD, STORE, WIDTH, RELU)                                                        \
+    for (; c + WIDTH <= k.channels; c += WIDTH) {                                                               \
+        TYPE r[6][4];                                                                                           \
+        for (int row = 0; row < 6; row++) {                                                                     \
+            const float *p = source + 6 * row * k.stride + c;                                                  \
+            OUTPUT_TRANSFORM4_1D(r[row], LOAD(p), LOAD(p + k.stride), LOAD(p + 2 * k.stride),                   \
+                                 LOAD(p + 3 * k.stride), LOAD(p + 4 * k.stride), LOAD(p + 5 * k.stride))        \
+        }                                                                                                       \
+        for (int col = 0; col < 4; col++) {                                                                     \
+            TYPE z[4];                                                                                          \
+            OUTPUT_TRANSFORM4_1D(z, r[0][col], r[1][col], r[2][col], r[3][col], r[4][col], r[5][col])           \
+            for (int i = 0; i < 4; i++) {                                                                       \
+                TYPE value = z[i];                                                                              \
+                if (e.factor) {                                                                                 \
+                    value = value * LOAD(e.factor + c) + LOAD(e.offset + c);                                    \
+                    if (e.residual) value = value + LOAD(skip[i][col] + c);                                     \
+                    if (e.relu) value = RELU(value);                                                            \
+                }                                                                                               \
+                STORE(value, y[i][col] + c);                                                                    \
+            }                                                                                                   \
+        }                                                                                                       \
+    }
+
+/// The F(4, 3) output transform with `width` (8 or 4) floats per vector, then single floats for the tail.
+INLINE void transformOutput4(
+    int width, const float *m, long samples, float *output, float *discard, selfplay_winograd_epilogue e,
+    selfplay_winograd_chunk k) {
+    long tileRows = (k.height + 3) / 4, tileColumns = (k.width + 3) / 4, tile = 0;
+    long sampleSize = k.height * k.width * k.channels;
+    for (long s = 0; s < samples; s++) {
+        float *sample = output + s * sampleSize;
+        const float *residual = e.residual ? e.residual + s * sampleSize : NULL;
+        for (long ty = 0; ty < tileRows; ty++) {
+            for (long tx = 0; tx < tileColumns; tx++, tile++) {
+                // The output cells are the patch's inner 4×4.
+                float *y[4][4];
+                const float *skip[4][4];
+                for (int i = 0; i < 4; i++) {
+                    for (int j = 0; j < 4; j++) {
+                        y[i][j] = (float *)cell4(sample, discard, ty, tx, i + 1, j + 1, k);
+                        skip[i][j] = residual ? cell4(residual, discard, ty, tx, i + 1, j + 1, k) : discard;
+                    }
+                }
+                const float *source = m + tile * k.channels;
+                long c = 0;
+                if (width == 8) {
+                    OUTPUT_TRANSFORM4(lanes8, load8, store8, 8, relu8)
+                } else {
+                    OUTPUT_TRANSFORM4(lanes4, load4, store4, 4, relu4)
+                }
+                OUTPUT_TRANSFORM4(float, loadScalar, storeScalar, 1, reluScalar)
+            }
+        }
+    }
+}
+
 /// Set by `selfplay_winograd_force_baseline`; read atomically, as transforms may run on any thread.
 static int baselineForced;
 
@@ -291,5 +420,13 @@ DISPATCH(selfplay_winograd_adjoint_input, adjointInput,
          (const float *dv, long samples, const float *zeros, float *discard, float *inputGradient, int accumulate,
           selfplay_winograd_chunk k),
          dv, samples, zeros, discard, inputGradient, accumulate, k)
+
+DISPATCH(selfplay_winograd4_transform_input, transformInput4,
+         (const float *input, long samples, const float *zeros, float *v, selfplay_winograd_chunk k),
+         input, samples, zeros, v, k)
+DISPATCH(selfplay_winograd4_transform_output, transformOutput4,
+         (const float *m, long samples, float *output, float *discard, selfplay_winograd_epilogue e,
+          selfplay_winograd_chunk k),
+         m, samples, output, discard, e, k)
 
 const char *selfplay_winograd_instruction_set(void) { return hasAVX2() ? "avx2" : "baseline"; }

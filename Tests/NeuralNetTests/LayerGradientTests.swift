@@ -112,7 +112,7 @@ struct LayerGradientTests {
             algorithm: .patches)
     }
 
-    @Test("3x3 convolution, channels-last input, Winograd (even and odd sides, several chunks)")
+    @Test("3x3 convolution, channels-last input, Winograd F(2×2) and F(4×4) (even and odd sides, several chunks)")
     func convolutionWinograd() {
         checkConvolution(
             kernel: 3, layout: .channelsLast, batch: 2, channels: 3, outputs: 4, height: 4, width: 5, seed: 206,
@@ -123,6 +123,13 @@ struct LayerGradientTests {
         checkConvolution(
             kernel: 3, layout: .channelsLast, batch: 130, channels: 2, outputs: 3, height: 3, width: 3, seed: 208,
             algorithm: .winograd)
+        // F(4×4, 3×3) forward against F(2×2, 3×3) backward: partial tiles on both sides, several chunks.
+        checkConvolution(
+            kernel: 3, layout: .channelsLast, batch: 2, channels: 9, outputs: 10, height: 6, width: 7, seed: 209,
+            algorithm: .winograd4x4)
+        checkConvolution(
+            kernel: 3, layout: .channelsLast, batch: 60, channels: 2, outputs: 3, height: 5, width: 5, seed: 210,
+            algorithm: .winograd4x4)
     }
 
     @Test("3x3 convolution, planar input (the stem)")

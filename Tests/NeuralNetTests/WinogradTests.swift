@@ -9,6 +9,9 @@ import Testing
 /// Relative bound on `max |winograd − plain| / max |plain|`.
 private let tolerance: Float = 2e-5
 
+/// The same for F(4×4, 3×3), whose transforms multiply by up to 8 and divide by up to 24.
+private let largeTileTolerance: Float = 5e-5
+
 /// Infinite when `a` holds a value that is not finite.
 private func relativeDifference(_ a: [Float], _ b: [Float]) -> Float {
     guard a.allSatisfy(\.isFinite) else { return .infinity }
@@ -73,30 +76,51 @@ struct WinogradTests {
         #expect(differences.allSatisfy { $0 < tolerance })
     }
 
-    @Test("the AVX2 and baseline transforms give the same bits, forward and backward")
-    func instructionSetsAgree() {
+    /// F(4×4, 3×3)'s forward pass (its backward pass is F(2×2, 3×3)'s), on boards whose sides leave
+    /// partial tiles and on one smaller than a tile.
+    @Test("F(4×4) matches the im2col convolution", arguments: [(6, 7), (8, 8), (9, 9), (5, 5), (3, 3), (11, 11)])
+    func largeTilesMatchPlain(board: (Int, Int)) {
+        let (height, width) = board, channels = 20, outputs = 12, batch = 70
+        var generator = SplitMix64(seed: UInt64(height * 100 + width + 7))
+        let arrays = randomArrays(
+            &generator, cells: batch * height * width, channels: channels, outputs: outputs)
+        let plain = run(
+            .patches, height: height, width: width, channels: channels, outputs: outputs, batch: batch,
+            arrays: arrays)
+        let winograd = run(
+            .winograd4x4, height: height, width: width, channels: channels, outputs: outputs, batch: batch,
+            arrays: arrays)
+        let differences = zip(winograd, plain).map(relativeDifference)
+        print("F(4×4) vs im2col \(height)x\(width): relative max differences output/weight/input \(differences)")
+        #expect(differences.allSatisfy { $0 < largeTileTolerance })
+    }
+
+    @Test(
+        "the AVX2 and baseline transforms give the same bits, forward and backward",
+        arguments: [Convolution.Algorithm.winograd, .winograd4x4])
+    func instructionSetsAgree(algorithm: Convolution.Algorithm) {
         let height = 6, width = 7, channels = 21, outputs = 13, batch = 5
         var generator = SplitMix64(seed: 91)
         let arrays = randomArrays(
             &generator, cells: batch * height * width, channels: channels, outputs: outputs)
         let native = run(
-            .winograd, height: height, width: width, channels: channels, outputs: outputs, batch: batch,
+            algorithm, height: height, width: width, channels: channels, outputs: outputs, batch: batch,
             arrays: arrays)
         Convolution.forceWinogradBaseline(true)
         let baseline = run(
-            .winograd, height: height, width: width, channels: channels, outputs: outputs, batch: batch,
+            algorithm, height: height, width: width, channels: channels, outputs: outputs, batch: batch,
             arrays: arrays)
         Convolution.forceWinogradBaseline(false)
         let differing = zip(native, baseline).map { zip($0, $1).filter { $0.bitPattern != $1.bitPattern }.count }
         print(
-            "Winograd transforms on this processor: \(Convolution.winogradInstructionSet); values differing from "
-                + "baseline in output/weight/input gradients: \(differing)")
+            "\(algorithm) transforms on this processor: \(Convolution.winogradInstructionSet); values differing "
+                + "from baseline in output/weight/input gradients: \(differing)")
         #expect(differing == [0, 0, 0])
     }
 
     @Test(
         "folded batch norm, residual add and ReLU match convolution then inference batch norm",
-        arguments: [Convolution.Algorithm.winograd, .patches])
+        arguments: [Convolution.Algorithm.winograd, .winograd4x4, .patches])
     func epilogue(algorithm: Convolution.Algorithm) {
         let height = 6, width = 7, channels = 10, outputs = 9, batch = 3, rows = batch * height * width
         var generator = SplitMix64(seed: 71)

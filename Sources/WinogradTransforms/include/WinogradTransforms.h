@@ -49,6 +49,17 @@ void selfplay_winograd_adjoint_input(
     const float *dv, long samples, const float *zeros, float *discard, float *inputGradient, int accumulate,
     selfplay_winograd_chunk chunk);
 
+/// F(4×4, 3×3), forward only: V[ξ][tile][c] = (Bᵀ d B)[ξ] (36 entries ξ) for each 4×4 tile's 6×6 input
+/// patch d, as `selfplay_winograd_transform_input` does for 2×2 tiles.
+void selfplay_winograd4_transform_input(
+    const float *input, long samples, const float *zeros, float *v, selfplay_winograd_chunk chunk);
+
+/// F(4×4, 3×3): each tile's 4×4 output Aᵀ M A through `epilogue`, as `selfplay_winograd_transform_output`
+/// does for 2×2 tiles.
+void selfplay_winograd4_transform_output(
+    const float *m, long samples, float *output, float *discard, selfplay_winograd_epilogue epilogue,
+    selfplay_winograd_chunk chunk);
+
 /// The instruction set the transforms run with on this processor: "avx2" or "baseline".
 const char *selfplay_winograd_instruction_set(void);
 
