@@ -33,10 +33,11 @@ INLINE lanes4 load4(const float *p) {
 INLINE void store8(lanes8 x, float *p) { memcpy(p, &x, sizeof x); }
 INLINE void store4(lanes4 x, float *p) { memcpy(p, &x, sizeof x); }
 
-/// The cell of a tile's 4×4 patch at (i, j): its address, or `outside` off the board.
+/// The cell at (i, j) of the (m + 2)×(m + 2) patch of the m×m tile (ty, tx): its address, or `outside` off
+/// the board.
 INLINE const float *cell(
-    const float *sample, const float *outside, long ty, long tx, long i, long j, selfplay_winograd_chunk k) {
-    long y = 2 * ty - 1 + i, x = 2 * tx - 1 + j;
+    const float *sample, const float *outside, long m, long ty, long tx, long i, long j, selfplay_winograd_chunk k) {
+    long y = m * ty - 1 + i, x = m * tx - 1 + j;
     return y >= 0 && y < k.height && x >= 0 && x < k.width ? sample + (y * k.width + x) * k.channels : outside;
 }
 
@@ -59,29 +60,6 @@ INLINE const float *cell(
 INLINE float loadScalar(const float *p) { return *p; }
 INLINE void storeScalar(float x, float *p) { *p = x; }
 
-/// The input transform with `width` (8 or 4) floats per vector, then single floats for the tail.
-INLINE void transformInput(
-    int width, const float *input, long samples, const float *zeros, float *v, selfplay_winograd_chunk k) {
-    long tileRows = (k.height + 1) / 2, tileColumns = (k.width + 1) / 2, tile = 0;
-    for (long s = 0; s < samples; s++) {
-        const float *sample = input + s * k.height * k.width * k.channels;
-        for (long ty = 0; ty < tileRows; ty++) {
-            for (long tx = 0; tx < tileColumns; tx++, tile++) {
-                const float *d[4][4];
-                for (int i = 0; i < 4; i++)
-                    for (int j = 0; j < 4; j++) d[i][j] = cell(sample, zeros, ty, tx, i, j, k);
-                float *target = v + tile * k.channels;
-                long c = 0;
-                if (width == 8) {
-                    INPUT_TRANSFORM(lanes8, load8, store8, 8)
-                } else {
-                    INPUT_TRANSFORM(lanes4, load4, store4, 4)
-                }
-                INPUT_TRANSFORM(float, loadScalar, storeScalar, 1)
-            }
-        }
-    }
-}
 
 // The 1-D output transform Aᵀ m: (m0 + m1 + m2, m1 − m2 − m3), along rows, then along columns;
 // then the epilogue and the store at the tile's four cells.
@@ -124,38 +102,6 @@ INLINE lanes4 relu4(lanes4 x) {
 
 INLINE float reluScalar(float x) { return x < 0 ? 0 : x; }
 
-/// The output transform with `width` (8 or 4) floats per vector, then single floats for the tail.
-INLINE void transformOutput(
-    int width, const float *m, long samples, float *output, float *discard, selfplay_winograd_epilogue e,
-    selfplay_winograd_chunk k) {
-    long tileRows = (k.height + 1) / 2, tileColumns = (k.width + 1) / 2, tile = 0;
-    long sampleSize = k.height * k.width * k.channels;
-    for (long s = 0; s < samples; s++) {
-        float *sample = output + s * sampleSize;
-        const float *residual = e.residual ? e.residual + s * sampleSize : NULL;
-        for (long ty = 0; ty < tileRows; ty++) {
-            for (long tx = 0; tx < tileColumns; tx++, tile++) {
-                // The output cells are the patch's inner 2×2.
-                float *y[2][2];
-                const float *skip[2][2] = {{discard, discard}, {discard, discard}};
-                for (int i = 0; i < 2; i++) {
-                    for (int j = 0; j < 2; j++) {
-                        y[i][j] = (float *)cell(sample, discard, ty, tx, i + 1, j + 1, k);
-                        if (residual) skip[i][j] = cell(residual, discard, ty, tx, i + 1, j + 1, k);
-                    }
-                }
-                const float *source = m + tile * k.channels;
-                long c = 0;
-                if (width == 8) {
-                    OUTPUT_TRANSFORM(lanes8, load8, store8, 8, relu8)
-                } else {
-                    OUTPUT_TRANSFORM(lanes4, load4, store4, 4, relu4)
-                }
-                OUTPUT_TRANSFORM(float, loadScalar, storeScalar, 1, reluScalar)
-            }
-        }
-    }
-}
 
 // The adjoint of the output transform, A dy Aᵀ for a tile's 2×2 block of the output gradient:
 // (y0, y0 + y1, y0 − y1, −y1) along the block's rows, then along its columns.
@@ -182,7 +128,7 @@ INLINE void adjointOutput(
             for (long tx = 0; tx < tileColumns; tx++, tile++) {
                 const float *dy[2][2];
                 for (int i = 0; i < 2; i++)
-                    for (int j = 0; j < 2; j++) dy[i][j] = cell(sample, zeros, ty, tx, i + 1, j + 1, k);
+                    for (int j = 0; j < 2; j++) dy[i][j] = cell(sample, zeros, 2, ty, tx, i + 1, j + 1, k);
                 float *target = dm + tile * k.channels;
                 long c = 0;
                 if (width == 8) {
@@ -230,7 +176,7 @@ INLINE void adjointInput(
                 const float *base[4][4];
                 for (int i = 0; i < 4; i++) {
                     for (int j = 0; j < 4; j++) {
-                        d[i][j] = (float *)cell(sample, discard, ty, tx, i, j, k);
+                        d[i][j] = (float *)cell(sample, discard, 2, ty, tx, i, j, k);
                         int reached = (i < 2 && ty > 0) || (j < 2 && tx > 0);
                         base[i][j] = accumulate || reached ? d[i][j] : zeros;
                     }
@@ -249,13 +195,6 @@ INLINE void adjointInput(
 }
 
 // MARK: F(4×4, 3×3): 4×4 output tiles from 6×6 input patches, for the forward pass only.
-
-/// The cell of a 4×4 tile's 6×6 patch at (i, j): its address, or `outside` off the board.
-INLINE const float *cell4(
-    const float *sample, const float *outside, long ty, long tx, long i, long j, selfplay_winograd_chunk k) {
-    long y = 4 * ty - 1 + i, x = 4 * tx - 1 + j;
-    return y >= 0 && y < k.height && x >= 0 && x < k.width ? sample + (y * k.width + x) * k.channels : outside;
-}
 
 // The 1-D input transform Bᵀ x of F(4, 3): (4x0 − 5x2 + x4, x3 + x4 − 4(x1 + x2), x4 − x3 + 4(x1 − x2),
 // x4 − x2 + 2(x3 − x1), x4 − x2 − 2(x3 − x1), 4x1 − 5x3 + x5).
@@ -284,30 +223,6 @@ INLINE const float *cell4(
             for (int col = 0; col < 6; col++) STORE(t[col], target + (6 * row + col) * k.stride + c);           \
         }                                                                                                       \
     }
-
-/// The F(4, 3) input transform with `width` (8 or 4) floats per vector, then single floats for the tail.
-INLINE void transformInput4(
-    int width, const float *input, long samples, const float *zeros, float *v, selfplay_winograd_chunk k) {
-    long tileRows = (k.height + 3) / 4, tileColumns = (k.width + 3) / 4, tile = 0;
-    for (long s = 0; s < samples; s++) {
-        const float *sample = input + s * k.height * k.width * k.channels;
-        for (long ty = 0; ty < tileRows; ty++) {
-            for (long tx = 0; tx < tileColumns; tx++, tile++) {
-                const float *d[6][6];
-                for (int i = 0; i < 6; i++)
-                    for (int j = 0; j < 6; j++) d[i][j] = cell4(sample, zeros, ty, tx, i, j, k);
-                float *target = v + tile * k.channels;
-                long c = 0;
-                if (width == 8) {
-                    INPUT_TRANSFORM6(lanes8, load8, store8, 8)
-                } else {
-                    INPUT_TRANSFORM6(lanes4, load4, store4, 4)
-                }
-                INPUT_TRANSFORM6(float, loadScalar, storeScalar, 1)
-            }
-        }
-    }
-}
 
 // The 1-D output transform Aᵀ m of F(4, 3): (m0 + (m1 + m2) + (m3 + m4), (m1 − m2) + 2(m3 − m4),
 // (m1 + m2) + 4(m3 + m4), (m1 − m2) + 8(m3 − m4) + m5).
@@ -344,37 +259,107 @@ INLINE void transformInput4(
         }                                                                                                       \
     }
 
-/// The F(4, 3) output transform with `width` (8 or 4) floats per vector, then single floats for the tail.
-INLINE void transformOutput4(
-    int width, const float *m, long samples, float *output, float *discard, selfplay_winograd_epilogue e,
+// MARK: The forward transforms, for either tile.
+
+/// The input transform of tiles of side `tile` (2 or 4) with `width` (8 or 4) floats per vector, then single
+/// floats for the tail.
+INLINE void transformInput(
+    int width, long tile, const float *input, long samples, const float *zeros, float *v,
     selfplay_winograd_chunk k) {
-    long tileRows = (k.height + 3) / 4, tileColumns = (k.width + 3) / 4, tile = 0;
+    long tileRows = (k.height + tile - 1) / tile, tileColumns = (k.width + tile - 1) / tile, index = 0;
+    for (long s = 0; s < samples; s++) {
+        const float *sample = input + s * k.height * k.width * k.channels;
+        for (long ty = 0; ty < tileRows; ty++) {
+            for (long tx = 0; tx < tileColumns; tx++, index++) {
+                const float *d[6][6];
+                for (int i = 0; i < tile + 2; i++)
+                    for (int j = 0; j < tile + 2; j++) d[i][j] = cell(sample, zeros, tile, ty, tx, i, j, k);
+                float *target = v + index * k.channels;
+                long c = 0;
+                if (tile == 4) {
+                    if (width == 8) {
+                        INPUT_TRANSFORM6(lanes8, load8, store8, 8)
+                    } else {
+                        INPUT_TRANSFORM6(lanes4, load4, store4, 4)
+                    }
+                    INPUT_TRANSFORM6(float, loadScalar, storeScalar, 1)
+                } else {
+                    if (width == 8) {
+                        INPUT_TRANSFORM(lanes8, load8, store8, 8)
+                    } else {
+                        INPUT_TRANSFORM(lanes4, load4, store4, 4)
+                    }
+                    INPUT_TRANSFORM(float, loadScalar, storeScalar, 1)
+                }
+            }
+        }
+    }
+}
+
+/// The output transform of tiles of side `tile` (2 or 4) with `width` (8 or 4) floats per vector, then
+/// single floats for the tail.
+INLINE void transformOutput(
+    int width, long tile, const float *m, long samples, float *output, float *discard,
+    selfplay_winograd_epilogue e, selfplay_winograd_chunk k) {
+    long tileRows = (k.height + tile - 1) / tile, tileColumns = (k.width + tile - 1) / tile, index = 0;
     long sampleSize = k.height * k.width * k.channels;
     for (long s = 0; s < samples; s++) {
         float *sample = output + s * sampleSize;
         const float *residual = e.residual ? e.residual + s * sampleSize : NULL;
         for (long ty = 0; ty < tileRows; ty++) {
-            for (long tx = 0; tx < tileColumns; tx++, tile++) {
-                // The output cells are the patch's inner 4×4.
+            for (long tx = 0; tx < tileColumns; tx++, index++) {
+                // The output cells are the patch's inner tile × tile.
                 float *y[4][4];
                 const float *skip[4][4];
-                for (int i = 0; i < 4; i++) {
-                    for (int j = 0; j < 4; j++) {
-                        y[i][j] = (float *)cell4(sample, discard, ty, tx, i + 1, j + 1, k);
-                        skip[i][j] = residual ? cell4(residual, discard, ty, tx, i + 1, j + 1, k) : discard;
+                for (int i = 0; i < tile; i++) {
+                    for (int j = 0; j < tile; j++) {
+                        y[i][j] = (float *)cell(sample, discard, tile, ty, tx, i + 1, j + 1, k);
+                        skip[i][j] = residual ? cell(residual, discard, tile, ty, tx, i + 1, j + 1, k) : discard;
                     }
                 }
-                const float *source = m + tile * k.channels;
+                const float *source = m + index * k.channels;
                 long c = 0;
-                if (width == 8) {
-                    OUTPUT_TRANSFORM4(lanes8, load8, store8, 8, relu8)
+                if (tile == 4) {
+                    if (width == 8) {
+                        OUTPUT_TRANSFORM4(lanes8, load8, store8, 8, relu8)
+                    } else {
+                        OUTPUT_TRANSFORM4(lanes4, load4, store4, 4, relu4)
+                    }
+                    OUTPUT_TRANSFORM4(float, loadScalar, storeScalar, 1, reluScalar)
                 } else {
-                    OUTPUT_TRANSFORM4(lanes4, load4, store4, 4, relu4)
+                    if (width == 8) {
+                        OUTPUT_TRANSFORM(lanes8, load8, store8, 8, relu8)
+                    } else {
+                        OUTPUT_TRANSFORM(lanes4, load4, store4, 4, relu4)
+                    }
+                    OUTPUT_TRANSFORM(float, loadScalar, storeScalar, 1, reluScalar)
                 }
-                OUTPUT_TRANSFORM4(float, loadScalar, storeScalar, 1, reluScalar)
             }
         }
     }
+}
+
+/// The transforms for each tile side, with the vector width as their only free parameter.
+INLINE void transformInput2(
+    int width, const float *input, long samples, const float *zeros, float *v, selfplay_winograd_chunk k) {
+    transformInput(width, 2, input, samples, zeros, v, k);
+}
+
+INLINE void transformInput4(
+    int width, const float *input, long samples, const float *zeros, float *v, selfplay_winograd_chunk k) {
+    transformInput(width, 4, input, samples, zeros, v, k);
+}
+
+INLINE void transformOutput2(
+    int width, const float *m, long samples, float *output, float *discard, selfplay_winograd_epilogue e,
+    selfplay_winograd_chunk k) {
+    transformOutput(width, 2, m, samples, output, discard, e, k);
+}
+
+INLINE void transformOutput4(
+    int width, const float *m, long samples, float *output, float *discard, selfplay_winograd_epilogue e,
+    selfplay_winograd_chunk k) {
+    transformOutput(width, 4, m, samples, output, discard, e, k);
 }
 
 /// Set by `selfplay_winograd_force_baseline`; read atomically, as transforms may run on any thread.
@@ -406,10 +391,10 @@ static int hasAVX2(void) { return 0; }
     void NAME PARAMS { BODY(4, __VA_ARGS__); }
 #endif
 
-DISPATCH(selfplay_winograd_transform_input, transformInput,
+DISPATCH(selfplay_winograd_transform_input, transformInput2,
          (const float *input, long samples, const float *zeros, float *v, selfplay_winograd_chunk k),
          input, samples, zeros, v, k)
-DISPATCH(selfplay_winograd_transform_output, transformOutput,
+DISPATCH(selfplay_winograd_transform_output, transformOutput2,
          (const float *m, long samples, float *output, float *discard, selfplay_winograd_epilogue e,
           selfplay_winograd_chunk k),
          m, samples, output, discard, e, k)

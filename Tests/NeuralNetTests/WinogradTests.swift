@@ -95,8 +95,9 @@ struct WinogradTests {
         #expect(differences.allSatisfy { $0 < largeTileTolerance })
     }
 
+    /// Serialized: forcing the baseline is process-wide, so the cases must not overlap.
     @Test(
-        "the AVX2 and baseline transforms give the same bits, forward and backward",
+        "the AVX2 and baseline transforms give the same bits, forward and backward", .serialized,
         arguments: [Convolution.Algorithm.winograd, .winograd4x4])
     func instructionSetsAgree(algorithm: Convolution.Algorithm) {
         let height = 6, width = 7, channels = 21, outputs = 13, batch = 5
