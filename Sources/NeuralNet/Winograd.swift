@@ -13,9 +13,9 @@ import WinogradTransforms
 // gradient at the patch's 16 cells (patches overlap by two rows and columns; a cell's first tile
 // stores rather than adds, so the gradient is not zeroed first).
 //
-// F(4×4, 3×3) does the forward pass with 4×4 output tiles read from 6×6 patches: 36 products per tile
-// instead of 144, so 1.33× fewer multiply-adds than F(2×2, 3×3) on 6×7 and 1.78× on 8×8, for larger
-// transforms. It has no backward pass here: the backward pass is F(2×2, 3×3)'s, the adjoint of the same
+// F(4×4, 3×3) does the forward pass with 4×4 output tiles read from 6×6 patches: 36 products per 16
+// outputs where F(2×2, 3×3) takes 64 (and the direct convolution 144); with the partial tiles at the
+// edges, 1.33× fewer multiply-adds than F(2×2, 3×3) on 6×7 and 1.78× on 8×8, for larger transforms. It has no backward pass here: the backward pass is F(2×2, 3×3)'s, the adjoint of the same
 // convolution.
 //
 // The per-tile transforms of inputs, outputs and their gradients are C (Sources/WinogradTransforms),
