@@ -12,7 +12,7 @@ public func makeSide<G: GameState>(
     if spec.kind == "net" {
         let model = try NetworkModel(spec, for: G.self)
         return NetworkSide<G>(
-            name: model.label, evaluator: NetworkEvaluator(network: model.network),
+            name: model.label, evaluator: model.evaluator(),
             configuration: model.search, slots: slots,
             temperatureMoves: model.temperature > 0 ? model.temperatureMoves : 0, temperature: model.temperature,
             seed: seed)

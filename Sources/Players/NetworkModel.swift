@@ -12,7 +12,8 @@ import Training
 /// there is one. Options: `gen=N`, `sims=N` (simulations per move), `temperature=T` with
 /// `moves=K` (sample the first K moves with temperature T), `cpuct=C` (PUCT's `cInit`) and
 /// `fpu=R` (first-play urgency: an unvisited child's value is its parent's minus R; `fpu=none`
-/// gives it 0), both the run's unless given.
+/// gives it 0), both the run's unless given, and `symmetries=all` (evaluate each position under
+/// every board symmetry of the game and average; default `none`).
 public struct NetworkModel {
     public var network: PolicyValueNetwork
     /// The run's search settings (the game's defaults for a lone file), without root noise.
@@ -21,8 +22,19 @@ public struct NetworkModel {
     public var label: String
     public var temperature: Float
     public var temperatureMoves: Int
+    /// The symmetries each evaluation averages over; empty for the network as it is.
+    public var symmetries: [BoardSymmetry]
+    let inputSize: Int
+    let actionCount: Int
 
-    static let options = ["path", "gen", "sims", "temperature", "moves", "cpuct", "fpu"]
+    static let options = ["path", "gen", "sims", "temperature", "moves", "cpuct", "fpu", "symmetries"]
+
+    /// The network as the search's evaluator, averaged over `symmetries` when there are any.
+    public func evaluator() -> any Evaluator {
+        let plain = NetworkEvaluator(network: network)
+        guard !symmetries.isEmpty else { return plain }
+        return SymmetrizedEvaluator(plain, symmetries: symmetries, inputSize: inputSize, actionCount: actionCount)
+    }
 
     public init<G: GameState>(_ spec: PlayerSpec, for game: G.Type) throws {
         try spec.checkOptions(allowed: Self.options)
@@ -102,6 +114,15 @@ public struct NetworkModel {
             search.fpuReduction = fpu == "none" ? nil : Float(try spec.doubleOption("fpu", default: 0, in: -2...2))
             label += ",fpu=\(fpu)"
         }
+        switch spec.options["symmetries"] ?? "none" {
+        case "none": symmetries = []
+        case "all":
+            symmetries = G.symmetries
+            label += ",symmetries=all"
+        case let other: throw PlayerError("player 'net': symmetries=\(other) is neither 'all' nor 'none'")
+        }
+        inputSize = G.encodingShape.count
+        actionCount = G.actionCount
         self.search = search
     }
 }

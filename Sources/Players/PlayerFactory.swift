@@ -32,7 +32,7 @@ public func makePlayer<G: GameState>(_ spec: PlayerSpec, for game: G.Type, seed:
     case "net":
         let model = try NetworkModel(spec, for: G.self)
         let player = PUCTPlayer<G>(
-            name: model.label, evaluator: NetworkEvaluator(network: model.network),
+            name: model.label, evaluator: model.evaluator(),
             configuration: model.search, seed: seed)
         player.temperature = model.temperature
         player.temperatureMoves = model.temperatureMoves

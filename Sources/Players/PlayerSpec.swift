@@ -27,10 +27,11 @@ public struct PlayerSpec: Sendable, CustomStringConvertible {
                     + "(default 1000), c=exploration (1.4), solver=0|1 (1)"
             ),
             (
-                "net", ["sims", "gen", "temperature", "moves", "cpuct", "fpu"],
+                "net", ["sims", "gen", "temperature", "moves", "cpuct", "fpu", "symmetries"],
                 "a trained network with PUCT search, written "
                     + "net:PATH,sims=N (PATH: a run directory or a .safetensors file); gen=N, "
-                    + "temperature=T with moves=K, cpuct=C and fpu=R|none (the run's search unless given)"
+                    + "temperature=T with moves=K, cpuct=C and fpu=R|none (the run's search unless given), "
+                    + "symmetries=all (average each evaluation over the board's symmetries) or none"
             ),
             (
                 "gtp", ["timeout"],

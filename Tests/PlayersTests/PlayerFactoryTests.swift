@@ -68,6 +68,13 @@ func savedTicTacToeNetwork() throws -> URL {
         #expect(plain.search.fpuReduction == nil && plain.search.cInit == defaults.cInit)
         #expect { try player("net:\(file.path),cpuct=0", TicTacToe.self) } throws: { "\($0)".contains("cpuct=0") }
         #expect { try player("net:\(file.path),fpu=big", TicTacToe.self) } throws: { "\($0)".contains("fpu=big") }
+
+        let averaged = try NetworkModel(try PlayerSpec(parsing: "net:\(file.path),symmetries=all"), for: TicTacToe.self)
+        #expect(averaged.symmetries.count == 8 && averaged.label == "net:model.safetensors,symmetries=all")
+        #expect(averaged.evaluator() is SymmetrizedEvaluator && !(model.evaluator() is SymmetrizedEvaluator))
+        #expect { try player("net:\(file.path),symmetries=some", TicTacToe.self) } throws: {
+            "\($0)".contains("symmetries=some")
+        }
     }
 
     @Test func refusesModelsThatDoNotFit() throws {
