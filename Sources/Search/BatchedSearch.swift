@@ -13,7 +13,7 @@ public final class BatchedSearch<Game: GameState> {
     }
 
     /// Statistics since creation.
-    public internal(set) var statistics = Statistics()
+    @exclusivity(unchecked) public internal(set) var statistics = Statistics()
 
     public struct Statistics: Sendable {
         /// Evaluator calls and the positions they carried.
@@ -44,15 +44,17 @@ public final class BatchedSearch<Game: GameState> {
     /// The owners of the six buffers above.
     let scratch: [ScratchBuffer<Float>]
     let cache: EvaluationCache?
+    // The per-batch arrays below skip the runtime's exclusivity checks, as the trees' properties do
+    // (SearchTree): one thread runs a batched search, and no access spans a call that reaches them again.
     /// Per leaf of a batch: the row of the evaluator's answer, or -1 for a cached one.
-    var answerRow: ContiguousArray<Int32>
+    @exclusivity(unchecked) var answerRow: ContiguousArray<Int32>
     /// Per row sent to the evaluator: the position's cache key.
-    var rowKey: ContiguousArray<UInt64>
-    var pendingTree: ContiguousArray<Int32>
-    var pendingNode: ContiguousArray<Int32>
-    var pendingState: ContiguousArray<Game>
-    var targets: [Int]
-    var forcedChild: [Int32]
+    @exclusivity(unchecked) var rowKey: ContiguousArray<UInt64>
+    @exclusivity(unchecked) var pendingTree: ContiguousArray<Int32>
+    @exclusivity(unchecked) var pendingNode: ContiguousArray<Int32>
+    @exclusivity(unchecked) var pendingState: ContiguousArray<Game>
+    @exclusivity(unchecked) var targets: [Int]
+    @exclusivity(unchecked) var forcedChild: [Int32]
 
     /// - Parameters:
     ///   - treeCount: the number of games searched together.

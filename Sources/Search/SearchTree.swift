@@ -80,15 +80,18 @@ public final class SearchTree<Game: GameState> {
         case uct(c: Float)
     }
 
-    public internal(set) var rootState: Game
-    public var configuration: SearchConfiguration
-    public var rule: SelectionRule
+    // The stored properties skip the runtime's exclusivity checks, which took 6% of a Connect Four
+    // training run in its MLP phase (benchmarks/README.md, 2026-12-03): a tree is used by one thread
+    // at a time, which never holds a property across a call back into the tree.
+    @exclusivity(unchecked) public internal(set) var rootState: Game
+    @exclusivity(unchecked) public var configuration: SearchConfiguration
+    @exclusivity(unchecked) public var rule: SelectionRule
 
-    @usableFromInline var nodes: UnsafeMutablePointer<SearchNode>
-    @usableFromInline var capacity: Int
-    public internal(set) var nodeCount: Int = 0
-    var spare: UnsafeMutablePointer<SearchNode>
-    var spareCapacity: Int
+    @exclusivity(unchecked) @usableFromInline var nodes: UnsafeMutablePointer<SearchNode>
+    @exclusivity(unchecked) @usableFromInline var capacity: Int
+    @exclusivity(unchecked) public internal(set) var nodeCount: Int = 0
+    @exclusivity(unchecked) var spare: UnsafeMutablePointer<SearchNode>
+    @exclusivity(unchecked) var spareCapacity: Int
 
     /// The index of the root node.
     public static var root: Int32 { 0 }
