@@ -128,6 +128,8 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
     var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: ArgumentHelp(tableHelp))
     var table: Int = 23
+    @Flag(help: "Print each mistake: the file's line, the position's moves, the move chosen and the best ones.")
+    var showMistakes = false
 
     func validate() throws {
         guard !positions.isEmpty else { throw ValidationError("give at least one file with --positions") }
@@ -195,7 +197,15 @@ struct EvalPositionsCommand: ParsableCommand, GameVisitor {
                     return
                 }
                 tally.positions += 1
-                if mistakes.contains(action) { tally.mistakes += 1 }
+                if mistakes.contains(action) {
+                    tally.mistakes += 1
+                    if showMistakes {
+                        let best = state.legalActions.filter { !mistakes.contains($0) }
+                        print(
+                            "\(file):\(number): \(moves) chose \(G.notation(of: [action])), "
+                                + "best \(best.map { G.notation(of: [$0]) }.joined(separator: " "))")
+                    }
+                }
                 if let probabilities { tally.expectedMistakes += mistakes.reduce(0) { $0 + probabilities[$1] } }
                 if showProgress && (playerEnd - lastProgress).seconds > 0.5 {
                     lastProgress = playerEnd

@@ -210,5 +210,17 @@ import Training
             "eval-positions", "--game", "tictactoe", "--player", "perfect", "--positions", positions.path,
         ])
         #expect(evaluated.status == 0 && evaluated.output.contains("3 positions, 0 mistakes"), "\(evaluated)")
+
+        // O to move with cells 8 and 9 empty: 9 loses (X completes 2-5-8), 8 draws.
+        let labelled = try temporaryFile("labelled", String(repeating: "5137462 - - - - - - - 0 -2\n", count: 12))
+        defer { try? FileManager.default.removeItem(at: labelled) }
+        let shown = try selfplay([
+            "eval-positions", "--game", "tictactoe", "--player", "random", "--positions", labelled.path,
+            "--show-mistakes",
+        ])
+        let mistakeLines = shown.output.split(separator: "\n").filter { $0.hasSuffix(": 5137462 chose 9, best 8") }
+        #expect(shown.status == 0 && !mistakeLines.isEmpty, "\(shown)")
+        #expect(shown.output.contains("12 positions, \(mistakeLines.count) mistakes"), "\(shown)")
+        #expect(mistakeLines.allSatisfy { $0.hasPrefix("\(labelled.path):") }, "\(shown)")
     }
 }
