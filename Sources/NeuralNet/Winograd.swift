@@ -15,8 +15,8 @@ import WinogradTransforms
 //
 // F(4×4, 3×3) does the forward pass with 4×4 output tiles read from 6×6 patches: 36 products per 16
 // outputs where F(2×2, 3×3) takes 64 (and the direct convolution 144); with the partial tiles at the
-// edges, 1.33× fewer multiply-adds than F(2×2, 3×3) on 6×7 and 1.78× on 8×8, for larger transforms. It has no backward pass here: the backward pass is F(2×2, 3×3)'s, the adjoint of the same
-// convolution.
+// edges, 1.33× fewer multiply-adds than F(2×2, 3×3) on 6×7 and 1.78× on 8×8, for larger transforms.
+// It has no backward pass here: the backward pass is F(2×2, 3×3)'s, the adjoint of the same convolution.
 //
 // The per-tile transforms of inputs, outputs and their gradients are C (Sources/WinogradTransforms),
 // compiled for AVX2 where the processor has it; the weight transforms, once per call, stay here.
