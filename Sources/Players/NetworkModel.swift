@@ -24,8 +24,6 @@ public struct NetworkModel {
     public var temperatureMoves: Int
     /// The symmetries each evaluation averages over; empty for the network as it is.
     public var symmetries: [BoardSymmetry]
-    let inputSize: Int
-    let actionCount: Int
 
     static let options = ["path", "gen", "sims", "temperature", "moves", "cpuct", "fpu", "symmetries"]
 
@@ -33,7 +31,9 @@ public struct NetworkModel {
     public func evaluator() -> any Evaluator {
         let plain = NetworkEvaluator(network: network)
         guard !symmetries.isEmpty else { return plain }
-        return SymmetrizedEvaluator(plain, symmetries: symmetries, inputSize: inputSize, actionCount: actionCount)
+        let architecture = network.architecture
+        return SymmetrizedEvaluator(
+            plain, symmetries: symmetries, inputSize: architecture.inputSize, actionCount: architecture.actionCount)
     }
 
     public init<G: GameState>(_ spec: PlayerSpec, for game: G.Type) throws {
@@ -121,8 +121,6 @@ public struct NetworkModel {
             label += ",symmetries=all"
         case let other: throw PlayerError("player 'net': symmetries=\(other) is neither 'all' nor 'none'")
         }
-        inputSize = G.encodingShape.count
-        actionCount = G.actionCount
         self.search = search
     }
 }
