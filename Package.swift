@@ -25,8 +25,8 @@ let package = Package(
         ),
         .target(name: "GameKit", swiftSettings: optimize),
         .target(name: "Environments", dependencies: ["GameKit"], path: "environments", swiftSettings: optimize),
-        .target(name: "WinogradTransforms"),
-        .target(name: "NeuralNet", dependencies: ["CBLAS", "WinogradTransforms"], swiftSettings: optimize),
+        .target(name: "VectorKernels"),
+        .target(name: "NeuralNet", dependencies: ["CBLAS", "VectorKernels"], swiftSettings: optimize),
         .target(name: "Solvers", dependencies: ["GameKit", "Environments"], swiftSettings: optimize),
         .target(name: "Search", dependencies: ["GameKit"], swiftSettings: optimize),
         .target(

@@ -1,5 +1,4 @@
 import Foundation
-import WinogradTransforms
 
 /// A "same" convolution with a 1×1 or 3×3 kernel, stride 1, zero padding, no bias.
 ///
@@ -43,14 +42,6 @@ public struct Convolution: Sendable, Hashable {
         /// Winograd F(4×4, 3×3) forward and F(2×2, 3×3) backward (3×3 kernels with channels-last input only).
         case winograd4x4
     }
-
-    /// The instruction set the Winograd transforms run with on this processor: "avx2" or
-    /// "baseline" (`Sources/WinogradTransforms`).
-    public static var winogradInstructionSet: String { String(cString: selfplay_winograd_instruction_set()) }
-
-    /// Makes the Winograd transforms run their baseline version even where the processor has AVX2
-    /// (`true`), or choose by processor again (`false`): for tests that compare the two.
-    public static func forceWinogradBaseline(_ on: Bool) { selfplay_winograd_force_baseline(on ? 1 : 0) }
 
     /// The target number of im2col rows per sgemm.
     public static let rowsPerChunk = 1024

@@ -1,5 +1,5 @@
-import CBLAS
 import Foundation
+import VectorKernels
 
 /// SGD with momentum or Adam, with a learning-rate schedule, L2 weight decay on dense and
 /// convolution weights (added to the gradient, as PyTorch's `weight_decay`), and optional
@@ -191,12 +191,11 @@ private struct UpdateRule {
             case (.sgd, true):
                 for i in 0..<count { (m[i], w[i]) = sgd(w[i], g[i], m[i], decay) }
             case (.adam, false):
-                for i in 0..<count {
-                    let (moment, square, weight) = adam(w[i], g[i], m[i], v[i], decay)
-                    flags |= Self.nonFiniteFlag(moment) | Self.nonFiniteFlag(square) | Self.nonFiniteFlag(weight)
-                }
+                var nonFinite: Int32 = 0
+                selfplay_adam_check(w, g, m, v, count, adamStep(decay), &nonFinite)
+                if nonFinite != 0 { flags = 1 }
             case (.adam, true):
-                for i in 0..<count { (m[i], v[i], w[i]) = adam(w[i], g[i], m[i], v[i], decay) }
+                selfplay_adam_commit(w, g, m, v, count, adamStep(decay))
             }
             if flags != 0 { return "\(parameters.specs[index].name) after the update" }
         }
@@ -218,13 +217,12 @@ private struct UpdateRule {
         return (velocity, w - rate * velocity)
     }
 
-    /// Adam on one value: the new first and second moments and weight.
-    @inline(__always)
-    private func adam(_ w: Float, _ g: Float, _ m: Float, _ v: Float, _ decay: Float) -> (Float, Float, Float) {
-        let gradient = g * gradientScale + decay * w
-        let mean = momentum * m + (1 - momentum) * gradient
-        let square = beta2 * v + (1 - beta2) * gradient * gradient
-        let step = rate * (mean * firstCorrection) / (selfplay_sqrtf(square * secondCorrection) + epsilon)
-        return (mean, square, w - step)
+    /// Adam's constants for a tensor with weight decay `decay`, for the C kernels (Sources/VectorKernels,
+    /// AdamUpdate.h), which run eight values at a time where the processor has AVX2.
+    private func adamStep(_ decay: Float) -> selfplay_adam_step {
+        selfplay_adam_step(
+            rate: rate, momentum: momentum, oneMinusMomentum: 1 - momentum, beta2: beta2, oneMinusBeta2: 1 - beta2,
+            epsilon: epsilon, decay: decay, gradientScale: gradientScale, firstCorrection: firstCorrection,
+            secondCorrection: secondCorrection)
     }
 }

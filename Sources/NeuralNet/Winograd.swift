@@ -1,5 +1,5 @@
 import Dispatch
-import WinogradTransforms
+import VectorKernels
 
 // Winograd F(2×2, 3×3) for channels-last 3×3 "same" convolutions: the board is cut into
 // 2×2 output tiles, each read from a 4×4 input patch (zero outside the board). With
@@ -18,7 +18,7 @@ import WinogradTransforms
 // edges, 1.33× fewer multiply-adds than F(2×2, 3×3) on 6×7 and 1.78× on 8×8, for larger transforms.
 // It has no backward pass here: the backward pass is F(2×2, 3×3)'s, the adjoint of the same convolution.
 //
-// The per-tile transforms of inputs, outputs and their gradients are C (Sources/WinogradTransforms),
+// The per-tile transforms of inputs, outputs and their gradients are C (Sources/VectorKernels),
 // compiled for AVX2 where the processor has it; the weight transforms, once per call, stay here.
 
 /// Four values of one transform axis.

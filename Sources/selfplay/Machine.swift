@@ -62,7 +62,7 @@ struct Machine {
             "OpenBLAS: core \(BLAS.coreName), \(BLAS.threadCount) threads, OPENBLAS_CORETYPE="
                 + "\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)"); \(BLAS.configuration)")
         print(
-            "Winograd transforms: \(Convolution.winogradInstructionSet); OPENBLAS_THREAD_TIMEOUT="
+            "C kernels: \(VectorKernelCopies.instructionSet); OPENBLAS_THREAD_TIMEOUT="
                 + (ProcessInfo.processInfo.environment[OpenBLASThreadTimeout.variable] ?? "(unset)"))
     }
 }

@@ -273,6 +273,44 @@ struct NetworkTests {
         }
     }
 
+    /// Three Adam steps with the C kernels' AVX2 copy (where the processor has AVX2) and with their baseline
+    /// copy: the same weights and moments, bit for bit, tails included (the tiny MLP's tensor lengths).
+    @Test("the AVX2 and baseline copies of Adam's update give the same bits")
+    func adamCopiesAgree() throws {
+        try kernelCopiesLock.withLock { _ in
+            var results: [(network: PolicyValueNetwork, optimizer: Optimizer)] = []
+            for baseline in [false, true] {
+                var generator = SplitMix64(seed: 806)
+                let network = PolicyValueNetwork(architecture: TestArchitectures.tinyMLP, seed: 806)
+                var optimizer = Optimizer(kind: .adam, learningRate: 0.01, weightDecay: 0.02, clipNorm: 0.5)
+                VectorKernelCopies.forceBaseline(baseline)
+                defer { VectorKernelCopies.forceBaseline(false) }
+                for _ in 0..<3 {
+                    _ = try Batch(TestArchitectures.tinyMLP, count: 6, &generator).train(network, &optimizer)
+                }
+                results.append((network, optimizer))
+            }
+            func differing(_ a: [Float], _ b: [Float]) -> Int {
+                zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
+            }
+            func weights(_ network: PolicyValueNetwork) -> [Float] {
+                network.tensors.filter(\.isTrainable).flatMap { network.values(of: $0.name)! }
+            }
+            let (native, baseline) = (results[0], results[1])
+            let counts = [
+                differing(weights(native.network), weights(baseline.network)),
+                differing(Array(native.optimizer.firstMoment), Array(baseline.optimizer.firstMoment)),
+                differing(Array(native.optimizer.secondMoment), Array(baseline.optimizer.secondMoment)),
+            ]
+            print(
+                "Adam's update on this processor: \(VectorKernelCopies.instructionSet); values differing from "
+                    + "baseline in weights/first/second moments: \(counts)")
+            #expect(counts == [0, 0, 0])
+            let untrained = PolicyValueNetwork(architecture: TestArchitectures.tinyMLP, seed: 806)
+            #expect(differing(weights(native.network), weights(untrained)) > 0)
+        }
+    }
+
     @Test("non-finite inputs, losses and updates are refused, leaving network and optimizer unchanged")
     func nonFiniteGuard() throws {
         var generator = SplitMix64(seed: 804)

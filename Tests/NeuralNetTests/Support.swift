@@ -1,5 +1,10 @@
 import Foundation
 import NeuralNet
+import Synchronization
+
+/// Held by each test that switches the C kernels to their baseline copies (a setting of the whole process)
+/// for the whole test, so that no other such test runs its native half meanwhile.
+let kernelCopiesLock = Mutex(())
 
 // Seeded random data and a plain Double reference of every layer (direct loops, no im2col,
 // no BLAS), used to check the Float kernels' forward values and, by central differences,

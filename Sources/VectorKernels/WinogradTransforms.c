@@ -1,4 +1,5 @@
 #include "WinogradTransforms.h"
+#include "Dispatch.h"
 
 #include <string.h>
 
@@ -362,35 +363,6 @@ INLINE void transformOutput4(
     transformOutput(width, 4, m, samples, output, discard, e, k);
 }
 
-/// Set by `selfplay_winograd_force_baseline`; read atomically, as transforms may run on any thread.
-static int baselineForced;
-
-void selfplay_winograd_force_baseline(int on) { __atomic_store_n(&baselineForced, on != 0, __ATOMIC_RELAXED); }
-
-#if defined(__x86_64__)
-static int hasAVX2(void) {
-    if (__atomic_load_n(&baselineForced, __ATOMIC_RELAXED)) return 0;
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2");
-}
-
-/// Defines NAME(PARAMS), which runs BODY with eight floats per vector in an AVX2 copy where the
-/// processor has AVX2, else with four; the arguments after PARAMS name the parameters.
-#define DISPATCH(NAME, BODY, PARAMS, ...)                                                                        \
-    __attribute__((target("avx2"))) static void BODY##AVX2 PARAMS { BODY(8, __VA_ARGS__); }                     \
-    void NAME PARAMS {                                                                                          \
-        if (hasAVX2()) {                                                                                        \
-            BODY##AVX2(__VA_ARGS__);                                                                            \
-        } else {                                                                                                \
-            BODY(4, __VA_ARGS__);                                                                               \
-        }                                                                                                       \
-    }
-#else
-static int hasAVX2(void) { return 0; }
-#define DISPATCH(NAME, BODY, PARAMS, ...)                                                                        \
-    void NAME PARAMS { BODY(4, __VA_ARGS__); }
-#endif
-
 DISPATCH(selfplay_winograd_transform_input, transformInput2,
          (const float *input, long samples, const float *zeros, float *v, selfplay_winograd_chunk k),
          input, samples, zeros, v, k)
@@ -413,5 +385,3 @@ DISPATCH(selfplay_winograd4_transform_output, transformOutput4,
          (const float *m, long samples, float *output, float *discard, selfplay_winograd_epilogue e,
           selfplay_winograd_chunk k),
          m, samples, output, discard, e, k)
-
-const char *selfplay_winograd_instruction_set(void) { return hasAVX2() ? "avx2" : "baseline"; }

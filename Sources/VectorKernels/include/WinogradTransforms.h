@@ -2,11 +2,8 @@
 #define SELFPLAY_WINOGRAD_TRANSFORMS_H
 
 /// The transforms of Winograd F(2×2, 3×3) for channels-last boards (the algorithm and
-/// its notation are in Sources/NeuralNet/Winograd.swift). They are written in C because Swift has
-/// no per-function target attributes: on x86-64 each function is compiled twice, for AVX2 (eight
-/// floats per instruction, which the 16 values of a 4×4 tile fit in registers with) and for the
-/// baseline, and the loader picks the one the processor runs. Both do the same operations in the
-/// same order (no fused multiply-adds), so they give the same bits.
+/// its notation are in Sources/NeuralNet/Winograd.swift), in an AVX2 and a baseline copy
+/// (VectorKernels.h): AVX2's eight floats per instruction fit the 16 values of a 4×4 tile in registers.
 
 /// One chunk of samples: `height` × `width` boards of `channels` values per cell, and the floats
 /// between the 16 matrices of the transform domain.
@@ -59,12 +56,5 @@ void selfplay_winograd4_transform_input(
 void selfplay_winograd4_transform_output(
     const float *m, long samples, float *output, float *discard, selfplay_winograd_epilogue epilogue,
     selfplay_winograd_chunk chunk);
-
-/// The instruction set the transforms run with on this processor: "avx2" or "baseline".
-const char *selfplay_winograd_instruction_set(void);
-
-/// With `on` nonzero, the transforms run the baseline version even where the processor has AVX2
-/// (for the test that both give the same bits); zero restores the choice by processor.
-void selfplay_winograd_force_baseline(int on);
 
 #endif
