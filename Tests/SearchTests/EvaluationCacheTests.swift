@@ -1,7 +1,8 @@
 import Environments
 import GameKit
-import Search
 import Testing
+
+@testable import Search
 
 /// An evaluator whose answer is a fixed function of the encoded position alone (as a network's
 /// is), so that a cached answer equals a fresh one bit for bit; it counts what it is sent.
@@ -55,6 +56,63 @@ final class PositionHashEvaluator: Evaluator {
 
     /// Every root move (visits, value, prior) of every tree.
     func roots(_ search: BatchedSearch<ConnectFour>) -> [[RootMove]] { search.trees.map(\.rootMoves) }
+
+    /// Changing any one float of the encoded position or of its mask changes the key, for lengths
+    /// that leave every tail (zero to three pairs after the groups of four, and a single float): a key
+    /// that dropped a lane, a tail pair or the last float would not.
+    @Test(arguments: [[84, 7], [18, 9], [5, 3], [8, 2], [14, 12], [100, 81]])
+    func theKeySeesEveryFloat(sizes: [Int]) {
+        var rng = Xoshiro256(seed: 0x4B45)
+        var input = (0..<sizes[0]).map { _ in Float(rng.next() % 2) }
+        var mask = (0..<sizes[1]).map { _ in Float(rng.next() % 2) }
+        func key() -> UInt64 {
+            input.withUnsafeBufferPointer { input in
+                mask.withUnsafeBufferPointer { EvaluationCache.key(input: input, mask: $0) }
+            }
+        }
+        let original = key()
+        var unchanged: [String] = []
+        for index in input.indices {
+            input[index] = 1 - input[index]
+            if key() == original { unchanged.append("input[\(index)]") }
+            input[index] = 1 - input[index]
+        }
+        for index in mask.indices {
+            mask[index] = 1 - mask[index]
+            if key() == original { unchanged.append("mask[\(index)]") }
+            mask[index] = 1 - mask[index]
+        }
+        #expect(unchanged.isEmpty, "floats the key ignores: \(unchanged)")
+        #expect(key() == original)
+    }
+
+    /// Every Connect Four position up to six plies deep has a key of its own.
+    @Test func connectFourPositionsHaveDistinctKeys() {
+        var keys: [UInt64: [Float]] = [:]
+        var input = [Float](repeating: 0, count: ConnectFour.encodingShape.count)
+        var mask = [Float](repeating: 0, count: ConnectFour.actionCount)
+        var collisions = 0
+        func visit(_ state: ConnectFour, depth: Int) {
+            input.withUnsafeMutableBufferPointer { state.encode(into: $0) }
+            for action in 0..<ConnectFour.actionCount { mask[action] = state.legalActions.contains(action) ? 1 : 0 }
+            let key = input.withUnsafeBufferPointer { input in
+                mask.withUnsafeBufferPointer { EvaluationCache.key(input: input, mask: $0) }
+            }
+            if let seen = keys[key] {
+                if seen != input + mask { collisions += 1 }
+            } else {
+                keys[key] = input + mask
+            }
+            guard depth > 0, !state.isTerminal else { return }
+            for action in state.legalActions {
+                var next = state
+                next.apply(action)
+                visit(next, depth: depth - 1)
+            }
+        }
+        visit(ConnectFour(), depth: 6)
+        #expect(keys.count > 20_000 && collisions == 0, "\(keys.count) positions, \(collisions) collisions")
+    }
 
     @Test(arguments: [BatchedSearch<ConnectFour>.defaultCacheBytes, 1])
     func aCachedSearchGrowsTheTreesAnUncachedOneGrows(cacheBytes: Int) {
