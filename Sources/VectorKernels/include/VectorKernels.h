@@ -6,7 +6,7 @@
 
 /// The kernels of this target are written in C because Swift has no per-function target attributes:
 /// on x86-64 each is compiled twice, for AVX2 (eight floats per instruction) and for the baseline
-/// (four), and the first call picks the copy the processor runs. Both copies do the same operations
+/// (four), and each call runs the copy the processor supports. Both copies do the same operations
 /// in the same order (no fused multiply-adds), so they give the same bits.
 
 /// The instruction set the kernels run with on this processor: "avx2" or "baseline".
