@@ -102,6 +102,15 @@ struct Winograd: Sendable, Hashable {
     let width: Int
     /// The side of an output tile: 2 (F(2×2, 3×3), forward and backward) or 4 (F(4×4, 3×3), forward only).
     let tile: Int
+    /// Whether the forward pass stores U[ξ] in × out, so that its products have no transposed operand,
+    /// rather than out × in.
+    var forwardWeightsInByOut = Winograd.untransposedProductsFaster
+
+    /// OpenBLAS's AVX-512 kernels (SkylakeX, Cooperlake) run these products without a transposed operand
+    /// through their small-matrix kernels, without packing: 1.1–1.3× inside sgemm on Connect Four's
+    /// ResNet 4×48. Its AVX2 kernels ran both alike, and the transposition costs there (benchmarks/README.md,
+    /// "the forward products without a transposed operand").
+    static let untransposedProductsFaster = ["SkylakeX", "Cooperlake", "SapphireRapids"].contains(BLAS.coreName)
 
     /// The target number of tiles per chunk (the row count of each of the 16 sgemms).
     /// (192 measured best among 96–512 for 64 filters on 6×7 and 8×8, one OpenBLAS thread.)
@@ -174,13 +183,15 @@ struct Winograd: Sendable, Hashable {
         input: UnsafePointer<Float>, weight: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
         batch: Int, scratch: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue?
     ) {
+        // The first worker's dU and V, unused until the pass starts, hold U[ξ] as out × in before its
+        // transposition and the F(4×4) transform's intermediate columns.
+        let s = split(scratch, batch: batch), transformed = forwardWeightsInByOut ? s.du : s.u
         if tile == 4 {
-            // The first worker's dU, unused forward, holds the weight transform's intermediate columns.
-            let s = split(scratch, batch: batch)
-            transformWeights6(weight, into: s.u, columns: s.du)
+            transformWeights6(weight, into: transformed, columns: s.v)
         } else {
-            transformWeights(weight, into: split(scratch, batch: batch).u)
+            transformWeights(weight, into: transformed)
         }
+        if forwardWeightsInByOut { transposeEach(s.du, into: s.u) }
         let pass = ForwardPass(
             kernels: self, input: input, output: output, batch: batch, scratch: scratch,
             epilogue: epilogue)
@@ -215,7 +226,7 @@ struct Winograd: Sendable, Hashable {
                 k.transformInput(input, samples: samples, zeros: s.zeros, into: s.v)
                 for xi in 0..<k.points {
                     GEMM.multiply(
-                        GEMMShape(transposeB: true, m: rows, n: f, k: c), a: s.v + xi * vStride,
+                        GEMMShape(transposeB: !k.forwardWeightsInByOut, m: rows, n: f, k: c), a: s.v + xi * vStride,
                         b: s.u + xi * f * c, c: s.m + xi * mStride)
                 }
                 k.transformOutput(s.m, samples: samples, output: output, discard: s.discard, epilogue: epilogue)
@@ -340,6 +351,28 @@ struct Winograd: Sendable, Hashable {
                 }
             }
             forEachLane(c, wide: { step(SIMD8<Float>.self, $0) }, narrow: { step(Float.self, $0) })
+        }
+    }
+
+    /// Each of the `points` out × in matrices of `source`, transposed into `target`.
+    private func transposeEach(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>) {
+        let c = inputChannels, f = outputChannels
+        for xi in 0..<points {
+            let from = source + xi * f * c, to = target + xi * f * c
+            // Eight rows at a time, so that each store is eight contiguous floats of a target row.
+            var row = 0
+            while row + 8 <= f {
+                let r = from + row * c
+                for column in 0..<c {
+                    let p = r + column
+                    SIMD8(p[0], p[c], p[2 * c], p[3 * c], p[4 * c], p[5 * c], p[6 * c], p[7 * c])
+                        .store(to: to + column * f + row)
+                }
+                row += 8
+            }
+            for tail in row..<f {
+                for column in 0..<c { to[column * f + tail] = from[tail * c + column] }
+            }
         }
     }
 
