@@ -18,31 +18,24 @@ struct WinogradWeightLayoutTests {
         let plain = Convolution(
             inputChannels: channels, outputChannels: outputs, kernelSize: 3, height: height, width: width,
             algorithm: .patches)
-        func output(
-            _ forward: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
-        )
-            -> [Float]
-        {
-            var result = [Float](repeating: .nan, count: batch * height * width * outputs)
-            input.withUnsafeBufferPointer { x in
-                weight.withUnsafeBufferPointer { w in
-                    result.withUnsafeMutableBufferPointer { forward(x.baseAddress!, w.baseAddress!, $0.baseAddress!) }
-                }
-            }
-            return result
+        /// The output of `forward`, given pointers to the input, the weights and an output filled with NaN.
+        func output(_ forward: ([UnsafeMutablePointer<Float>]) -> Void) -> [Float] {
+            var arrays = [input, weight, [Float](repeating: .nan, count: batch * height * width * outputs)]
+            withPointers(&arrays, forward)
+            return arrays[2]
         }
-        let reference = output { x, w, y in
+        let reference = output { p in
             var scratch = [Float](repeating: 0, count: plain.scratchCount(batch: batch))
-            plain.forward(input: x, weight: w, output: y, batch: batch, scratch: &scratch)
+            plain.forward(input: p[0], weight: p[1], output: p[2], batch: batch, scratch: &scratch)
         }
         let scale = reference.map(abs).max()!
         for inByOut in [false, true] {
             var kernels = Winograd(
                 inputChannels: channels, outputChannels: outputs, height: height, width: width, tile: tile)
             kernels.forwardWeightsInByOut = inByOut
-            let result = output { x, w, y in
+            let result = output { p in
                 var scratch = [Float](repeating: .nan, count: kernels.scratchCount(batch: batch))
-                kernels.forward(input: x, weight: w, output: y, batch: batch, scratch: &scratch, epilogue: nil)
+                kernels.forward(input: p[0], weight: p[1], output: p[2], batch: batch, scratch: &scratch, epilogue: nil)
             }
             let difference = zip(result, reference).map { abs($0 - $1) }.max()! / scale
             print(
