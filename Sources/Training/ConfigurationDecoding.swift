@@ -6,7 +6,7 @@ extension TrainingConfiguration {
     static var legacyValues: [String: [String: Any]] {
         [
             "selfPlay": ["temperatureDecayMoves": 0, "finalTemperature": 0, "valueTargetQWeight": 0],
-            "replay": ["averagePositions": false, "augmentSideSwap": false],
+            "replay": ["averagePositions": false, "augmentSideSwap": false, "logCountWeights": false],
             "network": ["initialWeights": ""],
             "budget": ["cpuSeconds": 0],
             "growth": ["fitStepFraction": 0],

@@ -7,12 +7,18 @@ public struct ReplayBuffer {
     public let window: Int
     /// Whether training draws from the window with samples of one position merged (see `averaged(_:)`).
     public let averagePositions: Bool
+    /// Whether, with `averagePositions`, a merged position is drawn in proportion to 1 + log2 of the number
+    /// of samples merged into it (AlphaZero.jl's `LOG_WEIGHT`) rather than uniformly.
+    public let logCountWeights: Bool
     /// The samples training draws from: the window's, or their position averages.
     private(set) var sources: [SampleSet] = []
+    /// With `logCountWeights`, the running sums of the merged positions' weights (empty otherwise).
+    private var cumulativeWeights: [Double] = []
 
-    public init(window: Int, averagePositions: Bool = false) {
+    public init(window: Int, averagePositions: Bool = false, logCountWeights: Bool = false) {
         self.window = window
         self.averagePositions = averagePositions
+        self.logCountWeights = averagePositions && logCountWeights
     }
 
     public var sampleCount: Int { generations.reduce(0) { $0 + $1.samples.count } }
@@ -34,25 +40,42 @@ public struct ReplayBuffer {
         if let newest = generations.last?.generation {
             generations.removeAll { $0.generation <= newest - window }
         }
-        sources = averagePositions ? [Self.averaged(generations.map(\.samples))] : generations.map(\.samples)
+        guard averagePositions else {
+            sources = generations.map(\.samples)
+            return
+        }
+        let (merged, counts) = Self.merged(generations.map(\.samples))
+        sources = [merged]
+        guard logCountWeights else { return }
+        var total = 0.0
+        cumulativeWeights = counts.map { count in
+            total += 1 + log2(Double(count))
+            return total
+        }
     }
 
     /// One sample per distinct position (same input and legal moves), in order of first
     /// appearance, with the mean of its policy and value targets.
-    public static func averaged(_ sets: [SampleSet]) -> SampleSet {
+    public static func averaged(_ sets: [SampleSet]) -> SampleSet { merged(sets).samples }
+
+    /// `averaged(_:)`'s samples, and how many samples each one merges.
+    static func merged(_ sets: [SampleSet]) -> (samples: SampleSet, counts: [Float]) {
         guard let first = sets.first else { preconditionFailure("no samples to average") }
         let inputSize = first.inputSize, actionCount = first.actionCount
         var merged = SampleSet(inputSize: inputSize, actionCount: actionCount)
         var slot: [UInt64: Int] = [:]
         var counts: [Float] = []
         for set in sets {
+            let input = { (k: Int) in set.inputs[(k * inputSize)..<((k + 1) * inputSize)] }
+            let mask = { (k: Int) in set.masks[(k * actionCount)..<((k + 1) * actionCount)] }
             for k in 0..<set.count {
-                var key: UInt64 = 0xCBF2_9CE4_8422_2325
-                for x in set.inputs[(k * inputSize)..<((k + 1) * inputSize)] {
-                    key = (key ^ UInt64(x.bitPattern)) &* 0x0000_0100_0000_01B3
-                }
-                for x in set.masks[(k * actionCount)..<((k + 1) * actionCount)] {
-                    key = (key ^ UInt64(x.bitPattern)) &* 0x0000_0100_0000_01B3
+                var key = positionKey(input(k), mask(k))
+                // Equal keys of different positions (improbable) take the next free key.
+                while let index = slot[key],
+                    !merged.inputs[(index * inputSize)..<((index + 1) * inputSize)].elementsEqual(input(k))
+                        || !merged.masks[(index * actionCount)..<((index + 1) * actionCount)].elementsEqual(mask(k))
+                {
+                    key &+= 1
                 }
                 if let index = slot[key] {
                     for a in 0..<actionCount {
@@ -63,8 +86,8 @@ public struct ReplayBuffer {
                 } else {
                     slot[key] = merged.count
                     counts.append(1)
-                    merged.inputs.append(contentsOf: set.inputs[(k * inputSize)..<((k + 1) * inputSize)])
-                    merged.masks.append(contentsOf: set.masks[(k * actionCount)..<((k + 1) * actionCount)])
+                    merged.inputs.append(contentsOf: input(k))
+                    merged.masks.append(contentsOf: mask(k))
                     merged.policies.append(contentsOf: set.policies[(k * actionCount)..<((k + 1) * actionCount)])
                     merged.values.append(set.values[k])
                 }
@@ -74,11 +97,37 @@ public struct ReplayBuffer {
             for a in 0..<actionCount { merged.policies[index * actionCount + a] /= counts[index] }
             merged.values[index] /= counts[index]
         }
-        return merged
+        return (merged, counts)
     }
 
-    /// Fills a minibatch with `count` samples drawn uniformly with replacement, each mapped
-    /// by a random one of `symmetries` when given.
+    /// A 64-bit hash of a position's input and legal moves, every bit depending on every value.
+    static func positionKey(_ input: ArraySlice<Float>, _ mask: ArraySlice<Float>) -> UInt64 {
+        var key: UInt64 = 0xCBF2_9CE4_8422_2325
+        for x in input { key = mix(key ^ UInt64(x.bitPattern)) }
+        for x in mask { key = mix(key ^ UInt64(x.bitPattern)) }
+        return key
+    }
+
+    /// Multiplication carries only upward, so the high half is folded back down each time.
+    @inline(__always) private static func mix(_ x: UInt64) -> UInt64 {
+        let y = x &* 0x9E37_79B9_7F4A_7C15
+        return y ^ (y >> 32)
+    }
+
+    /// The index of a training sample: uniform, or by `cumulativeWeights` when they are kept.
+    private func drawIndex<R: RandomNumberGenerator>(total: Int, using rng: inout R) -> Int {
+        guard let totalWeight = cumulativeWeights.last else { return Int.random(in: 0..<total, using: &rng) }
+        let target = Double.random(in: 0..<totalWeight, using: &rng)
+        var low = 0, high = cumulativeWeights.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if cumulativeWeights[middle] > target { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+
+    /// Fills a minibatch with `count` samples drawn with replacement (uniformly, or by the log-count
+    /// weights), each mapped by a random one of `symmetries` when given.
     public func fillBatch<R: RandomNumberGenerator>(
         _ batch: inout MiniBatch, count: Int, symmetries: [BoardSymmetry], using rng: inout R
     ) {
@@ -87,7 +136,7 @@ public struct ReplayBuffer {
         batch.resize(count: count)
         let inputSize = batch.inputSize, actionCount = batch.actionCount
         for k in 0..<count {
-            var index = Int.random(in: 0..<total, using: &rng)
+            var index = drawIndex(total: total, using: &rng)
             var set = 0
             while index >= sources[set].count { index -= sources[set].count; set += 1 }
             let samples = sources[set]

@@ -21,16 +21,18 @@ public struct SupervisedFit<Game: GameState> {
 
     /// `training` holds the generations' samples to learn; `holdout` a later generation's, never learnt;
     /// `labels` the positions `measure()` counts mistakes on; `averagePositions` merges the samples of one
-    /// position as the replay window does (`ReplayBuffer.averaged(_:)`).
+    /// position as the replay window does (`ReplayBuffer.averaged(_:)`), drawn by `logCountWeights` as there.
     public init(
         architecture: NetworkArchitecture, settings: TrainingConfiguration.OptimizationSettings,
         training: [(generation: Int, samples: SampleSet)], holdout: SampleSet, labels: LabelledPositions?,
-        augmentation: [BoardSymmetry], averagePositions: Bool = false, seed: UInt64
+        augmentation: [BoardSymmetry], averagePositions: Bool = false, logCountWeights: Bool = false,
+        seed: UInt64
     ) {
         network = PolicyValueNetwork(architecture: architecture, seed: seed)
         optimizer = settings.makeOptimizer()
         self.settings = settings
-        var replay = ReplayBuffer(window: Int.max / 2, averagePositions: averagePositions)
+        var replay = ReplayBuffer(
+            window: Int.max / 2, averagePositions: averagePositions, logCountWeights: logCountWeights)
         replay.add(training)
         self.replay = replay
         self.holdout = holdout

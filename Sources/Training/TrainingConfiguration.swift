@@ -118,6 +118,9 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
         /// Whether samples of the same position in the window are merged into one whose targets
         /// are their mean (AlphaZero.jl's position averaging).
         public var averagePositions = false
+        /// Whether, with `averagePositions`, training draws a merged position in proportion to 1 + log2 of its
+        /// sample count (AlphaZero.jl's `LOG_WEIGHT`) instead of uniformly.
+        public var logCountWeights = false
     }
 
     /// The optimizer and its schedule.

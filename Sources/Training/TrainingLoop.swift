@@ -44,7 +44,8 @@ public final class TrainingLoop<Game: GameState> {
         self.shouldStop = shouldStop
         replay = ReplayBuffer(
             window: configuration.replay.windowGenerations,
-            averagePositions: configuration.replay.averagePositions)
+            averagePositions: configuration.replay.averagePositions,
+            logCountWeights: configuration.replay.logCountWeights)
     }
 
     /// The network description the configuration asks for.
@@ -138,7 +139,8 @@ public final class TrainingLoop<Game: GameState> {
         bestNetwork = best == last ? loaded.network.copy() : try loadNetwork(best).network
         replay = ReplayBuffer(
             window: configuration.replay.windowGenerations,
-            averagePositions: configuration.replay.averagePositions)
+            averagePositions: configuration.replay.averagePositions,
+            logCountWeights: configuration.replay.logCountWeights)
         let window = max(1, last - configuration.replay.windowGenerations + 1)..<(last + 1)
         replay.add(
             try window.map { generation in
@@ -176,7 +178,8 @@ public final class TrainingLoop<Game: GameState> {
             architecture: architecture, settings: settings, training: training,
             holdout: SampleSet(inputSize: Game.encodingShape.count, actionCount: Game.actionCount), labels: nil,
             augmentation: configuration.replay.augmentation(for: Game.self),
-            averagePositions: configuration.replay.averagePositions, seed: seed)
+            averagePositions: configuration.replay.averagePositions,
+            logCountWeights: configuration.replay.logCountWeights, seed: seed)
         let steps = growth.fitSteps(trainedSteps: (generation - 1) * configuration.training.steps)
         let averaged = configuration.replay.averagePositions ? " (\(fit.trainingSampleCount) positions)" : ""
         reporter.message(

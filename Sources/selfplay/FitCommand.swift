@@ -94,7 +94,8 @@ struct FitCommand: ParsableCommand, GameVisitor {
             architecture: architecture, settings: configuration.training, training: training,
             holdout: try load(held), labels: LabelledPositions.solverLabelled(G.self),
             augmentation: configuration.replay.augmentation(for: G.self),
-            averagePositions: configuration.replay.averagePositions, seed: seed)
+            averagePositions: configuration.replay.averagePositions,
+            logCountWeights: configuration.replay.logCountWeights, seed: seed)
         let budget = try cpuBudget.map(parseDuration)
         let reporter = TerminalReporter()
         reporter.message(

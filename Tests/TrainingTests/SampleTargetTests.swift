@@ -60,6 +60,52 @@ import Training
         #expect(buffer.trainingSampleCount == 2)
     }
 
+    /// Averaging merges exactly the samples of equal input and legal moves, in order of first appearance:
+    /// against a reference that groups them by the arrays themselves, on self-play samples.
+    @Test func averagingMergesExactlyEqualPositions() {
+        let played = play(valueWeight: 0)
+        let (inputSize, actionCount) = (played.inputSize, played.actionCount)
+        var order: [[Float]] = [], sums: [[Float]: (value: Float, count: Float)] = [:]
+        for k in 0..<played.count {
+            let key =
+                Array(played.inputs[(k * inputSize)..<((k + 1) * inputSize)])
+                + Array(played.masks[(k * actionCount)..<((k + 1) * actionCount)])
+            if sums[key] == nil { order.append(key) }
+            sums[key, default: (0, 0)].value += played.values[k]
+            sums[key, default: (0, 0)].count += 1
+        }
+        let averaged = ReplayBuffer.averaged([played])
+        #expect(averaged.count == order.count && averaged.count < played.count)
+        for (index, key) in order.enumerated() where index < averaged.count {
+            #expect(Array(averaged.inputs[(index * inputSize)..<((index + 1) * inputSize)]) == Array(key[..<inputSize]))
+            let sum = sums[key]!
+            #expect(abs(averaged.values[index] - sum.value / sum.count) < 1e-6)
+        }
+    }
+
+    /// With log-count weights a position merged from 100 samples is drawn in proportion to 1 + log2(100) against
+    /// 1 for each of 100 single positions (AlphaZero.jl's `LOG_WEIGHT`); uniformly without them; and as its
+    /// samples' share when positions are not merged.
+    @Test func logCountWeightsDrawRepeatedPositionsMoreOften() {
+        var set = SampleSet(inputSize: 2, actionCount: 2)
+        for _ in 0..<100 { add(&set, input: [0, 0], policy: [1, 0], value: 1) }
+        for k in 0..<100 { add(&set, input: [Float(k), 1], policy: [0, 1], value: 0) }
+        let repeated = 1 + log2(100.0)
+        for (averaging, weights, expected) in [
+            (true, true, repeated / (repeated + 100)), (true, false, 1.0 / 101), (false, true, 0.5),
+        ] {
+            var buffer = ReplayBuffer(window: 1, averagePositions: averaging, logCountWeights: weights)
+            buffer.add(generation: 1, samples: set)
+            var batch = MiniBatch(inputSize: 2, actionCount: 2)
+            var rng = Xoshiro256(seed: 12)
+            let draws = 40_000
+            buffer.fillBatch(&batch, count: draws, symmetries: [], using: &rng)
+            let share = Double(batch.values.filter { $0 == 1 }.count) / Double(draws)
+            let deviation = (expected * (1 - expected) / Double(draws)).squareRoot()
+            #expect(abs(share - expected) < 5 * deviation, "averaging \(averaging), weights \(weights): \(share)")
+        }
+    }
+
     /// A run with position averaging starts, trains and resumes (its window is empty at the start).
     @Test func aRunTrainsWithAveragedPositions() throws {
         var configuration = tinyConfiguration(generations: 2)
