@@ -6,7 +6,10 @@ extension TrainingConfiguration {
     static var legacyValues: [String: [String: Any]] {
         [
             "selfPlay": ["temperatureDecayMoves": 0, "finalTemperature": 0, "valueTargetQWeight": 0],
-            "replay": ["averagePositions": false, "augmentSideSwap": false, "logCountWeights": false],
+            "replay": [
+                "averagePositions": false, "augmentSideSwap": false, "logCountWeights": false, "windowGrowth": 0,
+                "maxWindowGenerations": 64,
+            ],
             "network": ["initialWeights": ""],
             "budget": ["cpuSeconds": 0],
             "growth": ["fitStepFraction": 0],

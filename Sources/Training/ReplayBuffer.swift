@@ -4,7 +4,12 @@ import GameKit
 /// The sliding window of recent generations' samples that training draws from.
 public struct ReplayBuffer {
     public private(set) var generations: [(generation: Int, samples: SampleSet)] = []
+    /// Generations in the window (the first window, when it grows).
     public let window: Int
+    /// β of the growing window (see `windowLength(at:)`); 0 keeps `window` generations throughout.
+    public let windowGrowth: Double
+    /// The most generations a growing window holds.
+    public let maxWindow: Int
     /// Whether training draws from the window with samples of one position merged (see `averaged(_:)`).
     public let averagePositions: Bool
     /// Whether, with `averagePositions`, a merged position is drawn in proportion to 1 + log2 of the number
@@ -15,10 +20,33 @@ public struct ReplayBuffer {
     /// With `logCountWeights`, the running sums of the merged positions' weights (empty otherwise).
     private var cumulativeWeights: [Double] = []
 
-    public init(window: Int, averagePositions: Bool = false, logCountWeights: Bool = false) {
+    public init(
+        window: Int, averagePositions: Bool = false, logCountWeights: Bool = false, windowGrowth: Double = 0,
+        maxWindow: Int = Int.max / 2
+    ) {
         self.window = window
         self.averagePositions = averagePositions
         self.logCountWeights = averagePositions && logCountWeights
+        self.windowGrowth = windowGrowth
+        self.maxWindow = max(window, maxWindow)
+    }
+
+    /// The replay window a run's settings ask for.
+    public init(settings: TrainingConfiguration.ReplaySettings) {
+        self.init(
+            window: settings.windowGenerations, averagePositions: settings.averagePositions,
+            logCountWeights: settings.logCountWeights, windowGrowth: settings.windowGrowth,
+            maxWindow: settings.maxWindowGenerations)
+    }
+
+    /// The generations the window holds once `generation` is the newest: `window` while `generation` is at
+    /// most `window`, then KataGo's growing window w·(1 + β((g/w)^α − 1)/α) with α = 0.75 and β =
+    /// `windowGrowth` (the window's samples grow as the 0.75th power of those played), at most `maxWindow`.
+    public func windowLength(at generation: Int) -> Int {
+        guard windowGrowth > 0, generation > window else { return window }
+        let w = Double(window), alpha = 0.75
+        let length = w * (1 + windowGrowth * (pow(Double(generation) / w, alpha) - 1) / alpha)
+        return min(maxWindow, max(window, Int(length)))
     }
 
     public var sampleCount: Int { generations.reduce(0) { $0 + $1.samples.count } }
@@ -38,7 +66,8 @@ public struct ReplayBuffer {
         generations.append(contentsOf: added)
         generations.sort { $0.generation < $1.generation }
         if let newest = generations.last?.generation {
-            generations.removeAll { $0.generation <= newest - window }
+            let oldest = newest - windowLength(at: newest)
+            generations.removeAll { $0.generation <= oldest }
         }
         guard averagePositions else {
             sources = generations.map(\.samples)

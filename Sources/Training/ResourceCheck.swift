@@ -16,6 +16,7 @@ extension TrainingConfiguration {
             ("evaluation.openingMoves", evaluation.openingMoves, 1000),
             ("arena.games", arena.games, 1_000_000),
             ("replay.windowGenerations", replay.windowGenerations, 1000),
+            ("replay.maxWindowGenerations", replay.maxWindowGenerations, 1000),
             ("training.steps", training.steps, 100_000_000),
         ]
     }
@@ -50,7 +51,7 @@ extension TrainingConfiguration {
                 format: "the run needs about %.1f GB of memory (network %@, replay window of %d "
                     + "generations), more than this machine's %.1f GB allows; "
                     + "make the network or selfPlay.games smaller",
-                needed / 1e9, architecture.summary, replay.windowGenerations, available / 1e9)
+                needed / 1e9, architecture.summary, replay.largestWindow, available / 1e9)
         }
         return nil
     }
@@ -69,7 +70,7 @@ extension TrainingConfiguration {
         }
         let activations = 3 * Double(training.batchSize) * (width + Double(architecture.actionCount))
         let sampleFloats = Double(architecture.inputSize + 2 * architecture.actionCount + 1)
-        let positions = Double(replay.windowGenerations) * Double(selfPlay.games) * Double(architecture.cells)
+        let positions = Double(replay.largestWindow) * Double(selfPlay.games) * Double(architecture.cells)
         let samples = positions * sampleFloats
         return 4 * ((2 * networks + moments) * parameters + activations + samples)
     }

@@ -108,8 +108,18 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
     public struct ReplaySettings: Codable, Sendable, Hashable {
         public init() {}
 
-        /// Generations of self-play samples the trainer draws from.
+        /// Generations of self-play samples the trainer draws from (the first window, when it grows).
         public var windowGenerations = 4
+        /// β of KataGo's growing window: past `windowGenerations` generations, the window holds
+        /// w·(1 + β((g/w)^0.75 − 1)/0.75) generations at generation g (`ReplayBuffer.windowLength(at:)`);
+        /// 0 keeps the window fixed.
+        public var windowGrowth = 0.0
+        /// The most generations a growing window holds.
+        public var maxWindowGenerations = 64
+        /// The most generations the window holds during the run.
+        public var largestWindow: Int {
+            windowGrowth > 0 ? max(windowGenerations, maxWindowGenerations) : windowGenerations
+        }
         /// Whether training samples are mapped by a random board symmetry.
         public var augmentSymmetries = true
         /// Whether training samples are also mapped by the game's side-swapping symmetries
@@ -255,6 +265,8 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
             ((0...1).contains(selfPlay.valueTargetQWeight), "selfPlay.valueTargetQWeight must be in [0, 1]"),
             (selfPlay.workers >= 1 && selfPlay.workers <= 64, "selfPlay.workers must be in 1...64"),
             (replay.windowGenerations > 0, "replay.windowGenerations must be positive"),
+            ((0...10).contains(replay.windowGrowth), "replay.windowGrowth must be in [0, 10]"),
+            (replay.maxWindowGenerations > 0, "replay.maxWindowGenerations must be positive"),
             (training.batchSize > 0 && training.batchSize <= 4096, "training.batchSize must be in 1...4096"),
             (training.steps >= 0, "training.steps must not be negative"),
             (

@@ -42,10 +42,7 @@ public final class TrainingLoop<Game: GameState> {
         self.reporter = reporter
         self.codeVersion = codeVersion
         self.shouldStop = shouldStop
-        replay = ReplayBuffer(
-            window: configuration.replay.windowGenerations,
-            averagePositions: configuration.replay.averagePositions,
-            logCountWeights: configuration.replay.logCountWeights)
+        replay = ReplayBuffer(settings: configuration.replay)
     }
 
     /// The network description the configuration asks for.
@@ -137,11 +134,8 @@ public final class TrainingLoop<Game: GameState> {
         optimizer = loaded.optimizer ?? settings.makeOptimizer()
         settings.configure(&optimizer)
         bestNetwork = best == last ? loaded.network.copy() : try loadNetwork(best).network
-        replay = ReplayBuffer(
-            window: configuration.replay.windowGenerations,
-            averagePositions: configuration.replay.averagePositions,
-            logCountWeights: configuration.replay.logCountWeights)
-        let window = max(1, last - configuration.replay.windowGenerations + 1)..<(last + 1)
+        replay = ReplayBuffer(settings: configuration.replay)
+        let window = max(1, last - replay.windowLength(at: last) + 1)..<(last + 1)
         replay.add(
             try window.map { generation in
                 let samples = try run.loadSamples(
