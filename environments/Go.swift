@@ -42,19 +42,8 @@ public enum GoSize9: GoBoardSize {
     public static let aliases = ["go"]
     /// From depth 3 on, a stone can be captured (B1 A1 A2) and a point can be suicide.
     public static let perft = PerftFigures(benchmarkDepth: 3, knownCounts: [1, 82, 6643, 531_522, 42_002_809])
-    public static let trainingDefaults: TrainingDefaults = [
-        "network.body": "resnet", "network.blocks": 4, "network.filters": 32, "network.valueHidden": 32,
-        "search.simulations": 64, "search.dirichletAlpha": 0.2, "search.dirichletFraction": 0.25,
-        "search.leavesPerTree": 2, "selfPlay.games": 128, "selfPlay.concurrentGames": 128,
-        "selfPlay.temperatureMoves": 20, "selfPlay.temperatureDecayMoves": 20, "selfPlay.finalTemperature": 0.3,
-        "training.batchSize": 128, "training.steps": 300,
-        "evaluation.references": ["random", "mcts:rollouts=100"],
-        "evaluation.strongerReferences": ["mcts:rollouts=400", "mcts:rollouts=1600"],
-        "evaluation.games": 20, "evaluation.simulations": 64, "evaluation.openingMoves": 2,
-        "evaluation.ladderOpponents": 2, "evaluation.ladderGames": 20, "evaluation.maxTimeShare": 0.2,
-        "evaluation.finalTrendGames": 100,
-        "budget.generations": 0, "budget.wallSeconds": 3600,
-    ]
+    public static let trainingDefaults = TrainingDefaults.smallBoard(
+        blocks: 4, dirichletAlpha: 0.2, temperatureMoves: 20)
 }
 
 public enum GoSize7: GoBoardSize {
@@ -67,19 +56,8 @@ public enum GoSize7: GoBoardSize {
     public typealias Moves = InlineArray<98, UInt8>
     public static let aliases: [String] = []
     public static let perft = PerftFigures(benchmarkDepth: 4, knownCounts: [1, 50, 2451, 117_698, 5_536_281])
-    public static let trainingDefaults: TrainingDefaults = [
-        "network.body": "resnet", "network.blocks": 3, "network.filters": 32, "network.valueHidden": 32,
-        "search.simulations": 64, "search.dirichletAlpha": 0.3, "search.dirichletFraction": 0.25,
-        "search.leavesPerTree": 2, "selfPlay.games": 128, "selfPlay.concurrentGames": 128,
-        "selfPlay.temperatureMoves": 12, "selfPlay.temperatureDecayMoves": 12, "selfPlay.finalTemperature": 0.3,
-        "training.batchSize": 128, "training.steps": 300,
-        "evaluation.references": ["random", "mcts:rollouts=100"],
-        "evaluation.strongerReferences": ["mcts:rollouts=400", "mcts:rollouts=1600"],
-        "evaluation.games": 20, "evaluation.simulations": 64, "evaluation.openingMoves": 2,
-        "evaluation.ladderOpponents": 2, "evaluation.ladderGames": 20, "evaluation.maxTimeShare": 0.2,
-        "evaluation.finalTrendGames": 100,
-        "budget.generations": 0, "budget.wallSeconds": 3600,
-    ]
+    public static let trainingDefaults = TrainingDefaults.smallBoard(
+        blocks: 3, dirichletAlpha: 0.3, temperatureMoves: 12)
 }
 
 /// Bit masks of an N×N Go board (point `row * N + column`).

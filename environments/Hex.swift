@@ -62,19 +62,8 @@ public enum HexSize11: HexBoardSize {
     /// No win before move 21: falling factorials.
     public static let perft = PerftFigures(benchmarkDepth: 3, knownCounts: [1, 121, 14520, 1_727_880])
     /// A deeper trunk than hex7's, so that the receptive field spans the board.
-    public static let trainingDefaults: TrainingDefaults = [
-        "network.body": "resnet", "network.blocks": 4, "network.filters": 32, "network.valueHidden": 32,
-        "search.simulations": 64, "search.dirichletAlpha": 0.15, "search.dirichletFraction": 0.25,
-        "search.leavesPerTree": 2, "selfPlay.games": 128, "selfPlay.concurrentGames": 128,
-        "selfPlay.temperatureMoves": 10, "selfPlay.temperatureDecayMoves": 10, "selfPlay.finalTemperature": 0.3,
-        "training.batchSize": 128, "training.steps": 300,
-        "evaluation.references": ["random", "mcts:rollouts=100"],
-        "evaluation.strongerReferences": ["mcts:rollouts=400", "mcts:rollouts=1600"],
-        "evaluation.games": 20, "evaluation.simulations": 64, "evaluation.openingMoves": 2,
-        "evaluation.ladderOpponents": 2, "evaluation.ladderGames": 20, "evaluation.maxTimeShare": 0.2,
-        "evaluation.finalTrendGames": 100,
-        "budget.generations": 0, "budget.wallSeconds": 3600,
-    ]
+    public static let trainingDefaults = TrainingDefaults.smallBoard(
+        blocks: 4, dirichletAlpha: 0.15, temperatureMoves: 10)
 }
 
 public enum HexSize7: HexBoardSize {
@@ -86,19 +75,8 @@ public enum HexSize7: HexBoardSize {
     /// No win before move 13: falling factorials.
     public static let perft = PerftFigures(
         benchmarkDepth: 4, knownCounts: [1, 49, 2352, 110_544, 5_085_024, 228_826_080])
-    public static let trainingDefaults: TrainingDefaults = [
-        "network.body": "resnet", "network.blocks": 3, "network.filters": 32, "network.valueHidden": 32,
-        "search.simulations": 64, "search.dirichletAlpha": 0.3, "search.dirichletFraction": 0.25,
-        "search.leavesPerTree": 2, "selfPlay.games": 128, "selfPlay.concurrentGames": 128,
-        "selfPlay.temperatureMoves": 6, "selfPlay.temperatureDecayMoves": 6, "selfPlay.finalTemperature": 0.3,
-        "training.batchSize": 128, "training.steps": 300,
-        "evaluation.references": ["random", "mcts:rollouts=100"],
-        "evaluation.strongerReferences": ["mcts:rollouts=400", "mcts:rollouts=1600"],
-        "evaluation.games": 20, "evaluation.simulations": 64, "evaluation.openingMoves": 2,
-        "evaluation.ladderOpponents": 2, "evaluation.ladderGames": 20, "evaluation.maxTimeShare": 0.2,
-        "evaluation.finalTrendGames": 100,
-        "budget.generations": 0, "budget.wallSeconds": 3600,
-    ]
+    public static let trainingDefaults = TrainingDefaults.smallBoard(
+        blocks: 3, dirichletAlpha: 0.3, temperatureMoves: 6)
 }
 
 /// 11×11 Hex where the second player may answer the first move with `swap`.
