@@ -380,19 +380,10 @@ public struct HexGame<Size: HexBoardSize>: GameState {
             else {
                 throw NotationError(offset: index, "'\(character)' is not a column a-\(lastFile)")
             }
-            var row = 0
-            var digits = index + 1
-            while digits < characters.count, characters[digits].isASCII,
-                let digit = characters[digits].wholeNumberValue, row <= side
-            {
-                row = row * 10 + digit
-                digits += 1
-            }
-            guard (1...side).contains(row), digits - index - 1 == String(row).count else {
-                throw NotationError(offset: index + 1, "a move needs a row 1-\(side) after its column")
-            }
+            let (row, end) = try NotationError.lineNumber(
+                in: characters, from: index + 1, side: side, else: "a move needs a row 1-\(side) after its column")
             result.append(((row - 1) * side + Int(file - UInt8(ascii: "a")), index))
-            index = digits
+            index = end
         }
         return result
     }

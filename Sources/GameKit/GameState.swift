@@ -94,6 +94,28 @@ public struct NotationError: Error, Sendable, Hashable, CustomStringConvertible 
     public var description: String { "at character \(offset + 1): \(message)" }
 }
 
+extension NotationError {
+    /// Reads the line number of a coordinate such as `c12`: the decimal digits of `characters` from `start`.
+    /// Returns the number and the offset after its last digit, or throws `message` at `start` unless it is
+    /// 1...`side` written without a leading zero.
+    public static func lineNumber(
+        in characters: [Character], from start: Int, side: Int, else message: String
+    ) throws(NotationError) -> (number: Int, end: Int) {
+        var number = 0
+        var end = start
+        while end < characters.count, characters[end].isASCII, let digit = characters[end].wholeNumberValue,
+            number <= side
+        {
+            number = number * 10 + digit
+            end += 1
+        }
+        guard (1...side).contains(number), end - start == String(number).count else {
+            throw NotationError(offset: start, message)
+        }
+        return (number, end)
+    }
+}
+
 extension GameState {
     @inlinable public mutating func playRandomAction<R: RandomNumberGenerator>(using rng: inout R) {
         apply(legalActions.randomElement(using: &rng))

@@ -88,3 +88,19 @@ import Testing
         }
     }
 }
+
+@Suite struct NotationTests {
+    /// A coordinate's line number: 1...side, no leading zero, the offset after its digits returned.
+    @Test func lineNumbersAreReadInRangeWithoutLeadingZeros() throws {
+        let characters = Array("a10b1c01d0e12")
+        func read(_ start: Int) throws(NotationError) -> (number: Int, end: Int) {
+            try NotationError.lineNumber(in: characters, from: start, side: 11, else: "no line")
+        }
+        #expect(try read(1) == (10, 3))
+        #expect(try read(4) == (1, 5))
+        #expect(throws: NotationError(offset: 6, "no line")) { try read(6) }
+        #expect(throws: NotationError(offset: 9, "no line")) { try read(9) }
+        #expect(throws: NotationError(offset: 11, "no line")) { try read(11) }
+        #expect(throws: NotationError(offset: 13, "no line")) { try read(13) }
+    }
+}
