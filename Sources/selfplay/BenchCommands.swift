@@ -182,6 +182,27 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
     /// The batched searches' cache size: none unless `--cache`.
     func cacheBytes<G: GameState>(_: G.Type) -> Int { cache ? BatchedSearch<G>.defaultCacheBytes : 0 }
 
+    /// The batched search's configuration and, for `--evaluator net`, the timed network it evaluates with (the
+    /// game's default network and search, or a ResNet of `--blocks` × `--filters`); nil for the uniform evaluator.
+    func batchedSetting<G: GameState>(_: G.Type) throws -> (SearchConfiguration, TimedEvaluator?) {
+        guard evaluator == .net else {
+            var configuration = SearchConfiguration()
+            configuration.solver = solver
+            return (configuration, nil)
+        }
+        var defaults = TrainingConfiguration.defaults(for: G.self)
+        if let blocks, let filters {
+            defaults.network.body = "resnet"
+            (defaults.network.blocks, defaults.network.filters) = (blocks, filters)
+        }
+        let architecture = TrainingLoop<G>.architecture(defaults.network)
+        do { try architecture.validate() } catch { throw ValidationError("--blocks/--filters: \(error)") }
+        var configuration = defaults.search
+        configuration.solver = solver
+        let network = PolicyValueNetwork(architecture: architecture, seed: seed)
+        return (configuration, TimedEvaluator(NetworkEvaluator(network: network)))
+    }
+
     func visit<G: GameState>(_ type: G.Type) throws {
         var rng = Xoshiro256(seed: seed)
         let clock = ContinuousClock()
@@ -189,7 +210,7 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
         var nodes = 0
         var batch = 0.0
         var cachedShare = 0.0
-        var networkSeconds = 0.0
+        var networkShare = 0.0
         // One rollout search for all repeats, its tree reset each time, as `mcts:rollouts=N` keeps
         // its node storage from move to move.
         let rolloutSearch = RolloutSearch<G>(explorationConstant: c, solver: solver)
@@ -202,46 +223,24 @@ struct BenchMCTSCommand: ParsableCommand, GameVisitor {
                 search.search(simulations: sims, using: &rng)
                 times.append((clock.now - start).seconds)
                 nodes = search.tree.nodeCount
-            case .uniform:
-                var configuration = SearchConfiguration()
-                configuration.solver = solver
+            case .uniform, .net:
+                let (configuration, timed) = try batchedSetting(G.self)
                 let search = BatchedSearch<G>(
                     treeCount: trees, configuration: configuration,
-                    evaluator: UniformEvaluator(actionCount: G.actionCount), cacheBytes: cacheBytes(G.self))
+                    evaluator: timed ?? UniformEvaluator(actionCount: G.actionCount), cacheBytes: cacheBytes(G.self))
                 let start = clock.now
                 search.search(trees: Array(0..<trees), simulations: sims, rootNoise: false, using: &rng)
-                times.append((clock.now - start).seconds)
+                let seconds = (clock.now - start).seconds
+                times.append(seconds)
                 nodes = search.trees[0].nodeCount
                 batch = search.statistics.meanBatchSize
                 cachedShare = search.statistics.cachedShare
-            case .net:
-                var defaults = TrainingConfiguration.defaults(for: G.self)
-                if let blocks, let filters {
-                    defaults.network.body = "resnet"
-                    (defaults.network.blocks, defaults.network.filters) = (blocks, filters)
-                }
-                let architecture = TrainingLoop<G>.architecture(defaults.network)
-                do { try architecture.validate() } catch { throw ValidationError("--blocks/--filters: \(error)") }
-                let network = PolicyValueNetwork(architecture: architecture, seed: seed)
-                let evaluator = TimedEvaluator(NetworkEvaluator(network: network))
-                var configuration = defaults.search
-                configuration.solver = solver
-                let search = BatchedSearch<G>(
-                    treeCount: trees, configuration: configuration, evaluator: evaluator,
-                    cacheBytes: cacheBytes(G.self))
-                let start = clock.now
-                search.search(trees: Array(0..<trees), simulations: sims, rootNoise: false, using: &rng)
-                times.append((clock.now - start).seconds)
-                nodes = search.trees[0].nodeCount
-                batch = search.statistics.meanBatchSize
-                cachedShare = search.statistics.cachedShare
-                networkSeconds = evaluator.seconds
+                networkShare = (timed?.seconds ?? 0) / seconds
             }
         }
         times.sort()
         let median = times[times.count / 2]
         let rate = Double(sims * (evaluator == .rollout ? 1 : trees)) / median
-        let networkShare = evaluator == .net ? networkSeconds / times.last! : 0
         if json {
             print(
                 #"{"game":"\#(G.name)","evaluator":"\#(evaluator.rawValue)","sims":\#(sims),"trees":\#(trees),"#
